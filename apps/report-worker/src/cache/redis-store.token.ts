@@ -1,0 +1,2 @@
+/** Injection token of the shared @keyv/redis store. */
+export const REDIS_STORE = Symbol('REDIS_STORE');

@@ -1,0 +1,15 @@
+import { createJsonLogger, loadSettingsOrExit, ReportWorkerEnv } from '@app/config';
+import { NestFactory } from '@nestjs/core';
+import { configureApp } from './configure-app';
+import { ReportWorkerModule } from './report-worker.module';
+
+async function bootstrap(): Promise<void> {
+  const settings = loadSettingsOrExit(ReportWorkerEnv);
+  const logger = createJsonLogger(settings.LOG_LEVEL);
+  const app = await NestFactory.create(ReportWorkerModule.forRoot(), { logger, abortOnError: false });
+  configureApp(app);
+  await app.listen(settings.HEALTH_PORT, settings.HOST);
+  logger.log(`health on http://${settings.HOST}:${settings.HEALTH_PORT}/health/ready`, 'Bootstrap');
+}
+
+void bootstrap();

@@ -1,0 +1,23 @@
+import { ReportWorkerEnv, settingsModule } from '@app/config';
+import { RabbitConnectionModule } from '@app/messaging';
+import { MongoConnectionModule } from '@app/mongo';
+import { DynamicModule, Module } from '@nestjs/common';
+import { RedisCacheModule } from './cache/redis-cache.module';
+import { HealthModule } from './health/health.module';
+
+/** Composition root of the report worker. Built by a function so settings are read at boot, not at import. */
+@Module({})
+export class ReportWorkerModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: ReportWorkerModule,
+      imports: [
+        settingsModule(ReportWorkerEnv),
+        RabbitConnectionModule.forRoot(),
+        MongoConnectionModule.forRoot(),
+        RedisCacheModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,29 @@
+import { IsString } from 'class-validator';
+import { EnvDelayList, EnvInt } from '../env.decorators';
+
+export class ReportQueueEnv {
+  @IsString()
+  RABBITMQ_REQUEST_QUEUE = 'report_generation_requests';
+
+  @IsString()
+  RABBITMQ_RESPONSE_QUEUE = 'report_generation_responses';
+
+  /** Requests in flight per worker process; the LLM call is I/O, so more than one pays off. */
+  @EnvInt(1, 1000)
+  RABBITMQ_PREFETCH_COUNT = 16;
+
+  @IsString()
+  WORKER_NAME = 'report_worker';
+
+  /** Retries of a transient failure before the request is dead-lettered. */
+  @EnvInt(0, 20)
+  MAX_RETRIES = 3;
+
+  /** Broker-side delay before each retry; the last value repeats if MAX_RETRIES is larger. */
+  @EnvDelayList()
+  REPORT_RETRY_DELAYS_MS: number[] = [1000, 5000, 30000];
+
+  /** Seconds a generated report stays cached (`report:{report_id}`). */
+  @EnvInt(1, 30 * 24 * 3600)
+  REPORT_CACHE_TTL = 86400;
+}

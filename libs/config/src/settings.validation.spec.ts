@@ -1,0 +1,76 @@
+import { EventIngestEnv } from './event-ingest.env';
+import { ReportWorkerEnv } from './report-worker.env';
+import { SettingsError } from './settings.error';
+import { validateSettings } from './settings.validation';
+
+const ADMIN_TOKEN = 'a-long-enough-admin-token';
+
+function problemsOf(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof SettingsError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a SettingsError');
+}
+
+describe('validateSettings', () => {
+  it('fills every report worker setting with its documented default', () => {
+    const settings = validateSettings(ReportWorkerEnv, {});
+    expect(settings).toMatchObject({
+      RABBITMQ_REQUEST_QUEUE: 'report_generation_requests',
+      RABBITMQ_RESPONSE_QUEUE: 'report_generation_responses',
+      RABBITMQ_PREFETCH_COUNT: 16,
+      REDIS_CACHE_TTL: 3600,
+      MAX_RETRIES: 3,
+      HEALTH_PORT: 8001,
+      REPORT_RETRY_DELAYS_MS: [1000, 5000, 30000],
+    });
+  });
+
+  it('turns env strings into numbers, booleans and lists', () => {
+    const settings = validateSettings(EventIngestEnv, {
+      ADMIN_TOKEN,
+      PORT: '9000',
+      USE_RABBITMQ: 'FALSE',
+      EVENT_RETRY_DELAYS_MS: '10,20,30',
+    });
+    expect(settings.PORT).toBe(9000);
+    expect(settings.USE_RABBITMQ).toBe(false);
+    expect(settings.EVENT_RETRY_DELAYS_MS).toEqual([10, 20, 30]);
+  });
+
+  it('treats an empty value as not set', () => {
+    expect(validateSettings(ReportWorkerEnv, { OPENAI_API_KEY: '', HEALTH_PORT: '' }).HEALTH_PORT).toBe(8001);
+  });
+
+  it('names each bad setting on a line of its own', () => {
+    const problems = problemsOf(() =>
+      validateSettings(ReportWorkerEnv, { RABBITMQ_PREFETCH_COUNT: '12abc', MONGODB_URI: 'http://nope' }),
+    );
+    expect(problems).toHaveLength(2);
+    expect(problems.join('\n')).toMatch(/^Invalid setting RABBITMQ_PREFETCH_COUNT \(got "12abc"\): .*whole number/m);
+    expect(problems.join('\n')).toMatch(/^Invalid setting MONGODB_URI \(got "http:\/\/nope"\): .*mongodb:\/\//m);
+  });
+
+  it('refuses a missing admin token without echoing secrets', () => {
+    expect(problemsOf(() => validateSettings(EventIngestEnv, {}))).toEqual([
+      expect.stringMatching(/^Invalid setting ADMIN_TOKEN \(missing\): .*ADMIN_TOKEN is required/),
+    ]);
+    expect(problemsOf(() => validateSettings(EventIngestEnv, { ADMIN_TOKEN: 'short' }))[0]).toContain('value hidden');
+  });
+
+  it('hides credentials inside URLs', () => {
+    const [problem] = problemsOf(() =>
+      validateSettings(EventIngestEnv, { ADMIN_TOKEN, RABBITMQ_URL: 'http://user:secret@host' }),
+    );
+    expect(problem).not.toContain('secret');
+  });
+
+  it('refuses booleans that are not true or false', () => {
+    expect(problemsOf(() => validateSettings(EventIngestEnv, { ADMIN_TOKEN, USE_RABBITMQ: 'yes' }))[0]).toMatch(
+      /USE_RABBITMQ .*must be true or false/,
+    );
+  });
+});

@@ -1,0 +1,2 @@
+export * from './report-queues.constants';
+export * from './event-queues.constants';

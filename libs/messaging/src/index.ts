@@ -1,0 +1,2 @@
+export * from './rabbitmq-connection.module';
+export * from './rabbitmq.health-indicator';
