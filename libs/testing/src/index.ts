@@ -1,2 +1,3 @@
 export * from './wait-for';
 export * from './service-urls';
+export * from './tcp-outage.proxy';
