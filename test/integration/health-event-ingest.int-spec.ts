@@ -1,0 +1,63 @@
+import { getJson, serviceUrls, TcpOutageProxy, waitFor, withEnv } from '@app/testing';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { configureApp } from '../../apps/event-ingest/src/configure-app';
+import { EventIngestModule } from '../../apps/event-ingest/src/event-ingest.module';
+
+/** The API reaches RabbitMQ and Neo4j through proxies the spec can cut, as if the service stopped. */
+describe('event-ingest health', () => {
+  jest.setTimeout(60_000);
+  const rabbitmq = new TcpOutageProxy('127.0.0.1', 5672);
+  const neo4j = new TcpOutageProxy('127.0.0.1', 7687);
+  let app: NestFastifyApplication;
+  let base: string;
+  let restoreEnv: () => void;
+
+  beforeAll(async () => {
+    await Promise.all([rabbitmq.start(), neo4j.start()]);
+    restoreEnv = withEnv({
+      RABBITMQ_URL: rabbitmq.url(serviceUrls.rabbitmq),
+      NEO4J_URI: neo4j.url(serviceUrls.neo4j),
+      ADMIN_TOKEN: 'health-spec-admin-token',
+    });
+    app = configureApp(
+      await NestFactory.create<NestFastifyApplication>(EventIngestModule.forRoot(), new FastifyAdapter(), { logger: false }),
+    );
+    await app.listen(0, '127.0.0.1');
+    base = await app.getUrl();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    restoreEnv();
+    await Promise.all([rabbitmq.stop(), neo4j.stop()]);
+  });
+
+  const ready = () => getJson(`${base}/health/ready`);
+
+  it('is live as soon as it listens', async () => {
+    expect(await getJson(`${base}/health/live`)).toEqual({ status: 200, body: expect.objectContaining({ status: 'ok' }) });
+  });
+
+  it('is ready when RabbitMQ and Neo4j answer', async () => {
+    const { body } = await waitFor(async () => ((await ready()).status === 200 ? ready() : null), {
+      description: 'readiness 200',
+    });
+    expect(Object.keys(body.info)).toEqual(expect.arrayContaining(['rabbitmq', 'neo4j']));
+  });
+
+  it.each([
+    ['rabbitmq', rabbitmq],
+    ['neo4j', neo4j],
+  ])('answers 503 naming %s while it is unreachable, and 200 once it is back', async (name, proxy) => {
+    proxy.cut();
+    const down = await waitFor(async () => {
+      const probe = await ready();
+      return probe.status === 503 && probe.body.error?.[name] ? probe : null;
+    }, { description: `503 naming ${name}` });
+    expect(down.body.error[name].status).toBe('down');
+
+    proxy.restore();
+    await waitFor(async () => (await ready()).status === 200, { timeoutMs: 30_000, description: `${name} back` });
+  });
+});
