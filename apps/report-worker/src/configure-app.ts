@@ -1,8 +1,18 @@
+import { ReportWorkerEnv } from '@app/config';
 import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { createReportRmqServer } from './transport/report-rmq.server.factory';
+import { ReportTopology } from './transport/report-topology';
+import { REPORT_TOPOLOGY } from './transport/report-topology.token';
 
-/** Everything main.ts does to the app besides listening; e2e tests call it too. */
+/**
+ * Everything main.ts does to the app besides starting it; tests call it too. The RabbitMQ
+ * consumer is attached here and started by `app.startAllMicroservices()`.
+ */
 export function configureApp(app: INestApplication): INestApplication {
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
+  const config = app.get<ConfigService<ReportWorkerEnv, true>>(ConfigService);
+  app.connectMicroservice({ strategy: createReportRmqServer(config, app.get<ReportTopology>(REPORT_TOPOLOGY)) });
   return app;
 }

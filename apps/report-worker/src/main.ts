@@ -8,8 +8,12 @@ async function bootstrap(): Promise<void> {
   const logger = createJsonLogger(settings.LOG_LEVEL);
   const app = await NestFactory.create(ReportWorkerModule.forRoot(), { logger, abortOnError: false });
   configureApp(app);
+  await app.startAllMicroservices();
   await app.listen(settings.HEALTH_PORT, settings.HOST);
-  logger.log(`health on http://${settings.HOST}:${settings.HEALTH_PORT}/health/ready`, 'Bootstrap');
+  logger.log(
+    `consuming ${settings.RABBITMQ_REQUEST_QUEUE} (prefetch ${settings.RABBITMQ_PREFETCH_COUNT}); health on http://${settings.HOST}:${settings.HEALTH_PORT}/health/ready`,
+    'Bootstrap',
+  );
 }
 
 void bootstrap();

@@ -4,6 +4,7 @@ import { MongoConnectionModule } from '@app/mongo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { RedisCacheModule } from './cache/redis-cache.module';
 import { HealthModule } from './health/health.module';
+import { ReportsModule } from './reports/reports.module';
 
 /** Composition root of the report worker. Built by a function so settings are read at boot, not at import. */
 @Module({})
@@ -13,10 +14,12 @@ export class ReportWorkerModule {
       module: ReportWorkerModule,
       imports: [
         settingsModule(ReportWorkerEnv),
+        // Publishing only (responses, retries, dead letters, on a confirm channel); consuming is Nest's ServerRMQ.
         RabbitConnectionModule.forRoot(),
         MongoConnectionModule.forRoot(),
         RedisCacheModule,
         HealthModule,
+        ReportsModule,
       ],
     };
   }

@@ -3,7 +3,10 @@ import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { REDIS_STORE } from './redis-store.token';
 
-/** Owns the one Redis connection: reconnects every 500 ms while Redis is away, closes on shutdown. */
+/**
+ * Owns the one Redis connection: reconnects every 500 ms while Redis is away, closes on shutdown.
+ * No offline queue: while Redis is away commands fail at once instead of piling up.
+ */
 @Module({
   providers: [
     {
@@ -11,7 +14,7 @@ import { REDIS_STORE } from './redis-store.token';
       inject: [ConfigService],
       useFactory: (config: ConfigService) =>
         new KeyvRedis(
-          { url: config.getOrThrow<string>('REDIS_URL'), socket: { connectTimeout: 2000, reconnectStrategy: () => 500 } },
+          { url: config.getOrThrow<string>('REDIS_URL'), socket: { connectTimeout: 2000, reconnectStrategy: () => 500 }, disableOfflineQueue: true },
           { throwOnConnectError: false, throwOnErrors: false, connectionTimeout: 2000 },
         ),
     },

@@ -26,4 +26,8 @@ export class ReportQueueEnv {
   /** Seconds a generated report stays cached (`report:{report_id}`). */
   @EnvInt(1, 30 * 24 * 3600)
   REPORT_CACHE_TTL = 86400;
+
+  /** On SIGTERM: how long in-flight requests may take to finish before the consumer closes anyway. */
+  @EnvInt(0, 15 * 60 * 1000)
+  REPORT_DRAIN_TIMEOUT_MS = 30_000;
 }

@@ -1,0 +1,95 @@
+import { REPORT_HEADERS, ReportGenerationRequest, ReportGenerationResponse, validateReportRequest } from '@app/contracts';
+import { ReportJobsRepository } from '@app/mongo';
+import { Injectable, Logger } from '@nestjs/common';
+import type { ConsumeMessage } from 'amqplib';
+import { NO_REPLY_YET } from '../transport/report-rmq.server';
+import { describeFailure, isTransient, JobBusyError } from './failure.classifier';
+import { ReportGenerationService } from './report-generation.service';
+import { ReportOutcomePublisher } from './report-outcome.publisher';
+
+/** `queue`: answer on the response queue (emit, raw JSON). `caller`: return the answer for Nest to send to replyTo. */
+export type ReplyMode = 'queue' | 'caller';
+export type ReportReply = ReportGenerationResponse | typeof NO_REPLY_YET;
+
+function attemptOf(message: ConsumeMessage): number {
+  const attempt = Number(message.properties.headers?.[REPORT_HEADERS.attempt] ?? 1);
+  return Number.isInteger(attempt) && attempt > 0 ? attempt : 1;
+}
+
+function failed(requestId: string, userId: string, errorMessage: string, attempts?: number): ReportGenerationResponse {
+  return {
+    request_id: requestId,
+    user_id: userId,
+    report_id: '',
+    status: 'failed',
+    error_message: errorMessage,
+    timestamp: new Date().toISOString(),
+    ...(attempts ? { attempts } : {}),
+  };
+}
+
+/**
+ * One delivery of a generate request, from body to outcome: validate, generate, then answer, or
+ * park it in a retry queue (transient failure), or dead-letter it with a failed answer. Every
+ * publish is confirmed before this resolves; the controller acks only after that. It throws only
+ * when the outcome itself could not be published (the broker is away): then nothing is acked.
+ */
+@Injectable()
+export class ReportRequestService {
+  private readonly logger = new Logger(ReportRequestService.name);
+
+  constructor(
+    private readonly generation: ReportGenerationService,
+    private readonly publisher: ReportOutcomePublisher,
+    private readonly jobs: ReportJobsRepository,
+  ) {}
+
+  async process(body: unknown, message: ConsumeMessage, mode: ReplyMode): Promise<ReportReply> {
+    const attempt = attemptOf(message);
+    const validation = validateReportRequest(body);
+    if (!validation.ok) {
+      const reason = `invalid request: ${validation.problems.join('; ')}`.slice(0, 1000);
+      this.logger.warn({ message: 'request rejected', request_id: validation.request_id, problems: validation.problems.length });
+      await this.publisher.deadLetter(message, reason, attempt);
+      return this.answer(failed(validation.request_id, validation.user_id, reason), mode);
+    }
+    try {
+      const response = await this.generation.generate(validation.request, message.fields.redelivered);
+      return this.answer(response, mode);
+    } catch (error) {
+      return this.onFailure(validation.request, error, message, attempt, mode);
+    }
+  }
+
+  private async onFailure(
+    request: ReportGenerationRequest,
+    error: unknown,
+    message: ConsumeMessage,
+    attempt: number,
+    mode: ReplyMode,
+  ): Promise<ReportReply> {
+    const reason = describeFailure(error);
+    const context = { request_id: request.request_id, attempt, error: reason };
+    if (error instanceof JobBusyError) {
+      this.logger.log({ message: 'request busy elsewhere, postponed', ...context });
+      await this.publisher.postpone(message, attempt);
+      return NO_REPLY_YET;
+    }
+    if (isTransient(error) && attempt <= this.publisher.maxRetries) {
+      this.logger.warn({ message: 'transient failure, retry scheduled', ...context });
+      await this.publisher.retry(message, attempt);
+      await this.jobs.release(request.request_id, reason).catch(() => undefined);
+      return NO_REPLY_YET;
+    }
+    this.logger.error({ message: 'request dead-lettered', ...context });
+    await this.publisher.deadLetter(message, reason, attempt);
+    // Best effort: MongoDB may be the reason we are here.
+    await this.jobs.fail(request.request_id, reason).catch(() => undefined);
+    return this.answer(failed(request.request_id, request.user_id, reason, attempt), mode);
+  }
+
+  private async answer(response: ReportGenerationResponse, mode: ReplyMode): Promise<ReportReply> {
+    if (mode === 'queue') await this.publisher.respond(response);
+    return response;
+  }
+}

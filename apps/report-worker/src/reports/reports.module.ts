@@ -1,0 +1,52 @@
+import { ReportWorkerEnv } from '@app/config';
+import { ReportStorageModule } from '@app/mongo';
+import { Logger, Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { ReportCacheService } from '../cache/report-cache.service';
+import { reportTopology } from '../transport/report-topology';
+import { REPORT_TOPOLOGY } from '../transport/report-topology.token';
+import { KnowledgeBaseService } from './knowledge-base.service';
+import { ReportGenerationService } from './report-generation.service';
+import { ReportOutcomePublisher } from './report-outcome.publisher';
+import { ReportQueryService } from './report-query.service';
+import { ReportRequestService } from './report-request.service';
+import { ReportMessageController } from './report.message.controller';
+import { DeterministicReportWriter } from './writers/deterministic.report-writer';
+import { LlmReportWriter } from './writers/llm.report-writer';
+import { REPORT_WRITER } from './writers/report-writer.port';
+
+/** The report slice: message controller, services, writers. */
+@Module({
+  imports: [ReportStorageModule],
+  controllers: [ReportMessageController],
+  providers: [
+    {
+      provide: REPORT_TOPOLOGY,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<ReportWorkerEnv, true>) =>
+        reportTopology({
+          RABBITMQ_REQUEST_QUEUE: config.get('RABBITMQ_REQUEST_QUEUE', { infer: true }),
+          RABBITMQ_RESPONSE_QUEUE: config.get('RABBITMQ_RESPONSE_QUEUE', { infer: true }),
+          MAX_RETRIES: config.get('MAX_RETRIES', { infer: true }),
+          REPORT_RETRY_DELAYS_MS: config.get('REPORT_RETRY_DELAYS_MS', { infer: true }),
+        }),
+    },
+    {
+      provide: REPORT_WRITER,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<ReportWorkerEnv, true>) => {
+        const llm = Boolean(config.get('OPENAI_API_KEY', { infer: true }));
+        new Logger('ReportWriter').log(llm ? 'reports are written by the LLM' : 'no OPENAI_API_KEY: deterministic report writer');
+        return llm ? new LlmReportWriter(config) : new DeterministicReportWriter();
+      },
+    },
+    ReportCacheService,
+    KnowledgeBaseService,
+    ReportOutcomePublisher,
+    ReportGenerationService,
+    ReportRequestService,
+    ReportQueryService,
+  ],
+  exports: [REPORT_TOPOLOGY],
+})
+export class ReportsModule {}

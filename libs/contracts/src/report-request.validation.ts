@@ -1,0 +1,35 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { ReportGenerationRequest } from './report-request.dto';
+
+export type RequestValidation =
+  | { ok: true; request: ReportGenerationRequest }
+  | { ok: false; problems: string[]; request_id: string; user_id: string };
+
+/** `labs.0.value: must be a number`, one entry per bad field, nested paths flattened. */
+function describe(errors: ValidationError[], prefix = ''): string[] {
+  return errors.flatMap((error) => {
+    const path = `${prefix}${error.property}`;
+    const own = Object.values(error.constraints ?? {}).map((reason) => `${path}: ${reason.replace(/^\S+ /, '')}`);
+    return [...own, ...describe(error.children ?? [], `${path}.`)];
+  });
+}
+
+function idOf(value: unknown, key: 'request_id' | 'user_id'): string {
+  const id = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  return typeof id === 'string' ? id : '';
+}
+
+/** Validates a decoded message body; the one place a request is checked (at the edge). */
+export function validateReportRequest(body: unknown): RequestValidation {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    const problem = typeof body === 'string' ? 'body: not valid JSON' : 'body: must be a JSON object';
+    return { ok: false, problems: [problem], request_id: '', user_id: '' };
+  }
+  const request = plainToInstance(ReportGenerationRequest, body);
+  const errors = validateSync(request, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    return { ok: false, problems: describe(errors), request_id: idOf(body, 'request_id'), user_id: idOf(body, 'user_id') };
+  }
+  return { ok: true, request };
+}

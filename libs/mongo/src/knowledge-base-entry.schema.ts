@@ -1,0 +1,18 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument } from 'mongoose';
+
+/** `knowledge_base` (seed 001): vetted public-health text the reports cite by `id`. */
+@Schema({ collection: 'knowledge_base', versionKey: false })
+export class KnowledgeBaseEntry {
+  @Prop({ required: true, unique: true }) id: string;
+  @Prop({ required: true, index: true }) category: string;
+  @Prop({ required: true }) title: string;
+  @Prop({ required: true }) content: string;
+  @Prop({ required: true }) source_url: string;
+  @Prop({ default: false }) verified_source: boolean;
+  @Prop() last_updated: Date;
+  @Prop({ required: true, index: true, default: 'active' }) status: 'active' | 'archived';
+}
+
+export type KnowledgeBaseEntryDocument = HydratedDocument<KnowledgeBaseEntry>;
+export const KnowledgeBaseEntrySchema = SchemaFactory.createForClass(KnowledgeBaseEntry);

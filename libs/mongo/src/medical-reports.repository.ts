@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { MedicalReport } from './medical-report.schema';
+
+export interface ReportPage {
+  items: MedicalReport[];
+  total: number;
+}
+
+@Injectable()
+export class MedicalReportsRepository {
+  constructor(@InjectModel(MedicalReport.name) private readonly reports: Model<MedicalReport>) {}
+
+  /** Upsert keyed by report_id: a concurrent redelivery of the same request cannot add a second document. */
+  async insertOnce(report: MedicalReport): Promise<void> {
+    await this.reports.updateOne({ report_id: report.report_id }, { $setOnInsert: report }, { upsert: true }).exec();
+  }
+
+  async findByReportId(reportId: string): Promise<MedicalReport | null> {
+    return this.reports.findOne({ report_id: reportId }, { _id: 0 }).lean().exec();
+  }
+
+  /** The newest report of this user for the same input, if written after `since`. */
+  async findReusable(userId: string, contentHash: string, since: Date): Promise<MedicalReport | null> {
+    return this.reports
+      .findOne({ user_id: userId, content_hash: contentHash, created_at: { $gte: since } }, { _id: 0, report_id: 1, generator: 1 })
+      .sort({ created_at: -1 })
+      .lean()
+      .exec();
+  }
+
+  /** A page of a user's reports, newest first, without the bulky content fields. */
+  async listByUser(userId: string, page: number, pageSize: number): Promise<ReportPage> {
+    const projection = { _id: 0, report_id: 1, request_id: 1, user_id: 1, created_at: 1, generator: 1, model: 1, tokens_used: 1 };
+    const [items, total] = await Promise.all([
+      this.reports
+        .find({ user_id: userId }, projection)
+        .sort({ created_at: -1 })
+        .skip((page - 1) * pageSize)
+        .limit(pageSize)
+        .lean()
+        .exec(),
+      this.reports.countDocuments({ user_id: userId }).exec(),
+    ]);
+    return { items, total };
+  }
+
+  async deleteByReportId(reportId: string): Promise<MedicalReport | null> {
+    return this.reports.findOneAndDelete({ report_id: reportId }, { projection: { _id: 0, report_id: 1, user_id: 1 } }).lean().exec();
+  }
+}

@@ -1,0 +1,32 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument } from 'mongoose';
+
+export type ReportJobStatus = 'pending' | 'processing' | 'completed' | 'failed';
+
+/**
+ * `report_jobs` (seed 003's job tracking): one row per request_id, the idempotency key.
+ * `report_id` is fixed on insert so every redelivery of the request writes the same report.
+ */
+@Schema({ collection: 'report_jobs', versionKey: false })
+export class ReportJob {
+  @Prop({ required: true, unique: true }) request_id: string;
+  @Prop({ required: true, index: true }) user_id: string;
+  @Prop({ required: true }) report_id: string;
+  @Prop({ required: true }) content_hash: string;
+  @Prop({ required: true }) status: ReportJobStatus;
+  @Prop({ default: 0 }) attempts: number;
+  /** Who holds the job while it is processing, and until when (a crashed holder's lease runs out). */
+  @Prop() lease_owner?: string;
+  @Prop() lease_until?: Date;
+  @Prop() reused_by?: 'content_hash';
+  @Prop() error_message?: string;
+  @Prop({ required: true }) created_at: Date;
+  @Prop() updated_at: Date;
+  @Prop() started_at?: Date;
+  @Prop() completed_at?: Date;
+  @Prop() failed_at?: Date;
+}
+
+export type ReportJobDocument = HydratedDocument<ReportJob>;
+export const ReportJobSchema = SchemaFactory.createForClass(ReportJob);
+ReportJobSchema.index({ report_id: 1 });

@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { KnowledgeBaseEntry, KnowledgeBaseEntrySchema } from './knowledge-base-entry.schema';
+import { KnowledgeBaseRepository } from './knowledge-base.repository';
+import { MedicalReport, MedicalReportSchema } from './medical-report.schema';
+import { MedicalReportsRepository } from './medical-reports.repository';
+import { ReportJob, ReportJobSchema } from './report-job.schema';
+import { ReportJobsRepository } from './report-jobs.repository';
+import { User, UserSchema } from './user.schema';
+import { UsersRepository } from './users.repository';
+
+const repositories = [UsersRepository, MedicalReportsRepository, KnowledgeBaseRepository, ReportJobsRepository];
+
+/** The report worker's collections and their repositories (needs MongoConnectionModule). */
+@Module({
+  imports: [
+    MongooseModule.forFeature([
+      { name: User.name, schema: UserSchema },
+      { name: MedicalReport.name, schema: MedicalReportSchema },
+      { name: KnowledgeBaseEntry.name, schema: KnowledgeBaseEntrySchema },
+      { name: ReportJob.name, schema: ReportJobSchema },
+    ]),
+  ],
+  providers: repositories,
+  exports: repositories,
+})
+export class ReportStorageModule {}

@@ -1,0 +1,13 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument } from 'mongoose';
+
+/** `users` (seed 000): one row per user the worker has written a report for. */
+@Schema({ collection: 'users', versionKey: false })
+export class User {
+  @Prop({ required: true, unique: true }) user_id: string;
+  @Prop({ index: true }) created_at: Date;
+  @Prop() updated_at: Date;
+}
+
+export type UserDocument = HydratedDocument<User>;
+export const UserSchema = SchemaFactory.createForClass(User);
