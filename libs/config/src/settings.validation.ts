@@ -27,7 +27,7 @@ export function validateSettings<T extends object>(schema: ClassConstructor<T>, 
   const settings = plainToInstance(schema, present, { exposeDefaultValues: true });
   const errors = validateSync(settings, { skipMissingProperties: false, forbidUnknownValues: false });
   if (errors.length > 0) {
-    throw new SettingsError(errors.map((error) => describeError(error, env)));
+    throw new SettingsError(errors.map((error) => describeError(error, present)));
   }
   return settings;
 }

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `npm run bench`: every benchmark against the real services; each prints a table and writes
+# bench/results/<name>.json. Figures, never pass/fail: these machines are shared and noisy.
+# Run one with `npm run bench -- report-worker` (or event-ingest).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/services/up.sh
+mkdir -p bench/results
+benches=("$@")
+[ ${#benches[@]} -gt 0 ] || benches=(report-worker event-ingest)
+for name in "${benches[@]}"; do
+  echo "== bench: $name"
+  TS_NODE_SWC=true node -r ts-node/register -r tsconfig-paths/register "bench/$name.bench.ts"
+done
