@@ -11,7 +11,7 @@ export class KnowledgeBaseEntry {
   @Prop({ required: true }) source_url: string;
   @Prop({ default: false }) verified_source: boolean;
   @Prop() last_updated: Date;
-  @Prop({ required: true, index: true, default: 'active' }) status: 'active' | 'archived';
+  @Prop({ type: String, required: true, index: true, default: 'active' }) status: 'active' | 'archived';
 }
 
 export type KnowledgeBaseEntryDocument = HydratedDocument<KnowledgeBaseEntry>;

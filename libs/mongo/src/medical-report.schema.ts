@@ -12,7 +12,7 @@ export class MedicalReport {
   @Prop({ type: MongooseSchema.Types.Mixed }) report_data: Record<string, unknown>;
   @Prop({ type: MongooseSchema.Types.Mixed }) json_content: Record<string, unknown>;
   @Prop() markdown_content: string;
-  @Prop({ required: true }) generator: 'llm' | 'deterministic';
+  @Prop({ type: String, required: true }) generator: 'llm' | 'deterministic';
   @Prop() model?: string;
   @Prop({ required: true }) created_at: Date;
   @Prop() generation_time_seconds: number;

@@ -46,7 +46,8 @@ export class MedicalReportsRepository {
     return { items, total };
   }
 
+  /** No projection on purpose: FerretDB v1 rejects findAndModify with `fields` (MongoDB accepts it). */
   async deleteByReportId(reportId: string): Promise<MedicalReport | null> {
-    return this.reports.findOneAndDelete({ report_id: reportId }, { projection: { _id: 0, report_id: 1, user_id: 1 } }).lean().exec();
+    return this.reports.findOneAndDelete({ report_id: reportId }).lean().exec();
   }
 }

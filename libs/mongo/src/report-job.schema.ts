@@ -13,12 +13,12 @@ export class ReportJob {
   @Prop({ required: true, index: true }) user_id: string;
   @Prop({ required: true }) report_id: string;
   @Prop({ required: true }) content_hash: string;
-  @Prop({ required: true }) status: ReportJobStatus;
+  @Prop({ type: String, required: true }) status: ReportJobStatus;
   @Prop({ default: 0 }) attempts: number;
   /** Who holds the job while it is processing, and until when (a crashed holder's lease runs out). */
   @Prop() lease_owner?: string;
   @Prop() lease_until?: Date;
-  @Prop() reused_by?: 'content_hash';
+  @Prop({ type: String }) reused_by?: 'content_hash';
   @Prop() error_message?: string;
   @Prop({ required: true }) created_at: Date;
   @Prop() updated_at: Date;

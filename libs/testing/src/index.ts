@@ -4,3 +4,7 @@ export * from './tcp-outage.proxy';
 export * from './app-process';
 export * from './http-probe';
 export * from './with-env';
+export * from './fake-openai.server';
+export * from './report-request.factory';
+export * from './report-test.env';
+export * from './report-amqp.client';

@@ -1,0 +1,24 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { EventMessage } from './event-message';
+
+export type EventParseResult = { ok: true; event: EventMessage } | { ok: false; reason: string };
+
+/**
+ * Checks a delivery's decoded body against the EventMessage contract. Never throws: a bad message
+ * is a value the consumer routes to the DLQ, not an exception that would requeue it.
+ */
+export function parseEventMessage(body: unknown): EventParseResult {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, reason: 'body is not a JSON object' };
+  }
+  const event = plainToInstance(EventMessage, body);
+  const errors = validateSync(event, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) {
+    const reason = errors
+      .map((error) => `${error.property}: ${Object.values(error.constraints ?? {}).join(', ')}`)
+      .join('; ');
+    return { ok: false, reason: `invalid event (${reason})` };
+  }
+  return { ok: true, event };
+}

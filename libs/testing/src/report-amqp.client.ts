@@ -1,0 +1,45 @@
+import { connect, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+
+/**
+ * A plain AMQP client for specs: publishes the way the seeds' pika client does (default exchange,
+ * routing key = queue name, JSON body) and collects what lands on a queue.
+ */
+export class ReportAmqpClient {
+  private connection?: ChannelModel;
+  channel!: ConfirmChannel;
+
+  async connect(url: string): Promise<this> {
+    this.connection = await connect(url);
+    this.channel = await this.connection.createConfirmChannel();
+    return this;
+  }
+
+  async publish(queue: string, body: unknown, options: Options.Publish = {}): Promise<void> {
+    const content = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    this.channel.sendToQueue(queue, content, { persistent: true, contentType: 'application/json', ...options });
+    await this.channel.waitForConfirms();
+  }
+
+  /** Consumes `queue` into an array the spec can poll with waitFor(). */
+  async collect(queue: string): Promise<ConsumeMessage[]> {
+    const received: ConsumeMessage[] = [];
+    await this.channel.consume(queue, (message) => message && received.push(message), { noAck: true });
+    return received;
+  }
+
+  async messageCount(queue: string): Promise<number> {
+    return (await this.channel.checkQueue(queue)).messageCount;
+  }
+
+  async deleteQueues(queues: string[]): Promise<void> {
+    for (const queue of queues) await this.channel.deleteQueue(queue).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.connection?.close().catch(() => undefined);
+  }
+}
+
+export function jsonOf<T = any>(message: ConsumeMessage): T {
+  return JSON.parse(message.content.toString()) as T;
+}

@@ -1,0 +1,25 @@
+import { serviceUrls, uniqueName } from './service-urls';
+
+/**
+ * Settings for one report-worker under test: its own request/response queues (so retry and
+ * dead-letter queues are unique too) and its own Mongo database, on the shared services.
+ */
+export function reportTestEnv(prefix: string, overrides: Record<string, string> = {}): Record<string, string> {
+  const name = uniqueName(prefix);
+  const mongo = new URL(serviceUrls.mongodb);
+  mongo.pathname = `/${name}`;
+  return {
+    RABBITMQ_URL: serviceUrls.rabbitmq,
+    RABBITMQ_REQUEST_QUEUE: `${name}.requests`,
+    RABBITMQ_RESPONSE_QUEUE: `${name}.responses`,
+    RABBITMQ_PREFETCH_COUNT: '16',
+    MONGODB_URI: mongo.toString(),
+    REDIS_URL: serviceUrls.redis,
+    MAX_RETRIES: '3',
+    REPORT_RETRY_DELAYS_MS: '100,200,300',
+    REPORT_DRAIN_TIMEOUT_MS: '10000',
+    OPENAI_API_KEY: '',
+    LOG_LEVEL: 'warn',
+    ...overrides,
+  };
+}
