@@ -40,7 +40,7 @@ export class ReportJobsRepository {
   async claim(requestId: string, owner: string, leaseMs: number, takeover: boolean, now = new Date()): Promise<ReportJob | null> {
     const free = takeover
       ? {}
-      : { $or: [{ status: { $ne: 'processing' } }, { lease_until: { $lt: now } }, { lease_owner: owner }] };
+      : { $or: [{ status: { $ne: 'processing' } }, { lease_until: { $lt: now } }] };
     return (await this.jobs
       .findOneAndUpdate(
         { request_id: requestId, status: { $nin: ['completed'] }, ...free },
