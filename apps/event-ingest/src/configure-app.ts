@@ -1,9 +1,41 @@
 import { ValidationPipe } from '@nestjs/common';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+
+/** Default largest request body; EVENTS_BODY_LIMIT_BYTES overrides it (a full batch is ~300 KB). */
+const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024;
+
+/** The Fastify adapter main.ts uses; tests create theirs here too so limits match production. */
+export function createHttpAdapter(bodyLimit = Number(process.env.EVENTS_BODY_LIMIT_BYTES) || DEFAULT_BODY_LIMIT): FastifyAdapter {
+  return new FastifyAdapter({ bodyLimit });
+}
 
 /** Everything main.ts does to the app besides listening; e2e tests call it too. */
 export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('event-ingest')
+      .setDescription('E-commerce interaction events into Neo4j and Qdrant through RabbitMQ (seed 002).')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', ui: swaggerUiAvailable() });
   app.enableShutdownHooks();
   return app;
+}
+
+/**
+ * The UI needs @fastify/static, whose dependencies are ESM-only `.js` files: Node loads them, Jest
+ * (CommonJS, node_modules untransformed) cannot. Without it, /docs-json is still served.
+ */
+function swaggerUiAvailable(): boolean {
+  try {
+    require('@fastify/static');
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,15 +1,55 @@
 import { EventIngestEnv, settingsModule } from '@app/config';
+import { EventProcessorRole } from '@app/config/sections/events.env';
+import { EventSinkName } from '@app/contracts';
 import { RabbitConnectionModule } from '@app/messaging';
+import { eventPipelineTopology, Neo4jProcessorModule, QdrantProcessorModule } from '@app/processors';
 import { DynamicModule, Module } from '@nestjs/common';
+import { AdminModule } from './admin/admin.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { ReadinessDependency } from './health/readiness.dependencies';
 
-/** Composition root of the event-ingest API. Built by a function so settings are read at boot, not at import. */
+export interface EventIngestOptions {
+  /** Serve POST /events and the admin endpoints (false for a worker). Default true. */
+  http?: boolean;
+  /** Default: USE_RABBITMQ. */
+  useRabbitmq?: boolean;
+  /** Default: EVENT_PROCESSORS ("none" for the API; workers pass their --queue). */
+  processors?: EventProcessorRole;
+}
+
+/** The sinks a processor role consumes. */
+export function sinksOf(role: EventProcessorRole): EventSinkName[] {
+  return role === 'all' ? ['neo4j', 'qdrant'] : role === 'none' ? [] : [role];
+}
+
+/**
+ * Composition root of the event-ingest app, for each of its roles: the API (publishes, runs no
+ * processors by default), a worker (processors only), or both in one process. Built by a function
+ * so the role is read at boot, not at import; settings are validated by settingsModule.
+ */
 @Module({})
 export class EventIngestModule {
-  static forRoot(): DynamicModule {
+  static forRoot(options: EventIngestOptions = {}): DynamicModule {
+    const http = options.http ?? true;
+    const useRabbitmq = options.useRabbitmq ?? process.env.USE_RABBITMQ?.trim().toLowerCase() !== 'false';
+    const sinks = sinksOf(options.processors ?? (process.env.EVENT_PROCESSORS as EventProcessorRole) ?? 'none');
+    const needsBroker = (http && useRabbitmq) || sinks.length > 0;
+    const readiness: ReadinessDependency[] = [
+      ...(needsBroker ? (['rabbitmq'] as const) : []),
+      ...(sinks.includes('neo4j') || (http && !useRabbitmq) ? (['neo4j'] as const) : []),
+      ...(sinks.includes('qdrant') ? (['qdrant'] as const) : []),
+    ];
     return {
       module: EventIngestModule,
-      imports: [settingsModule(EventIngestEnv), RabbitConnectionModule.forRoot(), HealthModule],
+      imports: [
+        settingsModule(EventIngestEnv),
+        ...(needsBroker ? [RabbitConnectionModule.forRoot((config) => eventPipelineTopology(config, sinks))] : []),
+        ...(http ? [EventsModule.forRoot(useRabbitmq), ...(useRabbitmq ? [AdminModule] : [])] : []),
+        ...(sinks.includes('neo4j') ? [Neo4jProcessorModule] : []),
+        ...(sinks.includes('qdrant') ? [QdrantProcessorModule] : []),
+        HealthModule.forRoot(readiness),
+      ],
     };
   }
 }

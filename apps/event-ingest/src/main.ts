@@ -1,19 +1,24 @@
 import { createJsonLogger, EventIngestEnv, loadSettingsOrExit } from '@app/config';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { configureApp } from './configure-app';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { existsSync } from 'node:fs';
+import { configureApp, createHttpAdapter } from './configure-app';
 import { EventIngestModule } from './event-ingest.module';
 
 async function bootstrap(): Promise<void> {
+  // The role (USE_RABBITMQ, EVENT_PROCESSORS) is chosen before Nest reads .env, so load it first.
+  const envFile = process.env.ENV_FILE ?? '.env';
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
   const settings = loadSettingsOrExit(EventIngestEnv);
   const logger = createJsonLogger(settings.LOG_LEVEL);
-  const app = await NestFactory.create<NestFastifyApplication>(EventIngestModule.forRoot(), new FastifyAdapter(), {
-    logger,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    EventIngestModule.forRoot(),
+    createHttpAdapter(settings.EVENTS_BODY_LIMIT_BYTES),
+    { logger, abortOnError: false },
+  );
   configureApp(app);
   await app.listen(settings.PORT, settings.HOST);
-  logger.log(`listening on http://${settings.HOST}:${settings.PORT}`, 'Bootstrap');
+  logger.log(`listening on http://${settings.HOST}:${settings.PORT} (docs at /docs)`, 'Bootstrap');
 }
 
 void bootstrap();

@@ -1,4 +1,9 @@
-import { RabbitMQExchangeConfig, RabbitMQModule, RabbitMQQueueConfig } from '@golevelup/nestjs-rabbitmq';
+import {
+  MessageHandlerOptions,
+  RabbitMQExchangeConfig,
+  RabbitMQModule,
+  RabbitMQQueueConfig,
+} from '@golevelup/nestjs-rabbitmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
@@ -10,7 +15,15 @@ export interface RabbitTopology {
   /** Message handlers live in controllers (see DESIGN.md: golevelup needs this to find them). */
   controllers?: boolean;
   prefetchCount?: number;
+  /**
+   * Per-handler settings keyed by the `name` given to `@RabbitSubscribe({ name })`: queue names
+   * and options decided at boot from settings. A named handler missing here is not subscribed.
+   */
+  handlers?: Record<string, MessageHandlerOptions>;
 }
+
+/** A topology fixed in code, or built from the validated settings when the module starts. */
+export type RabbitTopologySource = RabbitTopology | ((config: ConfigService) => RabbitTopology);
 
 /**
  * The app's one AMQP connection (golevelup): confirm channels, topology declared on every
@@ -18,7 +31,7 @@ export interface RabbitTopology {
  */
 @Module({})
 export class RabbitConnectionModule {
-  static forRoot(topology: RabbitTopology = {}): DynamicModule {
+  static forRoot(source: RabbitTopologySource = {}): DynamicModule {
     return {
       module: RabbitConnectionModule,
       global: true,
@@ -26,15 +39,19 @@ export class RabbitConnectionModule {
         TerminusModule,
         RabbitMQModule.forRootAsync({
           inject: [ConfigService],
-          useFactory: (config: ConfigService) => ({
-            uri: config.getOrThrow<string>('RABBITMQ_URL'),
-            exchanges: topology.exchanges ?? [],
-            queues: topology.queues ?? [],
-            prefetchCount: topology.prefetchCount ?? 10,
-            enableControllerDiscovery: topology.controllers ?? false,
-            connectionInitOptions: { wait: false },
-            connectionManagerOptions: { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1 },
-          }),
+          useFactory: (config: ConfigService) => {
+            const topology = typeof source === 'function' ? source(config) : source;
+            return {
+              uri: config.getOrThrow<string>('RABBITMQ_URL'),
+              exchanges: topology.exchanges ?? [],
+              queues: topology.queues ?? [],
+              prefetchCount: topology.prefetchCount ?? 10,
+              enableControllerDiscovery: topology.controllers ?? false,
+              handlers: topology.handlers ?? {},
+              connectionInitOptions: { wait: false },
+              connectionManagerOptions: { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1 },
+            };
+          },
         }),
       ],
       providers: [RabbitMqHealthIndicator],

@@ -8,3 +8,7 @@ export * from './fake-openai.server';
 export * from './report-request.factory';
 export * from './report-test.env';
 export * from './report-amqp.client';
+export * from './fake-qdrant.server';
+export * from './event-factory';
+export * from './event-broker.fixture';
+export * from './event-graph.probe';

@@ -1,10 +1,22 @@
-import { Neo4jDriverModule } from '@app/processors';
-import { Module } from '@nestjs/common';
+import { Neo4jDriverModule, QdrantModule } from '@app/processors';
+import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
+import { READINESS_DEPENDENCIES, ReadinessDependency } from './readiness.dependencies';
 
-@Module({
-  imports: [TerminusModule.forRoot({ logger: false }), Neo4jDriverModule],
-  controllers: [HealthController],
-})
-export class HealthModule {}
+/** Probes; readiness checks only what this process's role uses (see event-ingest.module.ts). */
+@Module({})
+export class HealthModule {
+  static forRoot(dependencies: ReadinessDependency[]): DynamicModule {
+    return {
+      module: HealthModule,
+      imports: [
+        TerminusModule.forRoot({ logger: false }),
+        ...(dependencies.includes('neo4j') ? [Neo4jDriverModule] : []),
+        ...(dependencies.includes('qdrant') ? [QdrantModule] : []),
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: READINESS_DEPENDENCIES, useValue: dependencies }],
+    };
+  }
+}

@@ -9,4 +9,7 @@ export class Neo4jEnv {
 
   @IsString()
   NEO4J_PASSWORD = 'neo4j-password';
+
+  @Matches(/^[A-Za-z][A-Za-z0-9.-]{0,62}$/, { message: '$property must be a Neo4j database name' })
+  NEO4J_DATABASE = 'neo4j';
 }

@@ -1,0 +1,25 @@
+import { eventTopologyNames } from '@app/contracts';
+import { QueueAdminService } from '@app/messaging';
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { AdminTokenGuard } from './admin-token.guard';
+import { KnownQueues } from './known-queues';
+import { RabbitMqAdminHttpController } from './rabbitmq-admin.http.controller';
+
+@Module({
+  controllers: [RabbitMqAdminHttpController],
+  providers: [
+    QueueAdminService,
+    AdminTokenGuard,
+    {
+      provide: KnownQueues,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) =>
+        new KnownQueues(
+          eventTopologyNames(config.getOrThrow<string>('EVENTS_TOPOLOGY_PREFIX')),
+          config.getOrThrow<number[]>('EVENT_RETRY_DELAYS_MS'),
+        ),
+    },
+  ],
+})
+export class AdminModule {}

@@ -1,0 +1,89 @@
+import { BrokerUnavailableError, QueueAdminService, RabbitMqHealthIndicator } from '@app/messaging';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  ServiceUnavailableException,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { DlqLimitDto } from './admin-queries.dto';
+import { AdminTokenGuard } from './admin-token.guard';
+import { KnownQueues } from './known-queues';
+
+/** Seed 002's operator endpoints. Reading is open; purge and the DLQ need ADMIN_TOKEN. */
+@ApiTags('rabbitmq')
+@Controller('rabbitmq')
+export class RabbitMqAdminHttpController {
+  constructor(
+    private readonly queues: QueueAdminService,
+    private readonly health: RabbitMqHealthIndicator,
+    @Inject(KnownQueues) private readonly known: KnownQueues,
+  ) {}
+
+  @Get('health')
+  @ApiOperation({ summary: 'Broker connection and the depth of the pipeline queues' })
+  async brokerHealth() {
+    const connected = this.health.check('rabbitmq').rabbitmq.status === 'up';
+    if (!connected) throw new ServiceUnavailableException({ status: 'down', message: 'not connected to the broker' });
+    const names = this.known.names;
+    const stats = await Promise.all([names.neo4jQueue, names.qdrantQueue, names.deadLetterQueue].map((q) => this.run(() => this.queues.stats(q))));
+    return { status: 'ok', exchange: names.exchange, queues: stats };
+  }
+
+  @Get('queues/:name')
+  @ApiOperation({ summary: 'Messages and consumers of one pipeline queue' })
+  queueStats(@Param('name') name: string) {
+    return this.run(() => this.queues.stats(this.queue(name)));
+  }
+
+  @Post('queues/:name/purge')
+  @HttpCode(200)
+  @UseGuards(AdminTokenGuard)
+  @ApiBearerAuth()
+  @ApiUnauthorizedResponse({ description: 'ADMIN_TOKEN missing or wrong' })
+  @ApiOperation({ summary: 'Delete every ready message of one pipeline queue' })
+  purge(@Param('name') name: string) {
+    return this.run(() => this.queues.purge(this.queue(name)));
+  }
+
+  @Get('dlq')
+  @UseGuards(AdminTokenGuard)
+  @ApiBearerAuth()
+  @ApiUnauthorizedResponse({ description: 'ADMIN_TOKEN missing or wrong' })
+  @ApiOperation({ summary: 'Peek at dead letters (they stay in the DLQ), with x-reason and x-attempts' })
+  async deadLetters(@Query() query: DlqLimitDto) {
+    const messages = await this.run(() => this.queues.peek(this.known.names.deadLetterQueue, query.limit ?? 20));
+    return { queue: this.known.names.deadLetterQueue, count: messages.length, messages };
+  }
+
+  @Post('dlq/replay')
+  @HttpCode(200)
+  @UseGuards(AdminTokenGuard)
+  @ApiBearerAuth()
+  @ApiUnauthorizedResponse({ description: 'ADMIN_TOKEN missing or wrong' })
+  @ApiOperation({ summary: 'Move dead letters back to the sink queue they failed in, with a fresh retry budget' })
+  replay(@Query() query: DlqLimitDto) {
+    return this.run(() => this.queues.replay(this.known.names.deadLetterQueue, query.limit ?? 100, this.known.sinkQueues));
+  }
+
+  private queue(name: string): string {
+    const queue = this.known.resolve(name);
+    if (!queue) throw new NotFoundException(`unknown queue "${name}"; known: neo4j, qdrant, dlq or their full names`);
+    return queue;
+  }
+
+  private async run<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof BrokerUnavailableError) throw new ServiceUnavailableException(error.message);
+      throw error;
+    }
+  }
+}

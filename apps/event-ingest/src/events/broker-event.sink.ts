@@ -1,0 +1,45 @@
+import { EventMessage, eventTopologyNames } from '@app/contracts';
+import { BrokerUnavailableError, ConfirmedPublisher } from '@app/messaging';
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { EventSink, IngestUnavailableError } from './event.sink';
+
+/** Publishes each event, persistent, to the fanout exchange and waits for the broker's confirm. */
+@Injectable()
+export class BrokerEventSink implements EventSink {
+  readonly acceptedStatus = 202 as const;
+  private readonly logger = new Logger('EventPublisher');
+  private readonly exchange: string;
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly publisher: ConfirmedPublisher,
+    config: ConfigService,
+  ) {
+    this.exchange = eventTopologyNames(config.getOrThrow<string>('EVENTS_TOPOLOGY_PREFIX')).exchange;
+    this.timeoutMs = config.getOrThrow<number>('EVENTS_PUBLISH_TIMEOUT_MS');
+  }
+
+  async accept(events: EventMessage[]): Promise<Array<Error | undefined>> {
+    if (!this.publisher.isConnected()) {
+      const error = new IngestUnavailableError('the message broker is unreachable');
+      return events.map(() => error);
+    }
+    return Promise.all(events.map((event) => this.publishOne(event)));
+  }
+
+  private async publishOne(event: EventMessage): Promise<Error | undefined> {
+    try {
+      await this.publisher.publish(this.exchange, '', Buffer.from(JSON.stringify(event)), {
+        persistent: true,
+        messageId: event.event_id,
+        contentType: 'application/json',
+        timeoutMs: this.timeoutMs,
+      });
+      return undefined;
+    } catch (error) {
+      this.logger.warn({ msg: 'event not accepted by the broker', event_id: event.event_id, error: (error as Error).message });
+      return error instanceof BrokerUnavailableError ? new IngestUnavailableError(error.message) : (error as Error);
+    }
+  }
+}

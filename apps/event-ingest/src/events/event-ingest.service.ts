@@ -1,0 +1,57 @@
+import { EventMessage } from '@app/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { CreateEventDto } from './create-event.dto';
+import { EVENT_SINK, EventSink } from './event.sink';
+
+export interface IngestItemResult {
+  event_id: string;
+  status: number;
+  error?: string;
+}
+
+/** Normalises validated events (event_id, timestamp) and hands them to the configured sink. */
+@Injectable()
+export class EventIngestService {
+  constructor(@Inject(EVENT_SINK) private readonly sink: EventSink) {}
+
+  get acceptedStatus(): number {
+    return this.sink.acceptedStatus;
+  }
+
+  /** Resolves with the event_id once accepted; throws the sink's error otherwise. */
+  async ingest(dto: CreateEventDto): Promise<string> {
+    const event = toMessage(dto, new Date());
+    const [error] = await this.sink.accept([event]);
+    if (error) throw error;
+    return event.event_id;
+  }
+
+  async ingestBatch(dtos: CreateEventDto[]): Promise<{ results: IngestItemResult[]; errors: Array<Error | undefined> }> {
+    const now = new Date();
+    const events = dtos.map((dto) => toMessage(dto, now));
+    const errors = await this.sink.accept(events);
+    const results = events.map((event, index) => {
+      const error = errors[index];
+      return error
+        ? { event_id: event.event_id, status: error.name === 'IngestUnavailableError' ? 503 : 500, error: error.message }
+        : { event_id: event.event_id, status: this.sink.acceptedStatus };
+    });
+    return { results, errors };
+  }
+}
+
+/** The wire form: a plain object with only the fields that are set, ids as strings. */
+export function toMessage(dto: CreateEventDto, receivedAt: Date): EventMessage {
+  const event: EventMessage = {
+    event_id: dto.event_id ?? randomUUID(),
+    user_id: dto.user_id,
+    product_id: dto.product_id,
+    event_type: dto.event_type,
+    user_session: dto.user_session,
+    timestamp: (dto.timestamp ? new Date(dto.timestamp) : receivedAt).toISOString(),
+  };
+  if (dto.price !== undefined) event.price = dto.price;
+  if (dto.category !== undefined) event.category = dto.category;
+  return event;
+}

@@ -1,0 +1,79 @@
+import { EventSinkName, EventTopologyNames, retryQueueName, sinkQueueName } from '@app/contracts';
+import { QueueOptions, RabbitMQExchangeConfig, RabbitMQQueueConfig } from '@golevelup/nestjs-rabbitmq';
+
+export interface EventTopologySettings {
+  names: EventTopologyNames;
+  messageTtlMs: number;
+  maxLength: number;
+  retryDelaysMs: number[];
+}
+
+export interface EventTopology {
+  exchanges: RabbitMQExchangeConfig[];
+  queues: RabbitMQQueueConfig[];
+}
+
+/**
+ * Options of a sink queue. Consumers assert the queue with exactly these, so they must stay in
+ * one place: RabbitMQ refuses a redeclaration with different arguments (PRECONDITION_FAILED).
+ * Expired and overflowed messages (drop-head) are dead-lettered into the DLQ, never lost.
+ */
+export function sinkQueueOptions(settings: EventTopologySettings): QueueOptions {
+  return {
+    durable: true,
+    arguments: {
+      'x-message-ttl': settings.messageTtlMs,
+      'x-max-length': settings.maxLength,
+      'x-dead-letter-exchange': settings.names.deadLetterExchange,
+    },
+  };
+}
+
+/**
+ * A delay queue has no consumer: its messages wait for the queue's TTL, then the broker
+ * dead-letters them through the default exchange straight back to their own sink queue.
+ */
+export function retryQueueOptions(sinkQueue: string, delayMs: number): QueueOptions {
+  return {
+    durable: true,
+    arguments: {
+      'x-message-ttl': delayMs,
+      'x-dead-letter-exchange': '',
+      'x-dead-letter-routing-key': sinkQueue,
+    },
+  };
+}
+
+const SINKS: EventSinkName[] = ['neo4j', 'qdrant'];
+
+/**
+ * The whole event topology, declared by every process of the pipeline (API and workers) on each
+ * (re)connect, so the API never publishes into a fanout with no queues bound yet.
+ */
+export function buildEventTopology(settings: EventTopologySettings): EventTopology {
+  const { names } = settings;
+  const delays = [...new Set(settings.retryDelaysMs)];
+  const sinkQueues: RabbitMQQueueConfig[] = SINKS.map((sink) => ({
+    name: sinkQueueName(names, sink),
+    options: sinkQueueOptions(settings),
+    exchange: names.exchange,
+    routingKey: '',
+  }));
+  const retryQueues: RabbitMQQueueConfig[] = SINKS.flatMap((sink) =>
+    delays.map((delay) => {
+      const sinkQueue = sinkQueueName(names, sink);
+      return { name: retryQueueName(sinkQueue, delay), options: retryQueueOptions(sinkQueue, delay) };
+    }),
+  );
+  return {
+    exchanges: [
+      { name: names.exchange, type: 'fanout', options: { durable: true } },
+      { name: names.deadLetterExchange, type: 'fanout', options: { durable: true } },
+    ],
+    queues: [
+      ...sinkQueues,
+      ...retryQueues,
+      { name: names.deadLetterQueue, options: { durable: true }, exchange: names.deadLetterExchange, routingKey: '' },
+    ],
+  };
+}

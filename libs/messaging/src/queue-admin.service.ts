@@ -1,0 +1,125 @@
+import { EVENT_HEADERS } from '@app/contracts';
+import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
+import { Injectable } from '@nestjs/common';
+import { ChannelModel, ConfirmChannel, GetMessage } from 'amqplib';
+import { BrokerUnavailableError } from './broker-unavailable.error';
+import { withoutDeathHeaders } from './delivery-failure.router';
+
+export interface QueueStats {
+  queue: string;
+  messages: number;
+  consumers: number;
+}
+
+export interface DeadLetter {
+  message_id?: string;
+  headers: Record<string, unknown>;
+  body: unknown;
+}
+
+export interface ReplayResult {
+  replayed: number;
+  skipped: number;
+}
+
+/**
+ * Operator actions on queues (stats, purge, DLQ peek and replay). Each runs on a short-lived
+ * channel of its own, so a broker error on one request (404 for a missing queue) closes that
+ * channel only, never golevelup's publishing and consuming channels.
+ */
+@Injectable()
+export class QueueAdminService {
+  constructor(private readonly amqp: AmqpConnection) {}
+
+  async stats(queue: string): Promise<QueueStats> {
+    return this.withChannel(async (channel) => {
+      const { messageCount, consumerCount } = await channel.checkQueue(queue);
+      return { queue, messages: messageCount, consumers: consumerCount };
+    });
+  }
+
+  async purge(queue: string): Promise<{ queue: string; purged: number }> {
+    return this.withChannel(async (channel) => ({ queue, purged: (await channel.purgeQueue(queue)).messageCount }));
+  }
+
+  /** Reads up to `limit` messages without removing them: closing the channel requeues them in order. */
+  async peek(queue: string, limit: number): Promise<DeadLetter[]> {
+    return this.withChannel(async (channel) => {
+      const letters: DeadLetter[] = [];
+      for (let message = await channel.get(queue); message && letters.length < limit; ) {
+        letters.push(describe(message));
+        if (letters.length < limit) message = await channel.get(queue);
+      }
+      return letters;
+    });
+  }
+
+  /**
+   * Moves up to `limit` messages from `deadLetterQueue` back to the sink queue they failed in (its
+   * own queue, never the fanout), with a fresh retry budget. A message is acked only after the
+   * broker confirmed its copy; one whose origin is not in `allowedTargets` stays in the DLQ.
+   */
+  async replay(deadLetterQueue: string, limit: number, allowedTargets: string[]): Promise<ReplayResult> {
+    return this.withChannel(async (channel) => {
+      const moved: GetMessage[] = [];
+      let skipped = 0;
+      for (let seen = 0; seen < limit; seen++) {
+        const message = await channel.get(deadLetterQueue);
+        if (!message) break;
+        const target = originOf(message);
+        if (!target || !allowedTargets.includes(target)) {
+          skipped++; // left unacked: the channel's close puts it back
+          continue;
+        }
+        channel.sendToQueue(target, message.content, republishOptions(message));
+        moved.push(message);
+      }
+      await channel.waitForConfirms();
+      for (const message of moved) channel.ack(message);
+      return { replayed: moved.length, skipped };
+    });
+  }
+
+  private async withChannel<T>(work: (channel: ConfirmChannel) => Promise<T>): Promise<T> {
+    if (!this.amqp.managedConnection?.isConnected()) throw new BrokerUnavailableError('not connected to the broker');
+    // At run time golevelup's "Connection" is amqplib's ChannelModel (the typings lag behind).
+    const channel = await (this.amqp.connection as unknown as ChannelModel).createConfirmChannel();
+    channel.on('error', () => undefined); // reported through the rejected operation instead
+    try {
+      return await work(channel);
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  }
+}
+
+function describe(message: GetMessage): DeadLetter {
+  let body: unknown = message.content.toString('utf8');
+  try {
+    body = JSON.parse(body as string);
+  } catch {
+    // not JSON: show the text as it is
+  }
+  return { message_id: message.properties.messageId, headers: message.properties.headers ?? {}, body };
+}
+
+/** Our x-original-queue header, or the broker's x-death record for TTL and overflow casualties. */
+export function originOf(message: Pick<GetMessage, 'properties'>): string | undefined {
+  const headers = message.properties.headers ?? {};
+  const original = headers[EVENT_HEADERS.originalQueue];
+  if (typeof original === 'string') return original;
+  const deaths = headers['x-death'] as Array<{ queue?: string }> | undefined;
+  return Array.isArray(deaths) && typeof deaths[0]?.queue === 'string' ? deaths[0].queue : undefined;
+}
+
+function republishOptions(message: GetMessage) {
+  const headers = withoutDeathHeaders(message.properties.headers ?? {});
+  for (const key of [EVENT_HEADERS.attempts, EVENT_HEADERS.reason, EVENT_HEADERS.failedAt]) delete headers[key];
+  return {
+    persistent: true,
+    contentType: message.properties.contentType,
+    messageId: message.properties.messageId,
+    timestamp: message.properties.timestamp,
+    headers: { ...headers, [EVENT_HEADERS.replayedAt]: new Date().toISOString() },
+  };
+}

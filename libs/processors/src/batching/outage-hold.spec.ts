@@ -1,0 +1,53 @@
+import { holdThroughOutage } from './outage-hold';
+
+const transient = (error: unknown) => (error as Error).message === 'unreachable';
+
+describe('holdThroughOutage', () => {
+  it('retries transient failures until the work succeeds', async () => {
+    let calls = 0;
+    const retries: number[] = [];
+    const result = await holdThroughOutage(
+      async () => {
+        if (++calls < 3) throw new Error('unreachable');
+        return 'written';
+      },
+      { isTransient: transient, maxHoldMs: 60_000, signal: new AbortController().signal, onRetry: (_, n) => retries.push(n) },
+    );
+    expect(result).toBe('written');
+    expect(retries).toEqual([1, 2]);
+  });
+
+  it('throws other errors at once', async () => {
+    let calls = 0;
+    const work = async () => {
+      calls++;
+      throw new Error('bad data');
+    };
+    await expect(
+      holdThroughOutage(work, { isTransient: transient, maxHoldMs: 60_000, signal: new AbortController().signal }),
+    ).rejects.toThrow('bad data');
+    expect(calls).toBe(1);
+  });
+
+  it('gives up after maxHoldMs', async () => {
+    let clock = 0;
+    const work = async () => {
+      clock += 1000;
+      throw new Error('unreachable');
+    };
+    await expect(
+      holdThroughOutage(work, { isTransient: transient, maxHoldMs: 2500, signal: new AbortController().signal, now: () => clock }),
+    ).rejects.toThrow('unreachable');
+  });
+
+  it('stops waiting when aborted', async () => {
+    const controller = new AbortController();
+    const held = holdThroughOutage(async () => Promise.reject(new Error('unreachable')), {
+      isTransient: transient,
+      maxHoldMs: 60_000,
+      signal: controller.signal,
+      onRetry: () => controller.abort(),
+    });
+    await expect(held).rejects.toThrow('unreachable');
+  });
+});

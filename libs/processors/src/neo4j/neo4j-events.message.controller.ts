@@ -1,0 +1,28 @@
+import { stopConsuming } from '@app/messaging';
+import { AmqpConnection, Nack, RabbitPayload, RabbitRequest, RabbitSubscribe } from '@golevelup/nestjs-rabbitmq';
+import { BeforeApplicationShutdown, Controller, Inject } from '@nestjs/common';
+import { ConsumeMessage } from 'amqplib';
+import { EventDeliveryProcessor } from '../pipeline/event-delivery.processor';
+import { EVENT_HANDLER_NAMES } from '../pipeline/event-pipeline.topology';
+
+export const NEO4J_EVENTS_PROCESSOR = Symbol('NEO4J_EVENTS_PROCESSOR');
+
+/** Consumes the Neo4j sink queue (its name comes from settings, through the handler name). */
+@Controller()
+export class Neo4jEventsMessageController implements BeforeApplicationShutdown {
+  constructor(
+    @Inject(NEO4J_EVENTS_PROCESSOR) private readonly processor: EventDeliveryProcessor,
+    private readonly amqp: AmqpConnection,
+  ) {}
+
+  @RabbitSubscribe({ name: EVENT_HANDLER_NAMES.neo4j })
+  handle(@RabbitPayload() body: unknown, @RabbitRequest() message: ConsumeMessage): Promise<Nack | undefined> {
+    return this.processor.handle(body, message);
+  }
+
+  /** Runs before golevelup closes the connection: stop deliveries, finish the batches in hand. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await stopConsuming(this.amqp, this.processor.queue);
+    await this.processor.drain();
+  }
+}

@@ -1,0 +1,32 @@
+import { ConfirmedPublisher, DeliveryFailureRouter } from '@app/messaging';
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { EventDeliveryProcessor } from '../pipeline/event-delivery.processor';
+import { eventDeliverySettings } from '../pipeline/event-delivery.settings';
+import { Neo4jEventWriter } from './neo4j-event.writer';
+import { NEO4J_EVENTS_PROCESSOR, Neo4jEventsMessageController } from './neo4j-events.message.controller';
+import { Neo4jWriterModule } from './neo4j-writer.module';
+
+/**
+ * Two batches in flight per process: one commits while the next is built. More would mostly add
+ * lock contention on hot User/Product nodes; scale out with workers instead.
+ */
+const NEO4J_BATCH_CONCURRENCY = 2;
+
+/** The Neo4j processor: needs the app's RabbitConnectionModule (eventPipelineTopology) and settings. */
+@Module({
+  imports: [Neo4jWriterModule],
+  controllers: [Neo4jEventsMessageController],
+  providers: [
+    ConfirmedPublisher,
+    DeliveryFailureRouter,
+    {
+      provide: NEO4J_EVENTS_PROCESSOR,
+      inject: [Neo4jEventWriter, DeliveryFailureRouter, ConfigService],
+      useFactory: (writer: Neo4jEventWriter, router: DeliveryFailureRouter, config: ConfigService) =>
+        new EventDeliveryProcessor(writer, router, eventDeliverySettings(config, 'neo4j', NEO4J_BATCH_CONCURRENCY)),
+    },
+  ],
+  exports: [Neo4jWriterModule],
+})
+export class Neo4jProcessorModule {}

@@ -1,0 +1,114 @@
+import { EventMessage, parseEventMessage } from '@app/contracts';
+import { DeliveryFailureRouter } from '@app/messaging';
+import { Nack } from '@golevelup/nestjs-rabbitmq';
+import { Logger } from '@nestjs/common';
+import { ConsumeMessage } from 'amqplib';
+import { MicroBatcher } from '../batching/micro-batcher';
+import { holdThroughOutage } from '../batching/outage-hold';
+import { EventDeliverySettings } from './event-delivery.settings';
+import { EventStoreWriter } from './event-store.writer';
+
+type Outcome = { kind: 'written' } | { kind: 'failed'; error: unknown } | { kind: 'handed-back' };
+
+/**
+ * What happens to one delivery of a sink queue, whatever the store: validate it (invalid → DLQ at
+ * once), write it with the deliveries around it in one batch, and ack only after the write
+ * committed. A failed write goes to the sink's retry queues or the DLQ, acked once that copy is
+ * confirmed. Returning undefined acks the delivery; a Nack(requeue) hands it back to the broker.
+ */
+export class EventDeliveryProcessor {
+  private readonly batcher: MicroBatcher<EventMessage, Outcome>;
+  private readonly stopping = new AbortController();
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly writer: EventStoreWriter,
+    private readonly router: DeliveryFailureRouter,
+    private readonly settings: EventDeliverySettings,
+  ) {
+    this.logger = new Logger(`${settings.sink}-processor`);
+    this.batcher = new MicroBatcher((events) => this.flush(events), {
+      maxBatchSize: settings.batchSize,
+      maxConcurrency: settings.concurrency,
+    });
+  }
+
+  get queue(): string {
+    return this.settings.retry.sinkQueue;
+  }
+
+  async handle(body: unknown, message: ConsumeMessage): Promise<Nack | undefined> {
+    const parsed = parseEventMessage(body);
+    if (!parsed.ok) return this.routeFailure(message, parsed.reason, true, idOf(body));
+    const outcome = await this.batcher.add(parsed.event);
+    if (outcome.kind === 'written') return undefined;
+    if (outcome.kind === 'handed-back') return new Nack(true);
+    return this.routeFailure(message, describeError(outcome.error), false, parsed.event.event_id);
+  }
+
+  /** Shutdown: let running batches finish; after drainTimeoutMs stop holding through an outage. */
+  async drain(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.settings.drainTimeoutMs)));
+    await Promise.race([this.batcher.idle(), timeout]);
+    clearTimeout(timer);
+    this.stopping.abort();
+    await this.batcher.idle();
+  }
+
+  private async flush(events: EventMessage[]): Promise<Outcome[]> {
+    const started = Date.now();
+    try {
+      await holdThroughOutage(() => this.writer.write(events), {
+        isTransient: (error) => this.writer.isTransient(error),
+        maxHoldMs: this.settings.outageHoldMs,
+        signal: this.stopping.signal,
+        onRetry: (error, attempt) => this.logOutage(error, attempt, events.length),
+      });
+      this.logger.debug?.({ msg: 'batch written', sink: this.settings.sink, events: events.length, ms: Date.now() - started });
+      return events.map(() => ({ kind: 'written' }));
+    } catch (error) {
+      if (this.writer.isTransient(error)) {
+        const kind = this.stopping.signal.aborted ? 'handed-back' : 'failed';
+        return events.map(() => (kind === 'failed' ? { kind, error } : { kind }));
+      }
+      if (events.length === 1) return [{ kind: 'failed', error }];
+      return this.writeOneByOne(events);
+    }
+  }
+
+  /** The store refused the batch: write each event alone so only the culprit goes to retry. */
+  private async writeOneByOne(events: EventMessage[]): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    for (const event of events) outcomes.push(...(await this.flush([event])));
+    return outcomes;
+  }
+
+  private async routeFailure(message: ConsumeMessage, reason: string, permanent: boolean, eventId?: string) {
+    try {
+      const route = await this.router.route(message, this.settings.retry, reason, permanent);
+      const msg = route.kind === 'retry' ? 'event scheduled for retry' : 'event dead-lettered';
+      const delay = route.kind === 'retry' ? { delay_ms: route.delayMs } : {};
+      this.logger.warn({ msg, event_id: eventId, sink: this.settings.sink, attempts: route.attempts, ...delay, reason });
+      return undefined;
+    } catch (error) {
+      this.logger.error({ msg: 'could not route a failed event; handing it back', event_id: eventId, error: describeError(error) });
+      return new Nack(true);
+    }
+  }
+
+  private logOutage(error: unknown, attempt: number, events: number): void {
+    if (attempt === 1 || attempt % 10 === 0) {
+      this.logger.warn({ msg: 'store unreachable; holding the batch', sink: this.settings.sink, events, attempt, error: describeError(error) });
+    }
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function idOf(body: unknown): string | undefined {
+  const id = (body as { event_id?: unknown } | null)?.event_id;
+  return typeof id === 'string' ? id.slice(0, 128) : undefined;
+}

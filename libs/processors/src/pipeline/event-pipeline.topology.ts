@@ -1,0 +1,49 @@
+import { EventSinkName, eventTopologyNames, sinkQueueName } from '@app/contracts';
+import { buildEventTopology, EventTopologySettings, RabbitTopology, sinkQueueOptions } from '@app/messaging';
+import { MessageHandlerOptions, requeueErrorHandler } from '@golevelup/nestjs-rabbitmq';
+import { Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+
+/** `@RabbitSubscribe({ name })` of each sink's message controller. */
+export const EVENT_HANDLER_NAMES: Record<EventSinkName, string> = {
+  neo4j: 'events-neo4j-processor',
+  qdrant: 'events-qdrant-processor',
+};
+
+export function eventTopologySettings(config: ConfigService): EventTopologySettings {
+  return {
+    names: eventTopologyNames(config.getOrThrow<string>('EVENTS_TOPOLOGY_PREFIX')),
+    messageTtlMs: config.getOrThrow<number>('EVENTS_MESSAGE_TTL_MS'),
+    maxLength: config.getOrThrow<number>('EVENTS_MAX_LENGTH'),
+    retryDelaysMs: config.getOrThrow<number[]>('EVENT_RETRY_DELAYS_MS'),
+  };
+}
+
+const logger = new Logger('EventConsumer');
+
+/**
+ * Exchanges, queues and the consumers of the chosen sinks. Processors catch their own failures;
+ * the error handler only sees what escaped them (a bug), and requeues with a log line rather than
+ * golevelup's silent REQUEUE default, since acking would lose the event.
+ */
+export function eventPipelineTopology(config: ConfigService, sinks: EventSinkName[]): RabbitTopology {
+  const settings = eventTopologySettings(config);
+  const handlers: Record<string, MessageHandlerOptions> = {};
+  for (const sink of sinks) {
+    handlers[EVENT_HANDLER_NAMES[sink]] = {
+      queue: sinkQueueName(settings.names, sink),
+      queueOptions: sinkQueueOptions(settings),
+      allowNonJsonMessages: true, // a non-JSON body reaches the processor as text and is dead-lettered
+      errorHandler: (channel, message, error) => {
+        logger.error({ msg: 'unexpected consumer error; requeueing', sink, error: String(error) });
+        return requeueErrorHandler(channel, message, error);
+      },
+    };
+  }
+  return {
+    ...buildEventTopology(settings),
+    controllers: true,
+    prefetchCount: config.getOrThrow<number>('EVENTS_PREFETCH'),
+    handlers,
+  };
+}

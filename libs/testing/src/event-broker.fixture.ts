@@ -1,0 +1,69 @@
+import { connect, ChannelModel, ConfirmChannel, Options } from 'amqplib';
+import { serviceUrls } from './service-urls';
+
+/**
+ * A spec's own AMQP connection to the shared broker, to look at and clean up the queues of the
+ * topology it created under a unique EVENTS_TOPOLOGY_PREFIX. Never touches other names.
+ */
+export class EventBrokerFixture {
+  private connection?: ChannelModel;
+  private channel?: ConfirmChannel;
+
+  constructor(private readonly url = serviceUrls.rabbitmq) {}
+
+  async open(): Promise<this> {
+    this.connection = await connect(this.url);
+    this.channel = await this.connection.createConfirmChannel();
+    return this;
+  }
+
+  /** Ready messages in a queue (0 when it does not exist yet). */
+  async depth(queue: string): Promise<number> {
+    return this.withChannel(async (channel) => (await channel.checkQueue(queue)).messageCount).catch(() => 0);
+  }
+
+  async consumers(queue: string): Promise<number> {
+    return this.withChannel(async (channel) => (await channel.checkQueue(queue)).consumerCount).catch(() => 0);
+  }
+
+  /** Publishes raw bytes (e.g. a poison message) and waits for the confirm. */
+  async publish(exchange: string, routingKey: string, body: Buffer | string, options: Options.Publish = {}): Promise<void> {
+    const channel = this.channel!;
+    channel.publish(exchange, routingKey, Buffer.isBuffer(body) ? body : Buffer.from(body), { persistent: true, ...options });
+    await channel.waitForConfirms();
+  }
+
+  /** Takes every ready message off a queue (acked), for assertions on what was published. */
+  async drain(queue: string): Promise<Array<{ body: string; headers: Record<string, unknown> }>> {
+    return this.withChannel(async (channel) => {
+      const messages = [];
+      for (let message = await channel.get(queue, { noAck: true }); message; message = await channel.get(queue, { noAck: true })) {
+        messages.push({ body: message.content.toString(), headers: message.properties.headers ?? {} });
+      }
+      return messages;
+    });
+  }
+
+  /** Deletes the exchanges and queues a spec's topology prefix created. */
+  async deleteTopology(prefix: string, retryDelaysMs: number[]): Promise<void> {
+    const queues = [`${prefix}.neo4j`, `${prefix}.qdrant`, `${prefix}.dlq`];
+    const retries = queues.slice(0, 2).flatMap((queue) => retryDelaysMs.map((delay) => `${queue}.retry.${delay}ms`));
+    for (const queue of [...queues, ...retries]) await this.withChannel((channel) => channel.deleteQueue(queue)).catch(() => undefined);
+    for (const exchange of [prefix, `${prefix}.dlx`]) await this.withChannel((channel) => channel.deleteExchange(exchange)).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.connection?.close().catch(() => undefined);
+  }
+
+  /** A throwaway channel: a 404 from the broker closes it, not the fixture's main one. */
+  private async withChannel<T>(work: (channel: ConfirmChannel) => Promise<T>): Promise<T> {
+    const channel = await this.connection!.createConfirmChannel();
+    channel.on('error', () => undefined);
+    try {
+      return await work(channel);
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  }
+}
