@@ -16,6 +16,7 @@ export class FakeOpenAiServer {
   latencyMs = 0;
   private server?: Server;
   private failures: number[] = [];
+  private readonly sleeping = new Set<NodeJS.Timeout>();
 
   async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -49,6 +50,9 @@ export class FakeOpenAiServer {
 
   async stop(): Promise<void> {
     if (!this.server) return;
+    // Calls still "thinking" (their client may be gone) must not keep the test process alive.
+    for (const timer of this.sleeping) clearTimeout(timer);
+    this.sleeping.clear();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
@@ -59,7 +63,7 @@ export class FakeOpenAiServer {
     if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) return this.reply(res, 404, { error: { message: 'not found' } });
     this.calls += 1;
     const failure = this.failures.shift();
-    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    if (this.latencyMs > 0) await this.sleep(this.latencyMs);
     if (failure) {
       return this.reply(res, failure, { error: { message: `scripted failure ${failure}`, type: 'fake', code: String(failure) } });
     }
@@ -94,6 +98,16 @@ export class FakeOpenAiServer {
       body: `Here is what your results mean for ${entry.category.replace(/_/g, ' ')} [${entry.id}].`,
     }));
     return { summary: 'Your results, explained (fake LLM).', sections };
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.sleeping.delete(timer);
+        resolve();
+      }, ms);
+      this.sleeping.add(timer);
+    });
   }
 
   private reply(res: ServerResponse, status: number, body: unknown): void {

@@ -82,6 +82,7 @@ export class ReportRmqServer extends ServerRMQ {
   override async close(): Promise<void> {
     this.closing = true;
     await this.consumerChannel?.cancel(this.settings.consumerTag).catch(() => undefined);
+    this.drainLogger.log({ message: 'consumer cancelled, draining', in_flight: this.inFlight });
     const drained = await this.waitForIdle(this.settings.drainTimeoutMs);
     if (!drained) this.drainLogger.warn(`closing with ${this.inFlight} message(s) unsettled; the broker will redeliver them`);
     // RPC replies are published on the next tick after a handler resolves.
