@@ -118,8 +118,9 @@ describe('report worker processes (spawned workers)', () => {
     await waitFor(() => draining.output.join('').includes('consumer cancelled, draining'), { description: 'drain start' });
     // Published while the in-flight ones finish: it must stay queued for another worker.
     await amqp.publish(env.RABBITMQ_REQUEST_QUEUE, reportRequest());
-    const exit = await draining.exit;
+    const exit = (await draining.exit)!;
     expect(exit.signal ?? exit.code).toBeDefined();
+    await waitFor(() => inFlight.every((request) => responsesFor(request.request_id).length > 0), { description: 'the drained responses' });
     for (const request of inFlight) expect(responsesFor(request.request_id)).toEqual([expect.objectContaining({ status: 'success' })]);
     expect(await amqp.messageCount(env.RABBITMQ_REQUEST_QUEUE)).toBe(1);
     expect(draining.output.join('')).not.toContain('unsettled');

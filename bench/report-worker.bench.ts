@@ -1,0 +1,156 @@
+/**
+ * Report worker benchmark (issue 3). Figures only, never pass/fail. Each scenario starts a fresh
+ * worker process (the built one if `dist/` has it, else from source with ts-node) against the real
+ * RabbitMQ, Redis and MongoDB-wire server, with the fake OpenAI server as the LLM.
+ *   npx ts-node -r tsconfig-paths/register bench/report-worker.bench.ts
+ */
+import { REPORT_RESPONSE_TTL_MS } from '@app/contracts';
+import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, waitFor } from '@app/testing';
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createConnection } from 'mongoose';
+import { parseKnowledgeBaseFile } from '../apps/report-worker/src/knowledge-base/knowledge-base-file.parser';
+
+const ROOT = join(__dirname, '..');
+const BUILT = join(ROOT, 'dist/apps/report-worker/apps/report-worker/src/main.js');
+/** Builds the worker first (so the figures are for the code in the tree, compiled as in production). */
+const BUILD = process.env.BENCH_BUILD !== '0';
+const llm = new FakeOpenAiServer();
+
+interface Worker {
+  child: ChildProcess;
+  env: Record<string, string>;
+  amqp: ReportAmqpClient;
+  /** Arrival times of responses per request_id (a repeated request_id is answered more than once). */
+  received: Map<string, number[]>;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] * 100) / 100;
+}
+
+/** Peak resident set size of a process, from the kernel (VmHWM), in MB. */
+function peakRssMb(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Math.round(Number(match[1]) / 1024) : NaN;
+}
+
+async function startWorker(prefetch: number): Promise<Worker> {
+  const env = reportTestEnv('bench_report', {
+    OPENAI_API_KEY: 'sk-bench',
+    OPENAI_BASE_URL: llm.baseUrl,
+    RABBITMQ_PREFETCH_COUNT: String(prefetch),
+    HEALTH_PORT: String(20000 + Math.floor(Math.random() * 20000)),
+    LOG_LEVEL: 'warn',
+  });
+  const db = await createConnection(env.MONGODB_URI).asPromise();
+  await db.collection('knowledge_base').insertMany(parseKnowledgeBaseFile(readFileSync(join(ROOT, 'data/knowledge-base/sample.json'), 'utf8')));
+  await db.close();
+  const args = existsSync(BUILT) ? [BUILT] : ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', 'apps/report-worker/src/main.ts'];
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env, TS_NODE_SWC: 'true' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const amqp = await new ReportAmqpClient().connect(env.RABBITMQ_URL);
+  await waitFor(() => fetch(`http://127.0.0.1:${env.HEALTH_PORT}/health/ready`).then((r) => r.ok), { timeoutMs: 90_000, intervalMs: 250 });
+  await amqp.channel.assertQueue(env.RABBITMQ_RESPONSE_QUEUE, { durable: true, arguments: { 'x-message-ttl': REPORT_RESPONSE_TTL_MS } });
+  const received = new Map<string, number[]>();
+  await amqp.channel.consume(
+    env.RABBITMQ_RESPONSE_QUEUE,
+    (m) => {
+      if (!m) return;
+      const id = jsonOf(m).request_id as string;
+      received.set(id, [...(received.get(id) ?? []), performance.now()]);
+    },
+    { noAck: true },
+  );
+  return { child, env, amqp, received };
+}
+
+async function stopWorker(worker: Worker): Promise<number> {
+  const rss = peakRssMb(worker.child.pid!);
+  const exited = new Promise((resolve) => worker.child.once('exit', resolve));
+  worker.child.kill('SIGTERM');
+  await exited;
+  const q = worker.env.RABBITMQ_REQUEST_QUEUE;
+  await worker.amqp.deleteQueues([q, worker.env.RABBITMQ_RESPONSE_QUEUE, `${q}_dlq`, ...[1, 2, 3].map((n) => `${q}.retry.${n}`)]);
+  await worker.amqp.close();
+  const db = await createConnection(worker.env.MONGODB_URI).asPromise();
+  await db.dropDatabase();
+  await db.close();
+  return rss;
+}
+
+/** All requests published at once; reports/s from the first publish to the last response. */
+async function throughput(prefetch: number, count: number) {
+  llm.reset().setLatency(2000);
+  const worker = await startWorker(prefetch);
+  const requests = Array.from({ length: count }, () => reportRequest());
+  const start = performance.now();
+  for (const request of requests) await worker.amqp.publish(worker.env.RABBITMQ_REQUEST_QUEUE, request);
+  await waitFor(() => worker.received.size >= count, { timeoutMs: 600_000, intervalMs: 20 });
+  const seconds = (Math.max(...[...worker.received.values()].flat()) - start) / 1000;
+  const rss = await stopWorker(worker);
+  return { prefetch, requests: count, seconds: Math.round(seconds * 100) / 100, reports_per_second: Math.round((count / seconds) * 10) / 10, peak_rss_mb: rss };
+}
+
+/** One request at a time, publish to response: what the worker adds around the LLM call. */
+async function sequential(worker: Worker, bodies: Array<Record<string, unknown>>): Promise<number[]> {
+  const latencies: number[] = [];
+  for (const body of bodies) {
+    const id = body.request_id as string;
+    const seen = worker.received.get(id)?.length ?? 0;
+    const start = performance.now();
+    await worker.amqp.publish(worker.env.RABBITMQ_REQUEST_QUEUE, body);
+    await waitFor(() => (worker.received.get(id)?.length ?? 0) > seen, { timeoutMs: 30_000, intervalMs: 1 });
+    latencies.push(worker.received.get(id)![seen] - start);
+  }
+  return latencies;
+}
+
+async function overheadAndCache(count: number) {
+  llm.reset().setLatency(0);
+  const worker = await startWorker(16);
+  await sequential(worker, Array.from({ length: 20 }, () => reportRequest())); // warm-up
+  const fresh = await sequential(worker, Array.from({ length: count }, () => reportRequest()));
+  const original = reportRequest();
+  await sequential(worker, [original]);
+  const sameContent = await sequential(worker, Array.from({ length: count }, (_, i) => ({ ...original, request_id: `${original.request_id}-${i}` })));
+  const llmCallsBefore = llm.calls;
+  const sameRequest = await sequential(worker, Array.from({ length: count }, () => original));
+  const rss = await stopWorker(worker);
+  const stats = (values: number[]) => ({ p50_ms: percentile(values, 50), p99_ms: percentile(values, 99), n: values.length });
+  return { overhead: stats(fresh), cached_same_content: stats(sameContent), cached_same_request_id: stats(sameRequest), extra_llm_calls_for_repeats: llm.calls - llmCallsBefore, peak_rss_mb: rss };
+}
+
+async function main(): Promise<void> {
+  if (BUILD) {
+    const build = spawn('npx', ['nest', 'build', 'report-worker'], { cwd: ROOT, stdio: 'inherit' });
+    const code = await new Promise((resolve) => build.once('exit', resolve));
+    if (code !== 0) throw new Error(`nest build report-worker failed (${String(code)})`);
+  }
+  await llm.start();
+  const runs = [await throughput(1, 4), await throughput(16, 64), await throughput(64, 256)];
+  const latency = await overheadAndCache(200);
+  await llm.stop();
+  const result = {
+    at: new Date().toISOString(),
+    worker: existsSync(BUILT) ? 'dist (compiled)' : 'ts-node (source)',
+    llm_latency_ms: 2000,
+    throughput: runs,
+    overhead_at_0ms_llm: latency.overhead,
+    cached_repeat: { same_content_new_request_id: latency.cached_same_content, same_request_id: latency.cached_same_request_id, extra_llm_calls: latency.extra_llm_calls_for_repeats },
+    peak_rss_mb: Math.max(...runs.map((r) => r.peak_rss_mb), latency.peak_rss_mb),
+    targets: { reports_per_second_at_prefetch_64: 25, overhead_p50_ms: 5, cache_p99_ms: 20, rss_mb: 150 },
+    seed_001_claims: { reports_per_minute_per_worker: '1-2', memory_mb: '200-300' },
+  };
+  console.table(runs);
+  console.table({ overhead: latency.overhead, cached_same_content: latency.cached_same_content, cached_same_request_id: latency.cached_same_request_id });
+  console.log(`peak RSS ${result.peak_rss_mb} MB (${result.worker})`);
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench/results/report-worker.json'), `${JSON.stringify(result, null, 2)}\n`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
