@@ -69,27 +69,34 @@ public final class Neo4jLauncher {
             System.out.println("NEO4J_STOPPED");
         }, "neo4j-shutdown"));
 
-        if (auth) {
-            GraphDatabaseService system = dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
-            try {
-                system.executeTransactionally(
-                        "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
-                System.out.println("NEO4J_PASSWORD_SET user=neo4j");
-            } catch (RuntimeException e) {
-                String msg = String.valueOf(e.getMessage());
-                // Same password as before: nothing to change.
-                if (!msg.contains("same")) {
-                    throw e;
+        try {
+            if (auth) {
+                GraphDatabaseService system = dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
+                try {
+                    system.executeTransactionally(
+                            "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
+                    System.out.println("NEO4J_PASSWORD_SET user=neo4j");
+                } catch (RuntimeException e) {
+                    String msg = String.valueOf(e.getMessage());
+                    // Same password as before: nothing to change.
+                    if (!msg.contains("same")) {
+                        throw e;
+                    }
+                    System.out.println("NEO4J_PASSWORD_UNCHANGED user=neo4j");
                 }
-                System.out.println("NEO4J_PASSWORD_UNCHANGED user=neo4j");
             }
-        }
-        // Touch the default database so the first client does not pay for its start-up.
-        dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME).executeTransactionally("RETURN 1");
+            // Touch the default database so the first client does not pay for its start-up.
+            dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME).executeTransactionally("RETURN 1");
 
-        System.out.printf("NEO4J_READY bolt://%s:%d auth=%s startup_ms=%d%n",
-                host, port, auth ? "neo4j" : "none", (System.nanoTime() - t0) / 1_000_000);
-        System.out.flush();
+            System.out.printf("NEO4J_READY bolt://%s:%d auth=%s startup_ms=%d%n",
+                    host, port, auth ? "neo4j" : "none", (System.nanoTime() - t0) / 1_000_000);
+            System.out.flush();
+        } catch (RuntimeException e) {
+            // e.g. a password shorter than 8 characters: fail fast instead of hanging half-started.
+            System.out.println("NEO4J_FAILED " + e.getMessage());
+            e.printStackTrace();
+            System.exit(1); // the shutdown hook stops the DBMS
+        }
         stopped.await();
     }
 }

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Install (if missing) and start the local services on 127.0.0.1, wait until each answers,
+# print one line per service with its URL. Idempotent: services that already answer are left.
+#   bash scripts/services/up.sh            (all)   |   bash scripts/services/up.sh redis neo4j
+# Ports: SERVICES_RABBITMQ_PORT (5672), SERVICES_RABBITMQ_MGMT_PORT (15672), SERVICES_REDIS_PORT
+# (6379), SERVICES_MONGO_PORT (27017), SERVICES_NEO4J_PORT (7687), SERVICES_FERRETDB_DEBUG_PORT
+# (8089). State: SERVICES_STATE_DIR (<repo>/.services). Neo4j password: NEO4J_PASSWORD.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+services=("$@")
+[ ${#services[@]} -gt 0 ] || services=(rabbitmq redis mongo neo4j)
+t0="$(now)"
+mkdir -p "$STATE"
+
+# apt first and alone (it takes a lock); then start everything in parallel.
+ensure_apt_packages rabbitmq-server redis-server curl
+
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+declare -A pids
+for s in "${services[@]}"; do
+  bash "$SERVICES_DIR/service.sh" start "$s" >"$out/$s" &
+  pids[$s]=$!
+done
+failed=()
+for s in "${services[@]}"; do
+  wait "${pids[$s]}" || failed+=("$s")
+done
+for s in "${services[@]}"; do cat "$out/$s"; done
+if [ ${#failed[@]} -gt 0 ]; then
+  die "failed to start: ${failed[*]} (see the messages above; logs under $STATE)"
+fi
+log "all services up in $(( $(now) - t0 ))s (state: $STATE)"
