@@ -1,0 +1,20 @@
+import { APIConnectionTimeoutError, APIError } from 'openai';
+import { isTransient, JobBusyError } from './failure.classifier';
+
+const apiError = (status: number) => APIError.generate(status, { message: 'x' }, 'x', new Headers());
+
+describe('isTransient', () => {
+  it.each([429, 500, 503, 408])('retries LLM status %i', (status) => expect(isTransient(apiError(status))).toBe(true));
+  it.each([400, 401, 404, 422])('does not retry LLM status %i', (status) => expect(isTransient(apiError(status))).toBe(false));
+
+  it('retries timeouts, Mongo outages and busy jobs', () => {
+    expect(isTransient(new APIConnectionTimeoutError())).toBe(true);
+    expect(isTransient(Object.assign(new Error('down'), { name: 'MongoServerSelectionError' }))).toBe(true);
+    expect(isTransient(new JobBusyError('r1'))).toBe(true);
+  });
+
+  it('gives unknown errors the bounded retries, unless marked permanent', () => {
+    expect(isTransient(new Error('bug'))).toBe(true);
+    expect(isTransient(Object.assign(new Error('bad'), { permanent: true }))).toBe(false);
+  });
+});
