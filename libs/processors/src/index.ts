@@ -4,6 +4,7 @@ export * from './neo4j/neo4j.health-indicator';
 export * from './neo4j/neo4j-event.writer';
 export * from './neo4j/neo4j-writer.module';
 export * from './neo4j/neo4j-processor.module';
+export * from './neo4j/neo4j-events.message.controller';
 export * from './pipeline/event-pipeline.topology';
 export * from './pipeline/event-delivery.processor';
 export * from './pipeline/event-store.writer';

@@ -34,13 +34,13 @@ type Reply = { status: number; result?: unknown; error?: string };
  * A loopback stand-in for Qdrant's REST API, enough for `@qdrant/js-client-rest`: collections
  * (exists, get, create), points (upsert, retrieve, set payload). Every request is checked against
  * Qdrant's shapes; a bad one gets a 400 and lands in `rejected()`, an unknown route a 404, so a
- * spec can assert the client only made calls a real server would take. `unavailable = true`
- * answers 503 to everything (an outage).
+ * spec can assert the client only made calls a real server would take. `failWith = 503` answers
+ * every request with that status (an outage; 400 for a server that refuses the data).
  */
 export class FakeQdrantServer {
   readonly collections = new Map<string, Collection>();
   readonly requests: RecordedRequest[] = [];
-  unavailable = false;
+  failWith?: number;
   private server?: Server;
 
   async start(port = 0): Promise<this> {
@@ -60,7 +60,7 @@ export class FakeQdrantServer {
 
   /** Requests a real Qdrant would have refused (bad shape or unknown route). */
   rejected(): RecordedRequest[] {
-    return this.requests.filter((request) => request.status === 400 || (request.status === 404 && request.problems.length > 0));
+    return this.requests.filter((request) => request.problems.length > 0);
   }
 
   /** Adds a catalogue point, as the team that loads `products` would. */
@@ -82,8 +82,8 @@ export class FakeQdrantServer {
     } catch {
       return this.send(res, req, url.pathname, { status: 400, error: 'body is not JSON' }, ['body is not JSON'], started);
     }
-    const { reply, problems } = this.unavailable
-      ? { reply: { status: 503, error: 'Service Unavailable' }, problems: [] }
+    const { reply, problems } = this.failWith
+      ? { reply: { status: this.failWith, error: `failing on purpose with ${this.failWith}` }, problems: [] }
       : this.route(req.method ?? 'GET', url.pathname, body);
     this.send(res, req, url.pathname, reply, problems, started);
   }

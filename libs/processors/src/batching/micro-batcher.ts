@@ -21,6 +21,7 @@ interface Pending<T, R> {
 export class MicroBatcher<T, R> {
   private pending: Pending<T, R>[] = [];
   private inFlight = 0;
+  private inFlightItems = 0;
   private scheduled = false;
   private idleWaiters: Array<() => void> = [];
 
@@ -38,7 +39,7 @@ export class MicroBatcher<T, R> {
 
   /** Items waiting or being written. */
   get size(): number {
-    return this.pending.length + this.inFlight;
+    return this.pending.length + this.inFlightItems;
   }
 
   /** Resolves once nothing is waiting or in flight (used to drain on shutdown). */
@@ -64,6 +65,7 @@ export class MicroBatcher<T, R> {
 
   private async run(batch: Pending<T, R>[]): Promise<void> {
     this.inFlight++;
+    this.inFlightItems += batch.length;
     try {
       const results = await this.flush(batch.map((entry) => entry.item));
       batch.forEach((entry, index) => entry.resolve(results[index]));
@@ -71,6 +73,7 @@ export class MicroBatcher<T, R> {
       for (const entry of batch) entry.reject(error);
     } finally {
       this.inFlight--;
+      this.inFlightItems -= batch.length;
       if (this.pending.length > 0) this.schedule();
       else if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((wake) => wake());
     }

@@ -5,7 +5,11 @@ import neo4j, { Driver } from 'neo4j-driver';
 import { Neo4jHealthIndicator } from './neo4j.health-indicator';
 import { NEO4J_DRIVER } from './neo4j-driver.token';
 
-/** One driver (a connection pool) per process; the driver connects lazily and survives outages. */
+/**
+ * One driver (a connection pool) per process; the driver connects lazily and survives outages.
+ * Its own transaction retries stop after 1 s: the processors hold batches through longer outages
+ * themselves, and a request in the USE_RABBITMQ=false mode should get its 503 quickly.
+ */
 @Module({
   imports: [TerminusModule],
   providers: [
@@ -16,7 +20,7 @@ import { NEO4J_DRIVER } from './neo4j-driver.token';
         neo4j.driver(
           config.getOrThrow<string>('NEO4J_URI'),
           neo4j.auth.basic(config.getOrThrow<string>('NEO4J_USER'), config.getOrThrow<string>('NEO4J_PASSWORD')),
-          { connectionAcquisitionTimeout: 5000, connectionTimeout: 3000, maxTransactionRetryTime: 5000, disableLosslessIntegers: true },
+          { connectionAcquisitionTimeout: 5000, connectionTimeout: 3000, maxTransactionRetryTime: 1000, disableLosslessIntegers: true },
         ),
     },
     Neo4jHealthIndicator,

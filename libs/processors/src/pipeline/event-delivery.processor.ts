@@ -20,6 +20,7 @@ export class EventDeliveryProcessor {
   private readonly batcher: MicroBatcher<EventMessage, Outcome>;
   private readonly stopping = new AbortController();
   private readonly logger: Logger;
+  private outageRetries = 0;
 
   constructor(
     private readonly writer: EventStoreWriter,
@@ -35,6 +36,11 @@ export class EventDeliveryProcessor {
 
   get queue(): string {
     return this.settings.retry.sinkQueue;
+  }
+
+  /** For probes and tests: events waiting or being written, and retries made during outages. */
+  get stats(): { pending: number; outageRetries: number } {
+    return { pending: this.batcher.size, outageRetries: this.outageRetries };
   }
 
   async handle(body: unknown, message: ConsumeMessage): Promise<Nack | undefined> {
@@ -98,14 +104,19 @@ export class EventDeliveryProcessor {
   }
 
   private logOutage(error: unknown, attempt: number, events: number): void {
+    this.outageRetries++;
     if (attempt === 1 || attempt % 10 === 0) {
       this.logger.warn({ msg: 'store unreachable; holding the batch', sink: this.settings.sink, events, attempt, error: describeError(error) });
     }
   }
 }
 
+/** Error name and message, plus the HTTP status and server message when a REST client threw it. */
 function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (!(error instanceof Error)) return String(error);
+  const { status, data } = error as { status?: number; data?: { status?: { error?: string } } };
+  const detail = typeof status === 'number' ? ` (HTTP ${status}${data?.status?.error ? `: ${data.status.error}` : ''})` : '';
+  return `${error.name}: ${error.message}${detail}`;
 }
 
 function idOf(body: unknown): string | undefined {

@@ -1,0 +1,37 @@
+import { EventIngestEnv, settingsModule } from '@app/config';
+import { eventTopologyNames } from '@app/contracts';
+import { QueueAdminService, RabbitConnectionModule } from '@app/messaging';
+import { eventPipelineTopology } from '@app/processors';
+import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+
+@Module({
+  imports: [settingsModule(EventIngestEnv), RabbitConnectionModule.forRoot((config) => eventPipelineTopology(config, []))],
+  providers: [QueueAdminService],
+})
+class DlqCommandModule {}
+
+/**
+ * `worker dlq list|replay`: the admin endpoints' DLQ actions from a shell, with the same code.
+ * Prints one JSON document on stdout.
+ */
+export async function runDlqCommand(action: 'list' | 'replay', limit: number): Promise<void> {
+  const app = await NestFactory.createApplicationContext(DlqCommandModule, { logger: ['error'] });
+  try {
+    const amqp = app.get(AmqpConnection);
+    const deadline = Date.now() + 15_000;
+    while (!amqp.managedConnection.isConnected() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const config = app.get(ConfigService);
+    const names = eventTopologyNames(config.getOrThrow<string>('EVENTS_TOPOLOGY_PREFIX'));
+    const admin = app.get(QueueAdminService);
+    const result =
+      action === 'list'
+        ? { queue: names.deadLetterQueue, messages: await admin.peek(names.deadLetterQueue, limit) }
+        : await admin.replay(names.deadLetterQueue, limit, [names.neo4jQueue, names.qdrantQueue]);
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    await app.close();
+  }
+}

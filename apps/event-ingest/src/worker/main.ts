@@ -1,0 +1,39 @@
+import { createJsonLogger, EventIngestEnv, loadSettingsOrExit } from '@app/config';
+import { existsSync } from 'node:fs';
+import { runDlqCommand } from './dlq.command';
+import { parseWorkerArgs, USAGE, UsageError } from './worker-args';
+import { runWorkerProcess } from './worker.process';
+import { WorkerSupervisor } from './worker.supervisor';
+
+/**
+ * Entry point of the event workers (seed 002's run_worker.py):
+ *   node dist/apps/event-ingest/apps/event-ingest/src/worker/main.js --queue neo4j --workers 3 --prefetch 200
+ * The first process supervises; each child (EVENT_WORKER_CHILD=1) runs the processors.
+ */
+async function main(): Promise<void> {
+  const envFile = process.env.ENV_FILE ?? '.env';
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  if (process.env.EVENT_WORKER_CHILD === '1') return runWorkerProcess();
+
+  let command;
+  try {
+    command = parseWorkerArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n${USAGE}\n`);
+    process.exit(64);
+  }
+  const settings = loadSettingsOrExit(EventIngestEnv);
+  if (command.command !== 'work') return runDlqCommand(command.command === 'dlq-list' ? 'list' : 'replay', command.limit);
+
+  const prefetch = String(command.prefetch ?? settings.EVENTS_PREFETCH);
+  const supervisor = new WorkerSupervisor({
+    workers: command.workers,
+    env: { ...process.env, EVENT_PROCESSORS: command.queue, EVENTS_PREFETCH: prefetch },
+    logger: createJsonLogger(settings.LOG_LEVEL),
+  });
+  supervisor.start();
+  process.exit(await supervisor.done);
+}
+
+void main();

@@ -1,0 +1,73 @@
+import { makeEvent, spawnApp, waitFor } from '@app/testing';
+import { ADMIN_TOKEN, EventAppHandle, request, startEventApp, TEST_RETRY_DELAYS_MS } from './event-pipeline.harness';
+
+/** The worker command as real child processes: N consumers, JSON logs, a clean drain on SIGTERM. */
+describe('event worker CLI', () => {
+  jest.setTimeout(120_000);
+  let api: EventAppHandle;
+  let workerEnv: Record<string, string>;
+  const entry = 'apps/event-ingest/src/worker/main.ts';
+
+  beforeAll(async () => {
+    api = await startEventApp({ EVENT_PROCESSORS: 'none' });
+    workerEnv = {
+      ADMIN_TOKEN,
+      EVENTS_TOPOLOGY_PREFIX: api.scope,
+      EVENT_RETRY_DELAYS_MS: TEST_RETRY_DELAYS_MS.join(','),
+      LOG_LEVEL: 'log',
+    };
+  });
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('runs N processes that consume the queue, and drains and exits 0 on SIGTERM', async () => {
+    const queue = `${api.scope}.neo4j`;
+    const worker = spawnApp(entry, workerEnv, ['--queue', 'neo4j', '--workers', '2', '--prefetch', '50']);
+    try {
+      await waitFor(async () => (await api.broker.consumers(queue)) === 2, { timeoutMs: 60_000, description: 'two consumers' });
+      const user = `${api.scope}-u-cli`;
+      const events = Array.from({ length: 200 }, (_, i) => makeEvent(api.scope, { user_id: user, product_id: `${api.scope}-p${i % 10}` }));
+      expect((await request('POST', `${api.base}/events/batch`, { events })).status).toBe(202);
+      // SIGTERM while events are still arriving: whatever was taken is written and acked, the rest stays queued.
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toBe(0);
+      const written = await api.graph.processed(events.map((e) => e.event_id));
+      expect(written + (await api.broker.depth(queue))).toBe(200);
+      expect(await api.broker.consumers(queue)).toBe(0);
+
+      const logs = worker.output().split('\n').filter((line) => line.startsWith('{'));
+      expect(logs.map((line) => JSON.parse(line).message?.msg)).toEqual(expect.arrayContaining(['worker consuming', 'draining', 'drained, exiting']));
+    } finally {
+      worker.child.kill('SIGKILL');
+    }
+  });
+
+  it('finishes the queue when run again, and lists and replays the DLQ from the command line', async () => {
+    const worker = spawnApp(entry, workerEnv, ['--queue', 'all', '--workers', '1']);
+    try {
+      await waitFor(async () => (await api.broker.depth(`${api.scope}.neo4j`)) === 0 && (await api.broker.consumers(`${api.scope}.qdrant`)) === 1, {
+        timeoutMs: 60_000,
+        description: 'neo4j queue drained',
+      });
+    } finally {
+      worker.child.kill('SIGTERM');
+      await worker.exited;
+    }
+    await api.broker.publish('', `${api.scope}.dlq`, JSON.stringify(makeEvent(api.scope)), { headers: { 'x-original-queue': `${api.scope}.neo4j` } });
+    const list = spawnApp(entry, workerEnv, ['dlq', 'list']);
+    expect(await list.exited).toBe(0);
+    expect(JSON.parse(list.output().slice(list.output().indexOf('{')))).toMatchObject({ messages: [expect.objectContaining({ headers: expect.any(Object) })] });
+    const replay = spawnApp(entry, workerEnv, ['dlq', 'replay']);
+    expect(await replay.exited).toBe(0);
+    expect(replay.output()).toContain('"replayed": 1');
+    expect(await api.broker.depth(`${api.scope}.neo4j`)).toBe(1);
+  });
+
+  it('refuses a bad command line with the usage and exit code 64', async () => {
+    const bad = spawnApp(entry, workerEnv, ['--queue', 'mongo']);
+    expect(await bad.exited).toBe(64);
+    expect(bad.output()).toContain('usage:');
+  });
+});
