@@ -18,40 +18,32 @@ const DUPLICATE_KEY = 11000;
 export class ReportJobsRepository {
   constructor(@InjectModel(ReportJob.name) private readonly jobs: Model<ReportJob>) {}
 
-  /** Creates the job on first sight (report_id fixed by $setOnInsert) or returns the existing one. */
-  async open(job: OpenJob, now = new Date()): Promise<ReportJob> {
-    const update = { $setOnInsert: { ...job, status: 'pending', attempts: 0, created_at: now, updated_at: now } };
+  /**
+   * One round trip for the common case: creates the job on first sight (report_id fixed by
+   * $setOnInsert) or takes an existing one, and marks it processing under this owner's lease.
+   * Returns null when the job is completed or another live delivery holds it (the upsert then
+   * collides with the unique request_id index). `takeover`: the broker redelivered the message,
+   * so its previous holder is gone and its lease does not count.
+   */
+  async claim(job: OpenJob, owner: string, leaseMs: number, takeover: boolean, now = new Date()): Promise<ReportJob | null> {
+    const free = takeover ? {} : { $or: [{ status: { $ne: 'processing' } }, { lease_until: { $lt: now } }] };
     try {
       return (await this.jobs
-        .findOneAndUpdate({ request_id: job.request_id }, update, { upsert: true, new: true })
+        .findOneAndUpdate(
+          { request_id: job.request_id, status: { $ne: 'completed' }, ...free },
+          {
+            $setOnInsert: { request_id: job.request_id, user_id: job.user_id, content_hash: job.content_hash, report_id: job.report_id, created_at: now },
+            $set: { status: 'processing', lease_owner: owner, lease_until: new Date(now.getTime() + leaseMs), started_at: now, updated_at: now },
+            $inc: { attempts: 1 },
+          },
+          { upsert: true, new: true },
+        )
         .lean()
         .exec()) as ReportJob;
     } catch (error) {
-      // Two deliveries raced on the upsert: the unique index let one win; read the winner.
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
-      return (await this.jobs.findOne({ request_id: job.request_id }).lean().exec()) as ReportJob;
+      if ((error as { code?: number }).code === DUPLICATE_KEY) return null;
+      throw error;
     }
-  }
-
-  /**
-   * Takes the job for this delivery. A job another live delivery is processing (lease not run
-   * out) is refused unless `takeover` (the broker redelivered it: its previous holder is gone).
-   */
-  async claim(requestId: string, owner: string, leaseMs: number, takeover: boolean, now = new Date()): Promise<ReportJob | null> {
-    const free = takeover
-      ? {}
-      : { $or: [{ status: { $ne: 'processing' } }, { lease_until: { $lt: now } }] };
-    return (await this.jobs
-      .findOneAndUpdate(
-        { request_id: requestId, status: { $nin: ['completed'] }, ...free },
-        {
-          $set: { status: 'processing', lease_owner: owner, lease_until: new Date(now.getTime() + leaseMs), started_at: now, updated_at: now },
-          $inc: { attempts: 1 },
-        },
-        { new: true },
-      )
-      .lean()
-      .exec()) as ReportJob | null;
   }
 
   async complete(requestId: string, reportId: string, reusedBy?: 'content_hash', now = new Date()): Promise<void> {

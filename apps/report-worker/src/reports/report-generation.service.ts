@@ -45,9 +45,7 @@ export class ReportGenerationService {
   async generate(request: ReportGenerationRequest, redelivered: boolean): Promise<ReportGenerationResponse> {
     const contentHash = contentHashOf(request);
     const { request_id, user_id } = request;
-    const opened = await this.jobs.open({ request_id, user_id, content_hash: contentHash, report_id: randomUUID() });
-    if (opened.status === 'completed') return this.success(opened, { reused: true, reused_by: 'request_id' });
-    const job = await this.jobs.claim(request_id, this.owner, this.leaseMs, redelivered);
+    const job = await this.jobs.claim({ request_id, user_id, content_hash: contentHash, report_id: randomUUID() }, this.owner, this.leaseMs, redelivered);
     if (!job) {
       const current = await this.jobs.findByRequestId(request_id);
       if (current?.status === 'completed') return this.success(current, { reused: true, reused_by: 'request_id' });
@@ -74,15 +72,17 @@ export class ReportGenerationService {
 
   private async writeAndStore(request: ReportGenerationRequest, job: ReportJob, contentHash: string): Promise<ReportGenerationResponse> {
     const startedAt = performance.now();
-    await this.users.touch(request.user_id);
     const findings = labFindings(request.labs);
+    // The user upsert overlaps the LLM call: it only has to be done before the report is stored.
+    const touched = this.users.touch(request.user_id);
+    touched.catch(() => undefined); // awaited below; this only stops an early rejection going unhandled
     const knowledge = await this.knowledgeBase.forCategories(categoriesOf(request));
-    const draft = await this.writer.write({ request, findings, knowledge });
+    const [draft] = await Promise.all([this.writer.write({ request, findings, knowledge }), touched]);
     const now = new Date();
     const report = buildMedicalReport({ reportId: job.report_id, contentHash, request, findings, knowledge, draft, startedAt, now });
     await this.reports.insertOnce(report);
-    await this.jobs.complete(request.request_id, job.report_id);
     await Promise.all([
+      this.jobs.complete(request.request_id, job.report_id),
       this.cache.setReport(report),
       this.cache.setInput(request.user_id, { content_hash: contentHash, report_id: job.report_id, created_at: now.toISOString() }),
     ]);
