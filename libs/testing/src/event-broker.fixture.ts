@@ -33,6 +33,20 @@ export class EventBrokerFixture {
     await channel.waitForConfirms();
   }
 
+  /** Publishes many bodies straight to a queue or exchange, waiting for confirms every 1,000. */
+  async publishMany(exchange: string, routingKey: string, bodies: string[]): Promise<void> {
+    const channel = this.channel!;
+    for (let i = 0; i < bodies.length; i++) {
+      channel.publish(exchange, routingKey, Buffer.from(bodies[i]), { persistent: true, contentType: 'application/json' });
+      if (i % 1000 === 999) await channel.waitForConfirms();
+    }
+    await channel.waitForConfirms();
+  }
+
+  async purge(queue: string): Promise<void> {
+    await this.withChannel((channel) => channel.purgeQueue(queue)).catch(() => undefined);
+  }
+
   /** Takes every ready message off a queue (acked), for assertions on what was published. */
   async drain(queue: string): Promise<Array<{ body: string; headers: Record<string, unknown> }>> {
     return this.withChannel(async (channel) => {

@@ -33,6 +33,42 @@ export class EventGraphProbe {
     return records[0].get('n') as number;
   }
 
+  /** Milliseconds between the first and the last of these events' processed_at. */
+  async processedSpanMs(eventIds: string[]): Promise<number> {
+    const { records } = await this.driver.executeQuery(
+      `MATCH (e:ProcessedEvent) WHERE e.event_id IN $eventIds
+       WITH min(e.processed_at) AS first, max(e.processed_at) AS last
+       RETURN duration.inSeconds(first, last).milliseconds AS ms`,
+      { eventIds },
+    );
+    return Math.max(1, records[0].get('ms') as number);
+  }
+
+  /** Per event: processed_at − timestamp (the time the API received it), in ms. */
+  async latenciesMs(eventIds: string[]): Promise<number[]> {
+    const { records } = await this.driver.executeQuery(
+      `MATCH (e:ProcessedEvent) WHERE e.event_id IN $eventIds
+       RETURN duration.inSeconds(e.at, e.processed_at).milliseconds AS ms`,
+      { eventIds },
+    );
+    return records.map((record) => record.get('ms') as number);
+  }
+
+  /** Deletes a large scope (a benchmark's) in batches of 10,000, so no transaction grows huge. */
+  async cleanupInBatches(scope: string): Promise<void> {
+    const session = this.driver.session();
+    try {
+      await session.run(
+        `MATCH (n) WHERE (n:User AND n.user_id STARTS WITH $scope) OR (n:Product AND n.product_id STARTS WITH $scope)
+            OR (n:ProcessedEvent AND n.event_id STARTS WITH $scope)
+         CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`,
+        { scope },
+      );
+    } finally {
+      await session.close();
+    }
+  }
+
   async cleanup(scope: string): Promise<void> {
     await this.driver.executeQuery(
       `MATCH (n) WHERE (n:User AND n.user_id STARTS WITH $scope) OR (n:Product AND n.product_id STARTS WITH $scope)

@@ -29,7 +29,8 @@ function relationshipUpdate(eventType: EventType): string {
 /**
  * One statement for a whole batch. Idempotency: each event leaves a (:ProcessedEvent {event_id})
  * receipt; MERGE under its uniqueness constraint creates it once, even when two workers race, and
- * only rows whose receipt was created by this statement (`fresh`) touch the graph. first_at and
+ * only rows whose receipt was created by this statement (`fresh`) touch the graph. The receipt's
+ * processed_at allows pruning old receipts and measuring event-to-graph latency. first_at and
  * last_at are the min and max event times, so late or replayed events do not move them backwards.
  */
 export const WRITE_INTERACTIONS = `
@@ -38,7 +39,7 @@ MERGE (receipt:ProcessedEvent {event_id: ev.event_id})
 ON CREATE SET receipt.fresh = true
 WITH ev, receipt WHERE receipt.fresh = true
 REMOVE receipt.fresh
-SET receipt.event_type = ev.event_type, receipt.at = datetime(ev.timestamp)
+SET receipt.event_type = ev.event_type, receipt.at = datetime(ev.timestamp), receipt.processed_at = datetime.realtime()
 WITH ev, receipt.at AS ts
 MERGE (u:User {user_id: ev.user_id})
 MERGE (p:Product {product_id: ev.product_id})

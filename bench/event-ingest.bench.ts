@@ -1,0 +1,124 @@
+/**
+ * Event pipeline benchmark (issue 4), all figures in one run; figures only, never pass/fail.
+ *   npx ts-node -r tsconfig-paths/register bench/event-ingest.bench.ts     (or: npm run bench -- event-ingest)
+ * Processes: the API and a Neo4j worker (from source, swc), the bare ceiling server, autocannon
+ * in this process; the real RabbitMQ and Neo4j. Everything uses a topology and ids of its own
+ * (prefix bench-evt-...) and is deleted at the end. BENCH_SECONDS sets each load phase (10).
+ */
+import { EventBrokerFixture, EventGraphProbe, waitFor } from '@app/testing';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { load, LoadResult, percentile, printTable, ROOT, startProcess, stopProcess } from './event-bench.support';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 50;
+const PROCESSOR_EVENTS = Number(process.env.BENCH_PROCESSOR_EVENTS ?? 50_000);
+/** BENCH_ONLY=processor runs the Neo4j processor phase alone (for tuning). */
+const ONLY_PROCESSOR = process.env.BENCH_ONLY === 'processor';
+const WORKER_ARGS = (process.env.BENCH_WORKER_ARGS ?? '--workers 1').split(' ');
+const PREFIX = `bench-evt-${Date.now().toString(36)}`;
+const API_PORT = 18000 + Math.floor(Math.random() * 1000);
+const CEILING_PORT = API_PORT + 1000;
+const TYPES = ['view', 'view', 'view', 'view', 'cart', 'cart', 'remove_from_cart', 'purchase'];
+const env = { ADMIN_TOKEN: 'bench-admin-token-0123456789', EVENTS_TOPOLOGY_PREFIX: PREFIX, LOG_LEVEL: 'warn' };
+
+let counter = 0;
+/** A realistic event: 5,000 users, 1,000 products, mostly views; ids carry the bench prefix. */
+function eventBody(extra: Record<string, unknown> = {}): string {
+  counter++;
+  return JSON.stringify({
+    event_id: `${PREFIX}-${counter}`,
+    user_id: `${PREFIX}-u${counter % 5000}`,
+    product_id: `${PREFIX}-p${(counter * 7919) % 1000}`,
+    event_type: TYPES[counter % TYPES.length],
+    user_session: `${PREFIX}-s${counter % 20000}`,
+    price: 10 + (counter % 90),
+    ...extra,
+  });
+}
+
+async function ingestPhase(broker: EventBrokerFixture, url: string, rate?: number): Promise<LoadResult> {
+  await load({ url, body: eventBody, connections: CONNECTIONS, durationSeconds: 2, rate }); // warm-up (JIT, pools)
+  const result = await load({ url, body: eventBody, connections: CONNECTIONS, durationSeconds: SECONDS, rate });
+  for (const sink of ['neo4j', 'qdrant']) await broker.purge(`${PREFIX}.${sink}`);
+  return result;
+}
+
+/** Preloads the Neo4j queue, starts one worker, and rates it by the receipts' processed_at span. */
+async function processorPhase(broker: EventBrokerFixture, graph: EventGraphProbe) {
+  const bodies = Array.from({ length: PROCESSOR_EVENTS }, () => eventBody({ timestamp: new Date().toISOString() }));
+  await broker.publishMany('', `${PREFIX}.neo4j`, bodies);
+  const worker = startProcess('apps/event-ingest/src/worker/main.ts', env, ['--queue', 'neo4j', ...WORKER_ARGS]);
+  const ids = bodies.map((body) => JSON.parse(body).event_id as string);
+  await waitFor(async () => (await graph.processed(ids)) === ids.length, { timeoutMs: 600_000, intervalMs: 500, description: 'preloaded events written' });
+  const span = await graph.processedSpanMs(ids);
+  if (ONLY_PROCESSOR) process.stdout.write(`Neo4j processor: ${Math.round((ids.length / span) * 1000)} events/s (${WORKER_ARGS.join(' ')})\n`);
+  return { worker, eventsPerSecond: Math.round((ids.length / span) * 1000) };
+}
+
+/** Offers 1,000 events/s through the API with the worker running; latency = processed_at − API receipt time. */
+async function eventToGraphPhase(graph: EventGraphProbe, url: string) {
+  const first = counter + 1;
+  const result = await load({ url, body: eventBody, connections: 20, durationSeconds: SECONDS, rate: 1000 });
+  const ids = Array.from({ length: counter - first + 1 }, (_, i) => `${PREFIX}-${first + i}`);
+  await waitFor(async () => (await graph.processed(ids)) >= result.requests, { timeoutMs: 120_000, intervalMs: 500, description: 'events in the graph' });
+  const latencies = await graph.latenciesMs(ids);
+  return { offered: result, p50: percentile(latencies, 50), p99: percentile(latencies, 99), landed: latencies.length };
+}
+
+async function main(): Promise<void> {
+  const broker = await new EventBrokerFixture().open();
+  const graph = new EventGraphProbe();
+  const api = startProcess('apps/event-ingest/src/main.ts', { ...env, PORT: String(API_PORT), EVENT_PROCESSORS: 'none' });
+  const ceiling = startProcess('bench/bare-ceiling.server.ts', { BENCH_PORT: String(CEILING_PORT), BENCH_EXCHANGE: PREFIX });
+  let worker: Awaited<ReturnType<typeof processorPhase>>['worker'] | undefined;
+  try {
+    await waitFor(() => fetch(`http://127.0.0.1:${API_PORT}/health/ready`).then((r) => r.ok), { timeoutMs: 90_000, intervalMs: 250 });
+    if (ONLY_PROCESSOR) {
+      worker = (await processorPhase(broker, graph)).worker;
+      return;
+    }
+    await waitFor(() => fetch(`http://127.0.0.1:${CEILING_PORT}/`, { method: 'POST', body: '{}' }).then((r) => r.ok), { timeoutMs: 30_000 });
+    const bare = await ingestPhase(broker, `http://127.0.0.1:${CEILING_PORT}/`);
+    const ingest = await ingestPhase(broker, `http://127.0.0.1:${API_PORT}/events`);
+    const at2000 = await ingestPhase(broker, `http://127.0.0.1:${API_PORT}/events`, 2000);
+    const processor = await processorPhase(broker, graph);
+    worker = processor.worker;
+    const toGraph = await eventToGraphPhase(graph, `http://127.0.0.1:${API_PORT}/events`);
+    report({ bare, ingest, at2000, neo4jEventsPerSecond: processor.eventsPerSecond, toGraph });
+  } finally {
+    for (const child of [worker, api, ceiling]) if (child) await stopProcess(child);
+    await broker.deleteTopology(PREFIX, [5000, 30000, 300000]);
+    await broker.close();
+    await graph.cleanupInBatches(PREFIX);
+    await graph.close();
+  }
+}
+
+function report(figures: {
+  bare: LoadResult;
+  ingest: LoadResult;
+  at2000: LoadResult;
+  neo4jEventsPerSecond: number;
+  toGraph: Awaited<ReturnType<typeof eventToGraphPhase>>;
+}): void {
+  const { bare, ingest, at2000, neo4jEventsPerSecond, toGraph } = figures;
+  const ratio = Math.round((ingest.rps / bare.rps) * 1000) / 10;
+  printTable([
+    ['bare node:http + amqplib confirm (50 conn)', `${bare.rps} req/s, p50 ${bare.p50} ms, p99 ${bare.p99} ms`, 'ceiling'],
+    ['POST /events (50 conn)', `${ingest.rps} req/s, p50 ${ingest.p50} ms, p99 ${ingest.p99} ms`, '—'],
+    ['POST /events / ceiling', `${ratio} %`, '≥ 80 %'],
+    ['POST /events at 2,000/s offered', `p50 ${at2000.p50} ms, p99 ${at2000.p99} ms (${at2000.rps} req/s)`, 'p99 < 10 ms'],
+    ['Neo4j processor, 1 worker', `${neo4jEventsPerSecond} events/s`, '≥ 5,000 events/s'],
+    ['event → graph at 1,000/s offered', `p50 ${toGraph.p50} ms, p99 ${toGraph.p99} ms (${toGraph.landed} events)`, 'p99 < 200 ms'],
+    ['non-2xx / errors', `${[bare, ingest, at2000, toGraph.offered].map((r) => `${r.non2xx}/${r.errors}`).join(', ')}`, '0/0'],
+  ]);
+  const results = { at: new Date().toISOString(), seconds: SECONDS, connections: CONNECTIONS, ratioPercent: ratio, ...figures, toGraph: { ...toGraph } };
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench/results/event-ingest.json'), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exit(1);
+});
