@@ -110,7 +110,7 @@ async function sequential(worker: Worker, bodies: Array<Record<string, unknown>>
 async function overheadAndCache(count: number) {
   llm.reset().setLatency(0);
   const worker = await startWorker(16);
-  await sequential(worker, Array.from({ length: 20 }, () => reportRequest())); // warm-up
+  await sequential(worker, Array.from({ length: 10 }, () => reportRequest())); // warm-up
   const fresh = await sequential(worker, Array.from({ length: count }, () => reportRequest()));
   const original = reportRequest();
   await sequential(worker, [original]);
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
   }
   await llm.start();
   const runs = [await throughput(1, 4), await throughput(16, 64), await throughput(64, 256)];
-  const latency = await overheadAndCache(200);
+  const latency = await overheadAndCache(Number(process.env.BENCH_SEQUENTIAL ?? 100));
   await llm.stop();
   const result = {
     at: new Date().toISOString(),

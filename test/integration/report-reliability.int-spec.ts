@@ -138,9 +138,9 @@ describe('report worker reliability with the LLM writer (fake OpenAI over the re
     const again = { ...first, request_id: 'again-' + first.request_id };
     await h.publish(again);
     expect(await h.responseFor(again.request_id)).toMatchObject({ report_id: original.report_id, reused: true, reused_by: 'content_hash' });
-    const otherUser = { ...first, request_id: 'other-' + first.request_id, user_id: 'someone-else' };
+    const otherUser = { ...first, request_id: 'other-' + first.request_id, user_id: `someone-else-${first.user_id}` };
     await h.publish(otherUser);
-    expect((await h.responseFor(otherUser.request_id)).report_id).not.toBe(original.report_id);
+    expect(await h.responseFor(otherUser.request_id)).toMatchObject({ status: 'success', reused: false });
     expect(llm.calls).toBe(2);
   });
 });

@@ -4,6 +4,8 @@ import { HydratedDocument, Schema as MongooseSchema } from 'mongoose';
 /** `medical_reports` (seed 001). report_data/json_content hold the structured report. */
 @Schema({ collection: 'medical_reports', versionKey: false })
 export class MedicalReport {
+  /** = report_id (see ReportJob._id). */
+  @Prop({ type: String }) _id?: string;
   @Prop({ required: true, unique: true }) report_id: string;
   @Prop({ required: true }) user_id: string;
   @Prop({ required: true }) request_id: string;
@@ -23,4 +25,3 @@ export class MedicalReport {
 export type MedicalReportDocument = HydratedDocument<MedicalReport>;
 export const MedicalReportSchema = SchemaFactory.createForClass(MedicalReport);
 MedicalReportSchema.index({ user_id: 1, created_at: -1 });
-MedicalReportSchema.index({ user_id: 1, content_hash: 1 });

@@ -14,20 +14,15 @@ export class MedicalReportsRepository {
 
   /** Upsert keyed by report_id: a concurrent redelivery of the same request cannot add a second document. */
   async insertOnce(report: MedicalReport): Promise<void> {
-    await this.reports.updateOne({ report_id: report.report_id }, { $setOnInsert: report }, { upsert: true }).exec();
+    await this.reports.updateOne({ _id: report.report_id }, { $setOnInsert: report }, { upsert: true }).exec();
+  }
+
+  async exists(reportId: string): Promise<boolean> {
+    return (await this.reports.countDocuments({ _id: reportId }).exec()) > 0;
   }
 
   async findByReportId(reportId: string): Promise<MedicalReport | null> {
-    return this.reports.findOne({ report_id: reportId }, { _id: 0 }).lean().exec();
-  }
-
-  /** The newest report of this user for the same input, if written after `since`. */
-  async findReusable(userId: string, contentHash: string, since: Date): Promise<MedicalReport | null> {
-    return this.reports
-      .findOne({ user_id: userId, content_hash: contentHash, created_at: { $gte: since } }, { _id: 0, report_id: 1, generator: 1 })
-      .sort({ created_at: -1 })
-      .lean()
-      .exec();
+    return this.reports.findOne({ _id: reportId }, { _id: 0 }).lean().exec();
   }
 
   /** A page of a user's reports, newest first, without the bulky content fields. */
@@ -48,6 +43,6 @@ export class MedicalReportsRepository {
 
   /** No projection on purpose: FerretDB v1 rejects findAndModify with `fields` (MongoDB accepts it). */
   async deleteByReportId(reportId: string): Promise<MedicalReport | null> {
-    return this.reports.findOneAndDelete({ report_id: reportId }).lean().exec();
+    return this.reports.findOneAndDelete({ _id: reportId }).lean().exec();
   }
 }

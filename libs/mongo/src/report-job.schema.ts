@@ -9,6 +9,8 @@ export type ReportJobStatus = 'pending' | 'processing' | 'completed' | 'failed';
  */
 @Schema({ collection: 'report_jobs', versionKey: false })
 export class ReportJob {
+  /** = request_id: lookups by primary key are the fast path on every MongoDB-wire server (FerretDB scans otherwise). */
+  @Prop({ type: String }) _id: string;
   @Prop({ required: true, unique: true }) request_id: string;
   @Prop({ required: true, index: true }) user_id: string;
   @Prop({ required: true }) report_id: string;
@@ -30,3 +32,4 @@ export class ReportJob {
 export type ReportJobDocument = HydratedDocument<ReportJob>;
 export const ReportJobSchema = SchemaFactory.createForClass(ReportJob);
 ReportJobSchema.index({ report_id: 1 });
+ReportJobSchema.index({ user_id: 1, content_hash: 1, completed_at: -1 });

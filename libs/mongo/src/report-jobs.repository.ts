@@ -30,7 +30,7 @@ export class ReportJobsRepository {
     try {
       return (await this.jobs
         .findOneAndUpdate(
-          { request_id: job.request_id, status: { $ne: 'completed' }, ...free },
+          { _id: job.request_id, status: { $ne: 'completed' }, ...free },
           {
             $setOnInsert: { request_id: job.request_id, user_id: job.user_id, content_hash: job.content_hash, report_id: job.report_id, created_at: now },
             $set: { status: 'processing', lease_owner: owner, lease_until: new Date(now.getTime() + leaseMs), started_at: now, updated_at: now },
@@ -49,7 +49,7 @@ export class ReportJobsRepository {
   async complete(requestId: string, reportId: string, reusedBy?: 'content_hash', now = new Date()): Promise<void> {
     await this.jobs
       .updateOne(
-        { request_id: requestId },
+        { _id: requestId },
         {
           $set: { status: 'completed', report_id: reportId, completed_at: now, updated_at: now, ...(reusedBy ? { reused_by: reusedBy } : {}) },
           $unset: { lease_owner: '', lease_until: '', error_message: '' },
@@ -62,7 +62,7 @@ export class ReportJobsRepository {
   async release(requestId: string, errorMessage: string, now = new Date()): Promise<void> {
     await this.jobs
       .updateOne(
-        { request_id: requestId, status: 'processing' },
+        { _id: requestId, status: 'processing' },
         { $set: { status: 'pending', error_message: errorMessage, updated_at: now }, $unset: { lease_owner: '', lease_until: '' } },
       )
       .exec();
@@ -71,14 +71,26 @@ export class ReportJobsRepository {
   async fail(requestId: string, errorMessage: string, now = new Date()): Promise<void> {
     await this.jobs
       .updateOne(
-        { request_id: requestId, status: { $ne: 'completed' } },
+        { _id: requestId, status: { $ne: 'completed' } },
         { $set: { status: 'failed', error_message: errorMessage, failed_at: now, updated_at: now }, $unset: { lease_owner: '', lease_until: '' } },
       )
       .exec();
   }
 
+  /**
+   * The newest completed job of this user for the same input since `since` (duplicate detection).
+   * Asked of the small job rows, not of the large reports.
+   */
+  async findReusable(userId: string, contentHash: string, since: Date): Promise<Pick<ReportJob, 'report_id'> | null> {
+    return this.jobs
+      .findOne({ user_id: userId, content_hash: contentHash, status: 'completed', completed_at: { $gte: since } }, { _id: 0, report_id: 1 })
+      .sort({ completed_at: -1 })
+      .lean()
+      .exec();
+  }
+
   async findByRequestId(requestId: string): Promise<ReportJob | null> {
-    return this.jobs.findOne({ request_id: requestId }).lean().exec();
+    return this.jobs.findOne({ _id: requestId }).lean().exec();
   }
 
   async deleteByReportId(reportId: string): Promise<number> {

@@ -10,7 +10,7 @@ export class UsersRepository {
   /** Creates the user on first report, else bumps updated_at. */
   async touch(userId: string, now = new Date()): Promise<void> {
     await this.users
-      .updateOne({ user_id: userId }, { $setOnInsert: { user_id: userId, created_at: now }, $set: { updated_at: now } }, { upsert: true })
+      .updateOne({ _id: userId }, { $setOnInsert: { user_id: userId, created_at: now }, $set: { updated_at: now } }, { upsert: true })
       .exec();
   }
 }

@@ -58,16 +58,22 @@ export class ReportGenerationService {
 
   /** Same content for the same user within REPORT_CACHE_TTL: Redis first (`input:{user_id}`), then MongoDB. */
   private async findReusable(job: ReportJob, contentHash: string): Promise<ReportGenerationResponse | undefined> {
+    // Our own report, stored by an earlier delivery that died before completing the job.
+    if (job.attempts > 1 && (await this.reports.exists(job.report_id))) {
+      await this.jobs.complete(job.request_id, job.report_id);
+      return this.success(job, { reused: true, reused_by: 'request_id' });
+    }
     const since = new Date(Date.now() - this.reuseWindowMs);
     const cached = await this.cache.getInput(job.user_id);
+    // A cache hit is checked by primary key: the report may have been deleted, or the cache outlived the database.
     const fromCache =
-      cached?.content_hash === contentHash && new Date(cached.created_at) >= since ? { report_id: cached.report_id } : undefined;
-    const found = fromCache ?? (await this.reports.findReusable(job.user_id, contentHash, since));
+      cached?.content_hash === contentHash && new Date(cached.created_at) >= since && (await this.reports.exists(cached.report_id))
+        ? { report_id: cached.report_id }
+        : undefined;
+    const found = fromCache ?? (await this.jobs.findReusable(job.user_id, contentHash, since));
     if (!found) return undefined;
-    // Our own report, stored by a delivery that died before completing the job: finish the job.
-    const reusedBy = found.report_id === job.report_id ? 'request_id' : 'content_hash';
-    await this.jobs.complete(job.request_id, found.report_id, reusedBy === 'content_hash' ? 'content_hash' : undefined);
-    return this.success({ ...job, report_id: found.report_id }, { reused: true, reused_by: reusedBy });
+    await this.jobs.complete(job.request_id, found.report_id, 'content_hash');
+    return this.success({ ...job, report_id: found.report_id }, { reused: true, reused_by: 'content_hash' });
   }
 
   private async writeAndStore(request: ReportGenerationRequest, job: ReportJob, contentHash: string): Promise<ReportGenerationResponse> {
