@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..');
@@ -28,7 +29,8 @@ export function startProcess(entry: string, env: Record<string, string>, args: s
   return spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(ROOT, entry), ...args], {
     cwd: ROOT,
     env: { ...process.env, ENV_FILE: '/dev/null', TS_NODE_SWC: 'true', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // BENCH_LOG_DIR keeps each process's stdout (JSON logs) for a closer look.
+    stdio: ['ignore', process.env.BENCH_LOG_DIR ? openSync(join(process.env.BENCH_LOG_DIR, `${entry.replace(/\W+/g, '_')}.log`), 'w') : 'ignore', 'inherit'],
   });
 }
 

@@ -15,12 +15,14 @@ const CONNECTIONS = 50;
 const PROCESSOR_EVENTS = Number(process.env.BENCH_PROCESSOR_EVENTS ?? 50_000);
 /** BENCH_ONLY=processor runs the Neo4j processor phase alone (for tuning). */
 const ONLY_PROCESSOR = process.env.BENCH_ONLY === 'processor';
+/** BENCH_ONLY=latency runs the processor and event-to-graph phases (for tuning). */
+const ONLY_LATENCY = process.env.BENCH_ONLY === 'latency';
 const WORKER_ARGS = (process.env.BENCH_WORKER_ARGS ?? '--workers 1').split(' ');
 const PREFIX = `bench-evt-${Date.now().toString(36)}`;
 const API_PORT = 18000 + Math.floor(Math.random() * 1000);
 const CEILING_PORT = API_PORT + 1000;
 const TYPES = ['view', 'view', 'view', 'view', 'cart', 'cart', 'remove_from_cart', 'purchase'];
-const env = { ADMIN_TOKEN: 'bench-admin-token-0123456789', EVENTS_TOPOLOGY_PREFIX: PREFIX, LOG_LEVEL: 'warn' };
+const env = { ADMIN_TOKEN: 'bench-admin-token-0123456789', EVENTS_TOPOLOGY_PREFIX: PREFIX, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
 
 let counter = 0;
 /** A realistic event: 5,000 users, 1,000 products, mostly views; ids carry the bench prefix. */
@@ -74,18 +76,24 @@ async function main(): Promise<void> {
   let worker: Awaited<ReturnType<typeof processorPhase>>['worker'] | undefined;
   try {
     await waitFor(() => fetch(`http://127.0.0.1:${API_PORT}/health/ready`).then((r) => r.ok), { timeoutMs: 90_000, intervalMs: 250 });
-    if (ONLY_PROCESSOR) {
-      worker = (await processorPhase(broker, graph)).worker;
+    if (ONLY_PROCESSOR || ONLY_LATENCY) {
+      const processor = await processorPhase(broker, graph);
+      worker = processor.worker;
+      if (ONLY_LATENCY) {
+        const toGraph = await eventToGraphPhase(graph, `http://127.0.0.1:${API_PORT}/events`);
+        process.stdout.write(`Neo4j ${processor.eventsPerSecond} events/s; event → graph p50 ${toGraph.p50} ms, p99 ${toGraph.p99} ms\n`);
+      }
       return;
     }
     await waitFor(() => fetch(`http://127.0.0.1:${CEILING_PORT}/`, { method: 'POST', body: '{}' }).then((r) => r.ok), { timeoutMs: 30_000 });
     const bare = await ingestPhase(broker, `http://127.0.0.1:${CEILING_PORT}/`);
     const ingest = await ingestPhase(broker, `http://127.0.0.1:${API_PORT}/events`);
     const at2000 = await ingestPhase(broker, `http://127.0.0.1:${API_PORT}/events`, 2000);
+    const bareAt2000 = await ingestPhase(broker, `http://127.0.0.1:${CEILING_PORT}/`, 2000);
     const processor = await processorPhase(broker, graph);
     worker = processor.worker;
     const toGraph = await eventToGraphPhase(graph, `http://127.0.0.1:${API_PORT}/events`);
-    report({ bare, ingest, at2000, neo4jEventsPerSecond: processor.eventsPerSecond, toGraph });
+    report({ bare, ingest, at2000, bareAt2000, neo4jEventsPerSecond: processor.eventsPerSecond, toGraph });
   } finally {
     for (const child of [worker, api, ceiling]) if (child) await stopProcess(child);
     await broker.deleteTopology(PREFIX, [5000, 30000, 300000]);
@@ -99,16 +107,18 @@ function report(figures: {
   bare: LoadResult;
   ingest: LoadResult;
   at2000: LoadResult;
+  bareAt2000: LoadResult;
   neo4jEventsPerSecond: number;
   toGraph: Awaited<ReturnType<typeof eventToGraphPhase>>;
 }): void {
-  const { bare, ingest, at2000, neo4jEventsPerSecond, toGraph } = figures;
+  const { bare, ingest, at2000, bareAt2000, neo4jEventsPerSecond, toGraph } = figures;
   const ratio = Math.round((ingest.rps / bare.rps) * 1000) / 10;
   printTable([
     ['bare node:http + amqplib confirm (50 conn)', `${bare.rps} req/s, p50 ${bare.p50} ms, p99 ${bare.p99} ms`, 'ceiling'],
     ['POST /events (50 conn)', `${ingest.rps} req/s, p50 ${ingest.p50} ms, p99 ${ingest.p99} ms`, '—'],
     ['POST /events / ceiling', `${ratio} %`, '≥ 80 %'],
     ['POST /events at 2,000/s offered', `p50 ${at2000.p50} ms, p99 ${at2000.p99} ms (${at2000.rps} req/s)`, 'p99 < 10 ms'],
+    ['bare ceiling at 2,000/s offered', `p50 ${bareAt2000.p50} ms, p99 ${bareAt2000.p99} ms`, '(reference)'],
     ['Neo4j processor, 1 worker', `${neo4jEventsPerSecond} events/s`, '≥ 5,000 events/s'],
     ['event → graph at 1,000/s offered', `p50 ${toGraph.p50} ms, p99 ${toGraph.p99} ms (${toGraph.landed} events)`, 'p99 < 200 ms'],
     ['non-2xx / errors', `${[bare, ingest, at2000, toGraph.offered].map((r) => `${r.non2xx}/${r.errors}`).join(', ')}`, '0/0'],

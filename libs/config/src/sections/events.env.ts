@@ -61,6 +61,14 @@ export class EventsEnv {
   @EnvInt(1, 10_000)
   EVENTS_BATCH_SIZE = 1000;
 
+  /**
+   * Neo4j batches in flight per process. A commit is mostly waiting on the disk (tx log force),
+   * and Neo4j forces the log once for commits that arrive together, so a few in flight cut the
+   * event-to-graph latency; more mostly adds lock contention on hot User/Product nodes.
+   */
+  @EnvInt(1, 16)
+  EVENTS_NEO4J_CONCURRENCY = 2;
+
   /** How long POST /events waits for the broker's confirm before answering 503. */
   @EnvInt(100, 60_000)
   EVENTS_PUBLISH_TIMEOUT_MS = 5000;

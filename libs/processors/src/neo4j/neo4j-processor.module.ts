@@ -7,12 +7,6 @@ import { Neo4jEventWriter } from './neo4j-event.writer';
 import { NEO4J_EVENTS_PROCESSOR, Neo4jEventsMessageController } from './neo4j-events.message.controller';
 import { Neo4jWriterModule } from './neo4j-writer.module';
 
-/**
- * Two batches in flight per process: one commits while the next is built. More would mostly add
- * lock contention on hot User/Product nodes; scale out with workers instead.
- */
-const NEO4J_BATCH_CONCURRENCY = 2;
-
 /** The Neo4j processor: needs the app's RabbitConnectionModule (eventPipelineTopology) and settings. */
 @Module({
   imports: [Neo4jWriterModule],
@@ -24,7 +18,7 @@ const NEO4J_BATCH_CONCURRENCY = 2;
       provide: NEO4J_EVENTS_PROCESSOR,
       inject: [Neo4jEventWriter, DeliveryFailureRouter, ConfigService],
       useFactory: (writer: Neo4jEventWriter, router: DeliveryFailureRouter, config: ConfigService) =>
-        new EventDeliveryProcessor(writer, router, eventDeliverySettings(config, 'neo4j', NEO4J_BATCH_CONCURRENCY)),
+        new EventDeliveryProcessor(writer, router, eventDeliverySettings(config, 'neo4j', config.getOrThrow<number>('EVENTS_NEO4J_CONCURRENCY'))),
     },
   ],
   exports: [Neo4jWriterModule],
