@@ -7,11 +7,11 @@ import { REPORT_TOPOLOGY } from './transport/report-topology.token';
 
 /**
  * Everything main.ts does to the app besides starting it; tests call it too. The RabbitMQ
- * consumer is attached here and started by `app.startAllMicroservices()`.
+ * consumer is attached here and started by `app.startAllMicroservices()`. Signals are handled by
+ * main.ts (`exitCleanlyOnSignals`), so a test's app never reacts to the test runner's signals.
  */
 export function configureApp(app: INestApplication): INestApplication {
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  app.enableShutdownHooks();
   const config = app.get<ConfigService<ReportWorkerEnv, true>>(ConfigService);
   app.connectMicroservice({ strategy: createReportRmqServer(config, app.get<ReportTopology>(REPORT_TOPOLOGY)) });
   return app;

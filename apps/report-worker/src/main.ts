@@ -1,4 +1,4 @@
-import { createJsonLogger, loadSettingsOrExit, ReportWorkerEnv } from '@app/config';
+import { createJsonLogger, exitCleanlyOnSignals, loadSettingsOrExit, ReportWorkerEnv, runOrExit } from '@app/config';
 import { NestFactory } from '@nestjs/core';
 import { configureApp } from './configure-app';
 import { ReportWorkerModule } from './report-worker.module';
@@ -8,6 +8,7 @@ async function bootstrap(): Promise<void> {
   const logger = createJsonLogger(settings.LOG_LEVEL);
   const app = await NestFactory.create(ReportWorkerModule.forRoot(), { logger, abortOnError: false });
   configureApp(app);
+  exitCleanlyOnSignals(app, logger);
   await app.startAllMicroservices();
   await app.listen(settings.HEALTH_PORT, settings.HOST);
   logger.log(
@@ -16,4 +17,4 @@ async function bootstrap(): Promise<void> {
   );
 }
 
-void bootstrap();
+runOrExit(bootstrap);

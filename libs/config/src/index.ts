@@ -7,3 +7,4 @@ export * from './event-ingest.env';
 export * from './sections/http.env';
 export * from './settings.loader';
 export * from './logger.factory';
+export * from './graceful-exit';
