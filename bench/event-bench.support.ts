@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..');
@@ -22,6 +22,8 @@ export interface LoadResult {
   requests: number;
   non2xx: number;
   errors: number;
+  /** CPU the server process used per request (µs); set when the server's pid was given. */
+  cpuMicrosPerRequest?: number;
 }
 
 /** A TypeScript entry point as its own process (swc-transpiled, so it runs as fast as the build). */
@@ -69,6 +71,12 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   };
+}
+
+/** CPU time (user + system) a process has used so far, in microseconds (from /proc, Linux). */
+export function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / 100); // utime + stime, in 100 Hz ticks
 }
 
 export function percentile(values: number[], p: number): number {

@@ -8,7 +8,7 @@
 import { EventBrokerFixture, EventGraphProbe, waitFor } from '@app/testing';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { load, LoadResult, percentile, printTable, ROOT, startProcess, stopProcess } from './event-bench.support';
+import { cpuMicros, load, LoadResult, percentile, printTable, ROOT, startProcess, stopProcess } from './event-bench.support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
@@ -40,8 +40,15 @@ function eventBody(extra: Record<string, unknown> = {}): string {
   });
 }
 
-async function ingestPhase(broker: EventBrokerFixture, url: string, rate?: number, seconds = SECONDS): Promise<LoadResult> {
-  const result = await load({ url, body: eventBody, connections: CONNECTIONS, durationSeconds: seconds, rate });
+interface Target {
+  url: string;
+  pid: number;
+}
+
+async function ingestPhase(broker: EventBrokerFixture, target: Target, rate?: number, seconds = SECONDS): Promise<LoadResult> {
+  const cpuBefore = cpuMicros(target.pid);
+  const result = await load({ url: target.url, body: eventBody, connections: CONNECTIONS, durationSeconds: seconds, rate });
+  result.cpuMicrosPerRequest = Math.round((cpuMicros(target.pid) - cpuBefore) / Math.max(1, result.requests));
   for (const sink of ['neo4j', 'qdrant']) await broker.purge(`${PREFIX}.${sink}`);
   return result;
 }
@@ -51,8 +58,8 @@ async function ingestPhase(broker: EventBrokerFixture, url: string, rate?: numbe
  * median round: on a shared machine the load drifts, and back-to-back phases would charge the
  * drift to whichever ran second.
  */
-async function ceilingVersusApi(broker: EventBrokerFixture, ceilingUrl: string, apiUrl: string, rate?: number) {
-  for (const url of [ceilingUrl, apiUrl]) await ingestPhase(broker, url, rate, 2); // warm-up (JIT, pools)
+async function ceilingVersusApi(broker: EventBrokerFixture, ceilingUrl: Target, apiUrl: Target, rate?: number) {
+  for (const target of [ceilingUrl, apiUrl]) await ingestPhase(broker, target, rate, 2); // warm-up (JIT, pools)
   const rounds: Record<'bare' | 'api', LoadResult[]> = { bare: [], api: [] };
   for (let round = 0; round < ROUNDS; round++) {
     rounds.bare.push(await ingestPhase(broker, ceilingUrl, rate, Math.ceil(SECONDS / ROUNDS)));
@@ -68,6 +75,7 @@ function medianRound(results: LoadResult[]): LoadResult {
     rps: median((r) => r.rps),
     p50: median((r) => r.p50),
     p99: median((r) => r.p99),
+    cpuMicrosPerRequest: median((r) => r.cpuMicrosPerRequest ?? NaN),
     requests: sum((r) => r.requests),
     non2xx: sum((r) => r.non2xx),
     errors: sum((r) => r.errors),
@@ -114,8 +122,8 @@ async function main(): Promise<void> {
       return;
     }
     await waitFor(() => fetch(`http://127.0.0.1:${CEILING_PORT}/`, { method: 'POST', body: '{}' }).then((r) => r.ok), { timeoutMs: 30_000 });
-    const ceilingUrl = `http://127.0.0.1:${CEILING_PORT}/`;
-    const apiUrl = `http://127.0.0.1:${API_PORT}/events`;
+    const ceilingUrl = { url: `http://127.0.0.1:${CEILING_PORT}/`, pid: ceiling.pid! };
+    const apiUrl = { url: `http://127.0.0.1:${API_PORT}/events`, pid: api.pid! };
     const { bare, api: ingest } = await ceilingVersusApi(broker, ceilingUrl, apiUrl);
     const { bare: bareAt2000, api: at2000 } = await ceilingVersusApi(broker, ceilingUrl, apiUrl, 2000);
     const processor = await processorPhase(broker, graph);
@@ -147,6 +155,7 @@ function report(figures: {
     ['POST /events / ceiling', `${ratio} %`, '≥ 80 %'],
     ['POST /events at 2,000/s offered', `p50 ${at2000.p50} ms, p99 ${at2000.p99} ms (${at2000.rps} req/s)`, 'p99 < 10 ms'],
     ['bare ceiling at 2,000/s offered', `p50 ${bareAt2000.p50} ms, p99 ${bareAt2000.p99} ms`, '(reference)'],
+    ['server CPU per request at 2,000/s', `API ${at2000.cpuMicrosPerRequest} µs, bare ${bareAt2000.cpuMicrosPerRequest} µs`, '(explains the ratio)'],
     ['Neo4j processor, 1 worker', `${neo4jEventsPerSecond} events/s`, '≥ 5,000 events/s'],
     ['event → graph at 1,000/s offered', `p50 ${toGraph.p50} ms, p99 ${toGraph.p99} ms (${toGraph.landed} events)`, 'p99 < 200 ms'],
     ['non-2xx / errors', `${[bare, ingest, at2000, toGraph.offered].map((r) => `${r.non2xx}/${r.errors}`).join(', ')}`, '0/0'],
