@@ -4,6 +4,7 @@ import { MongoConnectionModule } from '@app/mongo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { RedisCacheModule } from './cache/redis-cache.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { ReportsModule } from './reports/reports.module';
 
 /** Composition root of the report worker. Built by a function so settings are read at boot, not at import. */
@@ -16,7 +17,9 @@ export class ReportWorkerModule {
         settingsModule(ReportWorkerEnv),
         // Publishing only (responses, retries, dead letters, on a confirm channel); consuming is Nest's ServerRMQ.
         RabbitConnectionModule.forRoot(),
-        MongoConnectionModule.forRoot(),
+        // Command events feed the MongoDB round-trip metrics.
+        MongoConnectionModule.forRoot({ monitorCommands: true }),
+        MetricsModule,
         RedisCacheModule,
         HealthModule,
         ReportsModule,

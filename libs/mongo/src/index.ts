@@ -8,3 +8,5 @@ export * from './users.repository';
 export * from './medical-reports.repository';
 export * from './knowledge-base.repository';
 export * from './report-jobs.repository';
+export * from './report-content.schema';
+export * from './report-contents.repository';

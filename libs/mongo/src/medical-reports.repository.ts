@@ -18,7 +18,8 @@ export class MedicalReportsRepository {
   }
 
   async exists(reportId: string): Promise<boolean> {
-    return (await this.reports.countDocuments({ _id: reportId }).exec()) > 0;
+    // findOne by _id, not countDocuments: a count is not pushed down to a key lookup on FerretDB.
+    return (await this.reports.findOne({ _id: reportId }, { _id: 1 }).lean().exec()) !== null;
   }
 
   async findByReportId(reportId: string): Promise<MedicalReport | null> {

@@ -6,9 +6,14 @@ import { MongooseModule } from '@nestjs/mongoose';
  * One Mongoose connection from MONGODB_URI. Short server-selection timeouts so that an outage
  * surfaces as an error (and a retry through the broker) instead of a request that hangs.
  */
+export interface MongoConnectionOptions {
+  /** Emit the driver's command events (one per round trip), e.g. for metrics. Off by default. */
+  monitorCommands?: boolean;
+}
+
 @Module({})
 export class MongoConnectionModule {
-  static forRoot(): DynamicModule {
+  static forRoot(options: MongoConnectionOptions = {}): DynamicModule {
     return {
       module: MongoConnectionModule,
       imports: [
@@ -21,6 +26,7 @@ export class MongoConnectionModule {
             bufferCommands: false,
             autoIndex: true,
             lazyConnection: false,
+            monitorCommands: options.monitorCommands ?? false,
           }),
         }),
       ],

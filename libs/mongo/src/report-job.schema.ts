@@ -12,7 +12,8 @@ export class ReportJob {
   /** = request_id: lookups by primary key are the fast path on every MongoDB-wire server (FerretDB scans otherwise). */
   @Prop({ type: String }) _id: string;
   @Prop({ required: true, unique: true }) request_id: string;
-  @Prop({ required: true, index: true }) user_id: string;
+  /** Not indexed: nothing asks jobs by user (reports are listed from medical_reports), and each index costs every write. */
+  @Prop({ required: true }) user_id: string;
   @Prop({ required: true }) report_id: string;
   @Prop({ required: true }) content_hash: string;
   @Prop({ type: String, required: true }) status: ReportJobStatus;
@@ -32,4 +33,3 @@ export class ReportJob {
 export type ReportJobDocument = HydratedDocument<ReportJob>;
 export const ReportJobSchema = SchemaFactory.createForClass(ReportJob);
 ReportJobSchema.index({ report_id: 1 });
-ReportJobSchema.index({ user_id: 1, content_hash: 1, completed_at: -1 });

@@ -13,37 +13,51 @@ export interface OpenJob {
 
 const DUPLICATE_KEY = 11000;
 
+export type ClaimOutcome = 'created' | 'taken' | 'refused';
+
 /** The idempotency ledger: every state change is one atomic single-document update. */
 @Injectable()
 export class ReportJobsRepository {
   constructor(@InjectModel(ReportJob.name) private readonly jobs: Model<ReportJob>) {}
 
   /**
-   * One round trip for the common case: creates the job on first sight (report_id fixed by
-   * $setOnInsert) or takes an existing one, and marks it processing under this owner's lease.
-   * Returns null when the job is completed or another live delivery holds it (the upsert then
-   * collides with the unique request_id index). `takeover`: the broker redelivered the message,
-   * so its previous holder is gone and its lease does not count.
+   * One `updateOne` (no findAndModify: FerretDB serialises those, ~40/s under concurrency): creates
+   * the job on first sight (report_id fixed by $setOnInsert) or takes an existing one that is not
+   * completed and not held by another live delivery, and marks it processing under this owner's
+   * lease. `created`: the job is new, so its report_id is the one passed in. `taken`: an existing
+   * job, whose report_id the caller already read or must read. `refused`: completed or held
+   * elsewhere (the upsert collided with the existing _id). `takeover`: the broker redelivered the
+   * message, so its previous holder is gone and its lease does not count.
    */
-  async claim(job: OpenJob, owner: string, leaseMs: number, takeover: boolean, now = new Date()): Promise<ReportJob | null> {
+  async claim(job: OpenJob, owner: string, leaseMs: number, takeover: boolean, now = new Date()): Promise<ClaimOutcome> {
     const free = takeover ? {} : { $or: [{ status: { $ne: 'processing' } }, { lease_until: { $lt: now } }] };
     try {
-      return (await this.jobs
-        .findOneAndUpdate(
+      const result = await this.jobs
+        .updateOne(
           { _id: job.request_id, status: { $ne: 'completed' }, ...free },
           {
             $setOnInsert: { request_id: job.request_id, user_id: job.user_id, content_hash: job.content_hash, report_id: job.report_id, created_at: now },
             $set: { status: 'processing', lease_owner: owner, lease_until: new Date(now.getTime() + leaseMs), started_at: now, updated_at: now },
             $inc: { attempts: 1 },
           },
-          { upsert: true, new: true },
+          { upsert: true },
         )
-        .lean()
-        .exec()) as ReportJob;
+        .exec();
+      return result.upsertedCount > 0 ? 'created' : 'taken';
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return null;
+      if ((error as { code?: number }).code === DUPLICATE_KEY) return 'refused';
       throw error;
     }
+  }
+
+  /**
+   * A new request answered with another request's report (same content): the job row is born
+   * completed, in one write. False when a row for this request_id already exists (left untouched).
+   */
+  async insertReused(job: OpenJob, now = new Date()): Promise<boolean> {
+    const row = { ...job, status: 'completed', reused_by: 'content_hash', attempts: 1, created_at: now, updated_at: now, started_at: now, completed_at: now };
+    const result = await this.jobs.updateOne({ _id: job.request_id }, { $setOnInsert: row }, { upsert: true }).exec();
+    return result.upsertedCount > 0;
   }
 
   async complete(requestId: string, reportId: string, reusedBy?: 'content_hash', now = new Date()): Promise<void> {
@@ -74,18 +88,6 @@ export class ReportJobsRepository {
         { _id: requestId, status: { $ne: 'completed' } },
         { $set: { status: 'failed', error_message: errorMessage, failed_at: now, updated_at: now }, $unset: { lease_owner: '', lease_until: '' } },
       )
-      .exec();
-  }
-
-  /**
-   * The newest completed job of this user for the same input since `since` (duplicate detection).
-   * Asked of the small job rows, not of the large reports.
-   */
-  async findReusable(userId: string, contentHash: string, since: Date): Promise<Pick<ReportJob, 'report_id'> | null> {
-    return this.jobs
-      .findOne({ user_id: userId, content_hash: contentHash, status: 'completed', completed_at: { $gte: since } }, { _id: 0, report_id: 1 })
-      .sort({ completed_at: -1 })
-      .lean()
       .exec();
   }
 

@@ -4,12 +4,14 @@ import { KnowledgeBaseEntry, KnowledgeBaseEntrySchema } from './knowledge-base-e
 import { KnowledgeBaseRepository } from './knowledge-base.repository';
 import { MedicalReport, MedicalReportSchema } from './medical-report.schema';
 import { MedicalReportsRepository } from './medical-reports.repository';
+import { ReportContent, ReportContentSchema } from './report-content.schema';
+import { ReportContentsRepository } from './report-contents.repository';
 import { ReportJob, ReportJobSchema } from './report-job.schema';
 import { ReportJobsRepository } from './report-jobs.repository';
 import { User, UserSchema } from './user.schema';
 import { UsersRepository } from './users.repository';
 
-const repositories = [UsersRepository, MedicalReportsRepository, KnowledgeBaseRepository, ReportJobsRepository];
+const repositories = [UsersRepository, MedicalReportsRepository, KnowledgeBaseRepository, ReportJobsRepository, ReportContentsRepository];
 
 /** The report worker's collections and their repositories (needs MongoConnectionModule). */
 @Module({
@@ -19,6 +21,7 @@ const repositories = [UsersRepository, MedicalReportsRepository, KnowledgeBaseRe
       { name: MedicalReport.name, schema: MedicalReportSchema },
       { name: KnowledgeBaseEntry.name, schema: KnowledgeBaseEntrySchema },
       { name: ReportJob.name, schema: ReportJobSchema },
+      { name: ReportContent.name, schema: ReportContentSchema },
     ]),
   ],
   providers: repositories,

@@ -4,6 +4,7 @@ import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Cache } from 'cache-manager';
+import { ReportMetrics } from '../metrics/report.metrics';
 
 /** Redis is an accelerator, never a dependency: an operation that takes longer than this is skipped. */
 const CACHE_OP_TIMEOUT_MS = 150;
@@ -27,6 +28,7 @@ export class ReportCacheService {
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    private readonly metrics: ReportMetrics,
     config: ConfigService<ReportWorkerEnv, true>,
   ) {
     this.inputTtlMs = config.get('REDIS_CACHE_TTL', { infer: true }) * 1000;
@@ -45,6 +47,15 @@ export class ReportCacheService {
     return this.bounded('get report', () => this.cache.get<MedicalReport>(`report:${reportId}`));
   }
 
+  /**
+   * Whether `report:{id}` is cached, without fetching the report. It is written only after the
+   * report is stored and removed by report.delete, so a hit means the report exists (undefined: Redis
+   * did not answer).
+   */
+  hasReport(reportId: string): Promise<boolean | undefined> {
+    return this.bounded('has report', () => this.cache.stores[0].has(`report:${reportId}`));
+  }
+
   async setReport(report: MedicalReport): Promise<void> {
     await this.bounded('set report', () => this.cache.set(`report:${report.report_id}`, report, this.reportTtlMs));
   }
@@ -59,7 +70,7 @@ export class ReportCacheService {
       timer = setTimeout(() => resolve(undefined), CACHE_OP_TIMEOUT_MS);
     });
     try {
-      return (await Promise.race([operation(), timeout])) ?? undefined;
+      return (await this.metrics.time('redis', what, () => Promise.race([operation(), timeout]))) ?? undefined;
     } catch (error) {
       this.logger.warn({ message: `cache ${what} skipped`, error: (error as Error).message });
       return undefined;

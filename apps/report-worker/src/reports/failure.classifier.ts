@@ -1,4 +1,4 @@
-import { APIConnectionError, APIError } from 'openai';
+import { LlmCallError } from './writers/llm-call.error';
 
 /** Statuses worth another try later: rate limits, timeouts, conflicts and server errors. */
 const RETRYABLE_STATUS = new Set([408, 409, 425, 429]);
@@ -22,8 +22,7 @@ const TRANSIENT_NAMES = new Set([
  * Unknown errors count as transient: they get MAX_RETRIES tries, then the DLQ, never a loop.
  */
 export function isTransient(error: unknown): boolean {
-  if (error instanceof APIConnectionError) return true;
-  if (error instanceof APIError) return error.status === undefined || error.status >= 500 || RETRYABLE_STATUS.has(error.status);
+  if (error instanceof LlmCallError) return error.status === undefined || error.status >= 500 || RETRYABLE_STATUS.has(error.status);
   const name = (error as { name?: string })?.name ?? '';
   if (TRANSIENT_NAMES.has(name)) return true;
   return !(error as { permanent?: boolean })?.permanent;
@@ -31,7 +30,7 @@ export function isTransient(error: unknown): boolean {
 
 /** A short reason for responses, job rows and DLQ headers; never includes request content. */
 export function describeFailure(error: unknown): string {
-  if (error instanceof APIError) return `LLM error${error.status ? ` ${error.status}` : ''}: ${error.message.slice(0, 200)}`;
+  if (error instanceof LlmCallError) return `LLM error${error.status ? ` ${error.status}` : ''}: ${error.message.slice(0, 200)}`;
   const { name = 'Error', message = String(error) } = (error ?? {}) as { name?: string; message?: string };
   return `${name}: ${message.slice(0, 200)}`;
 }

@@ -3,6 +3,7 @@ import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConsumeMessage, MessageProperties, Options } from 'amqplib';
 import { hostname } from 'node:os';
+import { ReportMetrics } from '../metrics/report.metrics';
 import { REPORT_TOPOLOGY } from '../transport/report-topology.token';
 import type { ReportTopology } from '../transport/report-topology';
 
@@ -35,6 +36,7 @@ export class ReportOutcomePublisher {
   constructor(
     private readonly amqp: AmqpConnection,
     @Inject(REPORT_TOPOLOGY) private readonly topology: ReportTopology,
+    private readonly metrics: ReportMetrics,
   ) {}
 
   get maxRetries(): number {
@@ -42,19 +44,15 @@ export class ReportOutcomePublisher {
   }
 
   async respond(response: ReportGenerationResponse): Promise<void> {
-    await this.amqp.publish('', this.topology.responseQueue, response, {
-      persistent: true,
-      contentType: 'application/json',
-      correlationId: response.request_id || undefined,
-      type: `report.${response.status}`,
-    });
+    const options = { persistent: true, contentType: 'application/json', correlationId: response.request_id || undefined, type: `report.${response.status}` };
+    await this.publish('respond', this.topology.responseQueue, response, options);
   }
 
   /** Parks a copy in the retry queue of this attempt; it returns to the request queue when its TTL runs out. */
   async retry(message: ConsumeMessage, attempt: number): Promise<void> {
     const queue = this.topology.retryQueues[Math.min(attempt, this.maxRetries) - 1];
     const headers = { [REPORT_HEADERS.attempt]: attempt + 1, [REPORT_HEADERS.worker]: this.worker };
-    await this.amqp.publish('', queue.name, message.content, carriedProperties(message.properties, headers));
+    await this.publish('retry', queue.name, message.content, carriedProperties(message.properties, headers));
   }
 
   /** Busy elsewhere: wait like this attempt's retry, without spending an attempt. */
@@ -62,7 +60,7 @@ export class ReportOutcomePublisher {
     const queue = this.topology.retryQueues[Math.max(0, Math.min(attempt, this.maxRetries) - 1)];
     if (!queue) throw new Error('no retry queue configured (MAX_RETRIES=0): cannot postpone a busy request');
     const headers = { [REPORT_HEADERS.attempt]: attempt, [REPORT_HEADERS.worker]: this.worker };
-    await this.amqp.publish('', queue.name, message.content, carriedProperties(message.properties, headers));
+    await this.publish('postpone', queue.name, message.content, carriedProperties(message.properties, headers));
   }
 
   async deadLetter(message: ConsumeMessage, reason: string, attempt: number): Promise<void> {
@@ -72,6 +70,11 @@ export class ReportOutcomePublisher {
       [REPORT_HEADERS.failedAt]: new Date().toISOString(),
       [REPORT_HEADERS.worker]: this.worker,
     };
-    await this.amqp.publish('', this.topology.deadLetterQueue, message.content, carriedProperties(message.properties, headers));
+    await this.publish('dead_letter', this.topology.deadLetterQueue, message.content, carriedProperties(message.properties, headers));
+  }
+
+  /** Default exchange, confirmed; timed as a RabbitMQ round trip. */
+  private async publish(operation: string, queue: string, body: unknown, options: Options.Publish): Promise<void> {
+    await this.metrics.time('rabbitmq', operation, () => this.amqp.publish('', queue, body, options));
   }
 }

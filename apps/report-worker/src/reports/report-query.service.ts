@@ -1,5 +1,5 @@
 import { ReportIdQuery, ReportListQuery, ReportStatusQuery } from '@app/contracts';
-import { MedicalReportsRepository, ReportJobsRepository } from '@app/mongo';
+import { MedicalReportsRepository, ReportContentsRepository, ReportJobsRepository } from '@app/mongo';
 import { Injectable, Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -29,6 +29,7 @@ export class ReportQueryService {
   constructor(
     private readonly jobs: ReportJobsRepository,
     private readonly reports: MedicalReportsRepository,
+    private readonly contents: ReportContentsRepository,
     private readonly cache: ReportCacheService,
   ) {}
 
@@ -70,11 +71,12 @@ export class ReportQueryService {
     return { user_id, page, page_size, total, items };
   }
 
-  /** Removes the report, its job rows (so a republish generates afresh) and its cache entries. */
+  /** Removes the report, its job rows (so a republish generates afresh), its reuse entry and its cache entries. */
   async delete(body: unknown) {
     const { report_id } = parse(ReportIdQuery, body);
     const removed = await this.reports.deleteByReportId(report_id);
     const jobs = await this.jobs.deleteByReportId(report_id);
+    if (removed) await this.contents.forget(removed.user_id, removed.content_hash, report_id);
     const keys = [`report:${report_id}`, ...(removed ? [`input:${removed.user_id}`] : [])];
     await this.cache.forget(keys);
     this.logger.log({ message: 'report deleted', report_id, found: Boolean(removed), jobs });

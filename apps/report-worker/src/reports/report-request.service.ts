@@ -2,6 +2,7 @@ import { REPORT_HEADERS, ReportGenerationRequest, ReportGenerationResponse, vali
 import { ReportJobsRepository } from '@app/mongo';
 import { Injectable, Logger } from '@nestjs/common';
 import type { ConsumeMessage } from 'amqplib';
+import { ReportMetrics } from '../metrics/report.metrics';
 import { NO_REPLY_YET } from '../transport/report-rmq.server';
 import { describeFailure, isTransient, JobBusyError } from './failure.classifier';
 import { ReportGenerationService } from './report-generation.service';
@@ -14,6 +15,13 @@ export type ReportReply = ReportGenerationResponse | typeof NO_REPLY_YET;
 function attemptOf(message: ConsumeMessage): number {
   const attempt = Number(message.properties.headers?.[REPORT_HEADERS.attempt] ?? 1);
   return Number.isInteger(attempt) && attempt > 0 ? attempt : 1;
+}
+
+/** The outcome label of the request duration histogram. */
+function outcomeOf(reply: ReportReply): string {
+  if (reply === NO_REPLY_YET) return 'deferred';
+  if (reply.status === 'failed') return 'failed';
+  return reply.reused ? 'reused' : 'generated';
 }
 
 function failed(requestId: string, userId: string, errorMessage: string, attempts?: number): ReportGenerationResponse {
@@ -42,20 +50,29 @@ export class ReportRequestService {
     private readonly generation: ReportGenerationService,
     private readonly publisher: ReportOutcomePublisher,
     private readonly jobs: ReportJobsRepository,
+    private readonly metrics: ReportMetrics,
   ) {}
 
-  async process(body: unknown, message: ConsumeMessage, mode: ReplyMode): Promise<ReportReply> {
+  process(body: unknown, message: ConsumeMessage, mode: ReplyMode): Promise<ReportReply> {
+    this.metrics.received.inc();
+    return this.metrics.track(outcomeOf, () => this.handle(body, message, mode));
+  }
+
+  private async handle(body: unknown, message: ConsumeMessage, mode: ReplyMode): Promise<ReportReply> {
     const attempt = attemptOf(message);
     const validation = validateReportRequest(body);
     if (!validation.ok) {
       const reason = `invalid request: ${validation.problems.join('; ')}`.slice(0, 1000);
       this.logger.warn({ message: 'request rejected', request_id: validation.request_id, problems: validation.problems.length });
       await this.publisher.deadLetter(message, reason, attempt);
+      this.metrics.deadLettered.inc({ reason: 'invalid' });
       return this.answer(failed(validation.request_id, validation.user_id, reason), mode);
     }
     try {
       const response = await this.generation.generate(validation.request, message.fields.redelivered);
-      return this.answer(response, mode);
+      const answered = await this.answer(response, mode);
+      if (response.reused_by) this.metrics.reused.inc({ kind: response.reused_by });
+      return answered;
     } catch (error) {
       return this.onFailure(validation.request, error, message, attempt, mode);
     }
@@ -73,23 +90,28 @@ export class ReportRequestService {
     if (error instanceof JobBusyError) {
       this.logger.log({ message: 'request busy elsewhere, postponed', ...context });
       await this.publisher.postpone(message, attempt);
+      this.metrics.postponed.inc();
       return NO_REPLY_YET;
     }
     if (isTransient(error) && attempt <= this.publisher.maxRetries) {
       this.logger.warn({ message: 'transient failure, retry scheduled', ...context });
       await this.publisher.retry(message, attempt);
+      this.metrics.retried.inc();
       await this.jobs.release(request.request_id, reason).catch(() => undefined);
       return NO_REPLY_YET;
     }
     this.logger.error({ message: 'request dead-lettered', ...context });
     await this.publisher.deadLetter(message, reason, attempt);
+    this.metrics.deadLettered.inc({ reason: isTransient(error) ? 'exhausted' : 'permanent' });
     // Best effort: MongoDB may be the reason we are here.
     await this.jobs.fail(request.request_id, reason).catch(() => undefined);
     return this.answer(failed(request.request_id, request.user_id, reason, attempt), mode);
   }
 
+  /** Counted once the answer is out (published, or handed to Nest for the RPC caller). */
   private async answer(response: ReportGenerationResponse, mode: ReplyMode): Promise<ReportReply> {
     if (mode === 'queue') await this.publisher.respond(response);
+    (response.status === 'success' ? this.metrics.succeeded : this.metrics.failed).inc();
     return response;
   }
 }

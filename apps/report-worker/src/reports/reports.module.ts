@@ -12,7 +12,6 @@ import { ReportQueryService } from './report-query.service';
 import { ReportRequestService } from './report-request.service';
 import { ReportMessageController } from './report.message.controller';
 import { DeterministicReportWriter } from './writers/deterministic.report-writer';
-import { LlmReportWriter } from './writers/llm.report-writer';
 import { REPORT_WRITER } from './writers/report-writer.port';
 
 /** The report slice: message controller, services, writers. */
@@ -34,10 +33,13 @@ import { REPORT_WRITER } from './writers/report-writer.port';
     {
       provide: REPORT_WRITER,
       inject: [ConfigService],
-      useFactory: (config: ConfigService<ReportWorkerEnv, true>) => {
+      useFactory: async (config: ConfigService<ReportWorkerEnv, true>) => {
         const llm = Boolean(config.get('OPENAI_API_KEY', { infer: true }));
         new Logger('ReportWriter').log(llm ? 'reports are written by the LLM' : 'no OPENAI_API_KEY: deterministic report writer');
-        return llm ? new LlmReportWriter(config) : new DeterministicReportWriter();
+        if (!llm) return new DeterministicReportWriter();
+        // Loaded only when used: the openai SDK is about 20 MB of resident memory.
+        const { LlmReportWriter } = await import('./writers/llm.report-writer');
+        return new LlmReportWriter(config);
       },
     },
     ReportCacheService,

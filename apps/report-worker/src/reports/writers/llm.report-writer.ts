@@ -1,8 +1,9 @@
 import { ReportWorkerEnv } from '@app/config';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import OpenAI from 'openai';
+import OpenAI, { APIConnectionError, APIError } from 'openai';
 import { categoryTitle } from './category-titles';
+import { LlmCallError } from './llm-call.error';
 import { estimateCostUsd } from './llm-pricing';
 import { buildReportPrompt } from './report-prompt.builder';
 import { citationsIn, ReportDraft, ReportSection, ReportWriter, ReportWriterInput } from './report-writer.port';
@@ -14,6 +15,13 @@ export class UnusableLlmOutputError extends Error {
     super(`LLM output unusable: ${reason}`);
     this.name = 'UnusableLlmOutputError';
   }
+}
+
+/** SDK errors become LlmCallError (see there); anything else passes through unchanged. */
+export function toLlmCallError(error: unknown): unknown {
+  if (error instanceof APIConnectionError) return new LlmCallError(undefined, error.message);
+  if (error instanceof APIError) return new LlmCallError(error.status, error.message);
+  return error;
 }
 
 interface RawSection {
@@ -43,12 +51,11 @@ export class LlmReportWriter implements ReportWriter {
   }
 
   async write(input: ReportWriterInput): Promise<ReportDraft> {
-    const completion = await this.client.chat.completions.create({
-      model: this.model,
-      messages: buildReportPrompt(input),
-      response_format: { type: 'json_object' },
-      temperature: 0.2,
-    });
+    const completion = await this.client.chat.completions
+      .create({ model: this.model, messages: buildReportPrompt(input), response_format: { type: 'json_object' }, temperature: 0.2 })
+      .catch((error: unknown) => {
+        throw toLlmCallError(error);
+      });
     const content = completion.choices[0]?.message?.content;
     if (!content) throw new UnusableLlmOutputError('empty answer');
     const { summary, sections } = this.parse(content, new Set(input.knowledge.map((entry) => entry.id)));

@@ -1,0 +1,136 @@
+import { ReportGenerationRequest } from '@app/contracts';
+import { ReportJob } from '@app/mongo';
+import { reportRequest } from '@app/testing';
+import { Logger } from '@nestjs/common';
+import { ReportMetrics } from '../metrics/report.metrics';
+import { JobBusyError } from './failure.classifier';
+import { ReportGenerationService } from './report-generation.service';
+import { DeterministicReportWriter } from './writers/deterministic.report-writer';
+
+/** In-memory stand-ins that log every MongoDB round trip the service makes, by repository method. */
+function world() {
+  const trips: string[] = [];
+  const jobs = new Map<string, ReportJob>();
+  const reports = new Set<string>();
+  const contents = new Map<string, { report_id: string; created_at: Date }>();
+  const redis = new Map<string, unknown>();
+  const log = <T>(name: string, value: T) => (trips.push(name), Promise.resolve(value));
+  const fakes = {
+    jobs: {
+      findByRequestId: (id: string) => log('jobs.find', jobs.has(id) ? { ...jobs.get(id)! } : null),
+      claim: (job: ReportJob) => {
+        const current = jobs.get(job.request_id);
+        if (!current) jobs.set(job.request_id, { ...job, status: 'processing', attempts: 1 } as ReportJob);
+        else if (current.status === 'completed' || current.status === 'processing') return log('jobs.claim', 'refused');
+        else Object.assign(current, { status: 'processing', attempts: current.attempts + 1 });
+        return log('jobs.claim', current ? 'taken' : 'created');
+      },
+      insertReused: (job: ReportJob) => {
+        if (jobs.has(job.request_id)) return log('jobs.insertReused', false);
+        jobs.set(job.request_id, { ...job, status: 'completed', attempts: 1 } as ReportJob);
+        return log('jobs.insertReused', true);
+      },
+      complete: (id: string, reportId: string) => log('jobs.complete', Object.assign(jobs.get(id)!, { status: 'completed', report_id: reportId }) && undefined),
+    },
+    reports: {
+      insertOnce: (report: { report_id: string }) => log('reports.insert', reports.add(report.report_id) && undefined),
+      exists: (id: string) => log('reports.exists', reports.has(id)),
+    },
+    contents: {
+      find: (user: string, hash: string) => log('contents.find', contents.get(`${user}:${hash}`) ?? null),
+      record: (user: string, hash: string, reportId: string, now: Date) => log('contents.record', contents.set(`${user}:${hash}`, { report_id: reportId, created_at: now }) && undefined),
+    },
+    users: { touch: () => log('users.touch', undefined) },
+    knowledgeBase: { forCategories: async () => [] },
+    cache: {
+      getInput: async (user: string) => redis.get(`input:${user}`),
+      setInput: async (user: string, input: unknown) => void redis.set(`input:${user}`, input),
+      hasReport: async (id: string) => redis.has(`report:${id}`),
+      setReport: async (report: { report_id: string }) => void redis.set(`report:${report.report_id}`, report),
+    },
+  };
+  const config = { get: (key: string) => ({ OPENAI_TIMEOUT_MS: 1000, REPORT_CACHE_TTL: 3600 })[key] };
+  const service = new ReportGenerationService(
+    fakes.jobs as never,
+    fakes.reports as never,
+    fakes.contents as never,
+    fakes.users as never,
+    fakes.knowledgeBase as never,
+    fakes.cache as never,
+    new ReportMetrics(),
+    new DeterministicReportWriter(),
+    config as never,
+  );
+  const run = async (request: Record<string, unknown>, redelivered = false) => {
+    trips.length = 0;
+    const response = await service.generate(request as unknown as ReportGenerationRequest, redelivered);
+    return { response, trips: [...trips].sort() };
+  };
+  return { run, jobs, redis };
+}
+
+describe('ReportGenerationService round trips (every one a primary-key lookup or a single-document write)', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('a fresh report: 2 reads in parallel, claim, user, store, complete + record content', async () => {
+    const { run } = world();
+    const { response, trips } = await run(reportRequest());
+    expect(response).toMatchObject({ status: 'success', reused: false, attempts: 1 });
+    expect(trips).toEqual(['contents.find', 'contents.record', 'jobs.claim', 'jobs.complete', 'jobs.find', 'reports.insert', 'users.touch']);
+  });
+
+  it('skips the users upsert for a user this process upserted recently', async () => {
+    const { run } = world();
+    const first = reportRequest();
+    await run(first);
+    const { trips } = await run(reportRequest({ user_id: first.user_id }));
+    expect(trips).not.toContain('users.touch');
+  });
+
+  it('the same request_id again: one read, answered from the ledger', async () => {
+    const { run } = world();
+    const request = reportRequest();
+    const first = await run(request);
+    const { response, trips } = await run(request);
+    expect(response).toMatchObject({ reused: true, reused_by: 'request_id', report_id: first.response.report_id });
+    expect(trips).toEqual(['jobs.find']);
+  });
+
+  it('the same content with a new request_id: Redis proves the report, one write creates the job completed', async () => {
+    const { run, jobs } = world();
+    const request = reportRequest();
+    const first = await run(request);
+    const { response, trips } = await run({ ...request, request_id: 'again' });
+    expect(response).toMatchObject({ reused: true, reused_by: 'content_hash', report_id: first.response.report_id });
+    expect(trips).toEqual(['jobs.find', 'jobs.insertReused']);
+    expect(jobs.get('again')).toMatchObject({ status: 'completed', report_id: first.response.report_id });
+  });
+
+  it('the same content when Redis lost the keys: the durable index answers by primary key', async () => {
+    const { run, redis } = world();
+    const request = reportRequest();
+    const first = await run(request);
+    redis.clear();
+    const { response, trips } = await run({ ...request, request_id: 'again' });
+    expect(response).toMatchObject({ reused_by: 'content_hash', report_id: first.response.report_id });
+    expect(trips).toEqual(['contents.find', 'jobs.find', 'jobs.insertReused']);
+  });
+
+  it('postpones a request another live delivery holds, without a write; a redelivery takes it over', async () => {
+    const { run, jobs } = world();
+    const request = reportRequest();
+    jobs.set(request.request_id, { request_id: request.request_id, status: 'processing', attempts: 1, report_id: 'r-held', lease_until: new Date(Date.now() + 60_000) } as ReportJob);
+    await expect(run(request)).rejects.toBeInstanceOf(JobBusyError);
+  });
+
+  it('a retried job whose report an earlier delivery already stored is completed, not written again', async () => {
+    const { run, jobs } = world();
+    const request = reportRequest();
+    await run(request);
+    const job = jobs.get(request.request_id)!;
+    Object.assign(job, { status: 'pending' });
+    const { response, trips } = await run(request, true);
+    expect(response).toMatchObject({ reused_by: 'request_id', report_id: job.report_id, attempts: 2 });
+    expect(trips).not.toContain('reports.insert');
+  });
+});

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { ReportContent, reportContentKey } from './report-content.schema';
+
+export type StoredContent = Pick<ReportContent, 'report_id' | 'created_at'>;
+
+/** Duplicate detection by primary key (see ReportContent). */
+@Injectable()
+export class ReportContentsRepository {
+  constructor(@InjectModel(ReportContent.name) private readonly contents: Model<ReportContent>) {}
+
+  async find(userId: string, contentHash: string): Promise<StoredContent | null> {
+    return this.contents.findOne({ _id: reportContentKey(userId, contentHash) }, { _id: 0, report_id: 1, created_at: 1 }).lean().exec();
+  }
+
+  /** The newest report for this input wins; an older row past the reuse window is simply overwritten. */
+  async record(userId: string, contentHash: string, reportId: string, now = new Date()): Promise<void> {
+    await this.contents
+      .updateOne(
+        { _id: reportContentKey(userId, contentHash) },
+        { $set: { user_id: userId, content_hash: contentHash, report_id: reportId, created_at: now } },
+        { upsert: true },
+      )
+      .exec();
+  }
+
+  /** Only the row that still points at this report (a newer report for the same input keeps its row). */
+  async forget(userId: string, contentHash: string, reportId: string): Promise<void> {
+    await this.contents.deleteOne({ _id: reportContentKey(userId, contentHash), report_id: reportId }).exec();
+  }
+}
