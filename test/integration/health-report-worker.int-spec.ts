@@ -1,4 +1,12 @@
-import { getJson, serviceUrls, TcpOutageProxy, uniqueName, waitFor, withEnv } from '@app/testing';
+import {
+  expectReadinessToFollowOutage,
+  getJson,
+  serviceUrls,
+  TcpOutageProxy,
+  uniqueName,
+  waitUntilReady,
+  withEnv,
+} from '@app/testing';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { configureApp } from '../../apps/report-worker/src/configure-app';
@@ -34,16 +42,12 @@ describe('report worker health', () => {
     await Promise.all([rabbitmq.stop(), mongo.stop(), redis.stop()]);
   });
 
-  const ready = () => getJson(`${base}/health/ready`);
-
   it('is live as soon as it listens', async () => {
     expect(await getJson(`${base}/health/live`)).toEqual({ status: 200, body: expect.objectContaining({ status: 'ok' }) });
   });
 
   it('is ready when RabbitMQ, MongoDB and Redis answer', async () => {
-    const { body } = await waitFor(async () => ((await ready()).status === 200 ? ready() : null), {
-      description: 'readiness 200',
-    });
+    const { body } = await waitUntilReady(`${base}/health/ready`);
     expect(Object.keys(body.info)).toEqual(['rabbitmq', 'mongodb', 'redis']);
   });
 
@@ -51,16 +55,7 @@ describe('report worker health', () => {
     ['rabbitmq', rabbitmq],
     ['mongodb', mongo],
     ['redis', redis],
-  ])('answers 503 naming %s while it is unreachable, and 200 once it is back', async (name, proxy) => {
-    proxy.cut();
-    const down = await waitFor(async () => {
-      const probe = await ready();
-      return probe.status === 503 && probe.body.error?.[name] ? probe : null;
-    }, { description: `503 naming ${name}` });
-    expect(down.body.error[name].status).toBe('down');
-    expect(Object.keys(down.body.error)).toEqual([name]);
-
-    proxy.restore();
-    await waitFor(async () => (await ready()).status === 200, { timeoutMs: 30_000, description: `${name} back` });
-  });
+  ])('answers 503 naming %s while it is unreachable, and 200 once it is back', (name, proxy) =>
+    expectReadinessToFollowOutage(`${base}/health/ready`, name, proxy),
+  );
 });

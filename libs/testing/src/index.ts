@@ -12,3 +12,4 @@ export * from './fake-qdrant.server';
 export * from './event-factory';
 export * from './event-broker.fixture';
 export * from './event-graph.probe';
+export * from './readiness.expectations';
