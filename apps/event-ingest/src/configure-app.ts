@@ -1,13 +1,16 @@
 import { ValidationPipe } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { limitJsonNesting } from './json-nesting.hook';
 
 /** Default largest request body; EVENTS_BODY_LIMIT_BYTES overrides it (a full batch is ~300 KB). */
 const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024;
 
 /** The Fastify adapter main.ts uses; tests create theirs here too so limits match production. */
 export function createHttpAdapter(bodyLimit = Number(process.env.EVENTS_BODY_LIMIT_BYTES) || DEFAULT_BODY_LIMIT): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit });
+  const adapter = new FastifyAdapter({ bodyLimit });
+  limitJsonNesting(adapter.getInstance());
+  return adapter;
 }
 
 /** Everything main.ts does to the app besides listening; e2e tests call it too. */
