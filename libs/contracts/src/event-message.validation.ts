@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { EventMessage } from './event-message';
+import { MAX_JSON_DEPTH, nestingDepth } from './json-nesting';
 
 export type EventParseResult = { ok: true; event: EventMessage } | { ok: false; reason: string };
 
@@ -12,6 +13,8 @@ export function parseEventMessage(body: unknown): EventParseResult {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { ok: false, reason: 'body is not a JSON object' };
   }
+  // class-transformer recurses: a deeply nested body would throw (stack overflow), not fail validation.
+  if (nestingDepth(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) return { ok: false, reason: `body nested deeper than ${MAX_JSON_DEPTH} levels` };
   const event = plainToInstance(EventMessage, body);
   const errors = validateSync(event, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {

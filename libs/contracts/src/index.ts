@@ -7,3 +7,4 @@ export * from './report-request.dto';
 export * from './report-request.validation';
 export * from './report-response.dto';
 export * from './report-query.dto';
+export * from './json-nesting';

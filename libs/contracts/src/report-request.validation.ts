@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+import { MAX_JSON_DEPTH, nestingDepth } from './json-nesting';
 import { ReportGenerationRequest } from './report-request.dto';
 
 export type RequestValidation =
@@ -25,6 +26,11 @@ export function validateReportRequest(body: unknown): RequestValidation {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     const problem = typeof body === 'string' ? 'body: not valid JSON' : 'body: must be a JSON object';
     return { ok: false, problems: [problem], request_id: '', user_id: '' };
+  }
+  // class-transformer recurses: a deeply nested body threw (stack overflow) instead of failing
+  // validation, and the worker requeued it forever (found by the hostile-input drill).
+  if (nestingDepth(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    return { ok: false, problems: [`body: nested deeper than ${MAX_JSON_DEPTH} levels`], request_id: idOf(body, 'request_id'), user_id: idOf(body, 'user_id') };
   }
   const request = plainToInstance(ReportGenerationRequest, body);
   const errors = validateSync(request, { forbidUnknownValues: false });

@@ -1,4 +1,4 @@
-import { nestingDepth } from './json-nesting.hook';
+import { nestingDepth } from './json-nesting';
 
 describe('nestingDepth', () => {
   it('counts object and array levels of a parsed body', () => {

@@ -1,0 +1,53 @@
+import { jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, waitFor } from '@app/testing';
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { ConsumeMessage } from 'amqplib';
+import { Connection } from 'mongoose';
+import { configureApp } from '../../apps/report-worker/src/configure-app';
+import { ReportWorkerModule } from '../../apps/report-worker/src/report-worker.module';
+
+/**
+ * Regression of the hostile-input drill (docs/drills.md): a deeply nested request body made
+ * validation throw (stack overflow in class-transformer), so the worker nacked it with requeue and
+ * spun on it forever. It must be answered `failed` and dead-lettered once, like any invalid body.
+ */
+describe('drill regression: deeply nested report request', () => {
+  jest.setTimeout(60_000);
+  const env = reportTestEnv('drill_deep_report');
+  const requests = env.RABBITMQ_REQUEST_QUEUE;
+  const dlq = `${requests}_dlq`;
+  let app: INestApplication;
+  let amqp: ReportAmqpClient;
+  let responses: ConsumeMessage[];
+
+  beforeAll(async () => {
+    Object.assign(process.env, env);
+    app = await NestFactory.create(ReportWorkerModule.forRoot(), { logger: ['error'] });
+    configureApp(app);
+    await app.startAllMicroservices();
+    await app.init();
+    amqp = await new ReportAmqpClient().connect(env.RABBITMQ_URL);
+    responses = await amqp.collect(env.RABBITMQ_RESPONSE_QUEUE);
+  });
+
+  afterAll(async () => {
+    await app?.get<Connection>(getConnectionToken()).dropDatabase().catch(() => undefined);
+    await app?.close();
+    await amqp?.deleteQueues([requests, env.RABBITMQ_RESPONSE_QUEUE, dlq, `${requests}.retry.1`, `${requests}.retry.2`, `${requests}.retry.3`]);
+    await amqp?.close();
+  });
+
+  it('answers failed, dead-letters it once, and goes on with the next request', async () => {
+    const deep = `{"request_id": "deep-1", "user_id": "u", "patient": ${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`;
+    await amqp.publish(requests, deep, { messageId: 'deep-1' });
+    const next = reportRequest();
+    await amqp.publish(requests, next);
+
+    const failed = await waitFor(() => responses.map((m) => jsonOf(m)).find((r) => r.request_id === 'deep-1'), { description: 'failed answer' });
+    expect(failed).toMatchObject({ status: 'failed', error_message: expect.stringMatching(/nested deeper than 32 levels/) });
+    await waitFor(() => responses.map((m) => jsonOf(m)).find((r) => r.request_id === next.request_id && r.status === 'success'), { description: 'next request served' });
+    await waitFor(async () => (await amqp.messageCount(dlq)) === 1, { description: 'one DLQ copy' });
+    expect(await amqp.messageCount(requests)).toBe(0);
+  });
+});
