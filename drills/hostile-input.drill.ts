@@ -1,0 +1,170 @@
+import { waitFor } from '@app/testing';
+import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { httpStatus } from './support/app.process';
+import { Drill, DrillResult } from './support/drill-result';
+import { EventHarness } from './support/event.harness';
+import { HostileCase, hostileCases } from './support/hostile-cases';
+import { hostileReportMessages } from './support/hostile-reports';
+import { ReportHarness } from './support/report.harness';
+import { ROOT, sleep } from './support/stack.env';
+
+const HTTP_CASES = Number(process.env.DRILL_FUZZ_CASES ?? 10_000);
+const REPORT_MESSAGES = Number(process.env.DRILL_HOSTILE_REPORTS ?? 1000);
+
+interface Answer {
+  status: number;
+  body: string;
+}
+
+function send(baseUrl: string, agent: Agent, item: HostileCase): Promise<Answer> {
+  const url = new URL(item.path, baseUrl);
+  const headers: Record<string, string | number> = { 'content-length': item.body.length };
+  if (item.contentType !== '') headers['content-type'] = item.contentType ?? 'application/json';
+  return new Promise((resolve) => {
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers, timeout: 30_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (error) => resolve({ status: 0, body: error.message }));
+    req.end(item.body);
+  });
+}
+
+/** A 4xx "names the problem": a JSON body whose message says more than the status text. */
+function namesProblem(item: HostileCase, answer: Answer): boolean {
+  let message = '';
+  try {
+    const parsed = JSON.parse(answer.body) as { message?: string | string[] };
+    message = Array.isArray(parsed.message) ? parsed.message.join('; ') : String(parsed.message ?? '');
+  } catch {
+    return false;
+  }
+  if (!message || /^(Bad Request|Payload Too Large|Unsupported Media Type)$/i.test(message)) return false;
+  return answer.status !== 400 || !item.names || message.includes(item.names);
+}
+
+/** Our own generator: every case once, 32 at a time, keep-alive. */
+async function fuzzHttp(baseUrl: string, cases: HostileCase[]) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  const byStatus = new Map<number, number>();
+  const unnamed: string[] = [];
+  const serverErrors: string[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (next < cases.length) {
+        const index = next++;
+        const item = cases[index];
+        const answer = await send(baseUrl, agent, item);
+        byStatus.set(answer.status, (byStatus.get(answer.status) ?? 0) + 1);
+        if (answer.status >= 500 || answer.status === 0) serverErrors.push(`#${index} ${item.kind} ${item.path}: ${answer.status} ${answer.body.slice(0, 200)}`);
+        else if (answer.status >= 400 && !namesProblem(item, answer)) unnamed.push(`#${index} ${item.kind}: ${answer.status} ${answer.body.slice(0, 200)}`);
+      }
+    }),
+  );
+  agent.destroy();
+  return { byStatus, unnamed, serverErrors };
+}
+
+/** schemathesis against the app's own OpenAPI document, bounded in examples and time. */
+function schemathesis(baseUrl: string): Promise<{ ran: boolean; cases: number; failures: number; summary: string }> {
+  const reportDir = join(ROOT, 'drills/results/schemathesis');
+  const args = ['run', `${baseUrl}/docs-json`, '--url', baseUrl, '--include-path-regex', '^/events', '--checks', 'not_a_server_error',
+    '--max-examples', process.env.DRILL_ST_EXAMPLES ?? '300', '--max-time', '120', '--workers', '4', '--seed', '5',
+    '--report', 'ndjson', '--report-dir', reportDir, '--no-color'];
+  mkdirSync(reportDir, { recursive: true });
+  // cwd: schemathesis keeps its example database in ./.schemathesis; keep it out of the repo root.
+  return new Promise((resolve) =>
+    execFile('st', args, { cwd: reportDir, maxBuffer: 32 * 1024 * 1024, timeout: 240_000 }, (error, stdout, stderr) => {
+      const out = `${stdout}\n${stderr}`;
+      if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') return resolve({ ran: false, cases: 0, failures: 0, summary: 'schemathesis not installed (pip install schemathesis)' });
+      const cases = Number(/(\d+) generated/.exec(out)?.[1] ?? /Test cases:\s*\n?\s*(\d+)/.exec(out)?.[1] ?? 0);
+      const failures = /No issues found/i.test(out) ? 0 : Number(/(\d+) unique failures?/i.exec(out)?.[1] ?? (error ? 1 : 0));
+      const summary = out.split('\n').filter((l) => /generated|passed|failed|issues|failures|Test cases|API Operations|Seed/i.test(l)).slice(-8).join(' / ');
+      resolve({ ran: true, cases, failures, summary: summary.replace(/\s+/g, ' ').slice(0, 600) });
+    }),
+  );
+}
+
+/**
+ * Drill 5: hostile input. HTTP: schemathesis from /docs-json plus 10,000+ generated cases; no
+ * 5xx, the API never restarts, every 4xx names the problem. Report queue: malformed, truncated,
+ * huge and wrongly typed messages, each answered `failed` and dead-lettered exactly once, the
+ * consumer keeps running, RSS flat (sampled after a warm-up round and after the main round).
+ */
+export const hostileInputDrill: Drill = {
+  name: 'hostile-input',
+  async run(): Promise<DrillResult> {
+    const started = Date.now();
+    const notes: string[] = [];
+    const checks: Record<string, boolean> = {};
+    const events = await new EventHarness('hostile').start({ worker: false });
+    let httpSent = 0;
+    let httpAccepted = 0;
+    try {
+      const pid = events.api.pid;
+      const cases = hostileCases(HTTP_CASES);
+      const own = await fuzzHttp(events.apiUrl, cases);
+      const st = await schemathesis(events.apiUrl);
+      httpSent = cases.length + st.cases;
+      httpAccepted = own.byStatus.get(202) ?? 0;
+      const statuses = [...own.byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(', ');
+      notes.push(`HTTP: ${cases.length} generated cases (${statuses}); schemathesis: ${st.ran ? `${st.cases} cases, ${st.failures} failures (${st.summary})` : st.summary}`);
+      if (own.serverErrors.length) notes.push(`5xx/no answer: ${own.serverErrors.slice(0, 5).join(' | ')}`);
+      if (own.unnamed.length) notes.push(`4xx not naming the problem (${own.unnamed.length}): ${own.unnamed.slice(0, 5).join(' | ')}`);
+      checks['HTTP: 0 answers of 5xx (own generator)'] = own.serverErrors.length === 0;
+      checks['HTTP: 0 failures (schemathesis not_a_server_error)'] = st.ran && st.failures === 0;
+      checks['HTTP: every 4xx names the problem'] = own.unnamed.length === 0;
+      checks['HTTP: API never restarted'] = events.api.running && events.api.pid === pid && (await httpStatus(events.api.healthUrl!)).status === 200;
+    } finally {
+      await events.close();
+    }
+
+    const reports = await new ReportHarness('hostile').open(0);
+    try {
+      const worker = await reports.addWorker();
+      await reports.waitReady(worker);
+      const warmUp = hostileReportMessages(200, 'warm');
+      await reports.publishRaw(warmUp);
+      await waitFor(() => reports.failedResponses() >= warmUp.length, { timeoutMs: 120_000, intervalMs: 200, description: 'warm-up answered' });
+      const rssBefore = worker.rssMb();
+      const messages = hostileReportMessages(REPORT_MESSAGES, 'main');
+      await reports.publishRaw(messages);
+      const total = warmUp.length + messages.length;
+      await waitFor(() => reports.failedResponses() >= total, { timeoutMs: 300_000, intervalMs: 250, description: 'hostile messages answered' });
+      await sleep(1000);
+      const rssAfter = worker.rssMb();
+      const dlq = await reports.dlqMessageIds();
+      const ids = [...warmUp, ...messages].map((m) => m.id);
+      const once = ids.filter((id) => dlq.get(id) === 1).length;
+      const consumers = (await reports.amqp.channel.checkQueue(reports.queue)).consumerCount;
+      notes.push(`report queue: ${total} hostile messages (${[...new Set(messages.map((m) => m.kind))].join(', ')}), ${reports.failedResponses()} failed responses, DLQ ${dlq.size} distinct / ${[...dlq.values()].reduce((a, b) => a + b, 0)} copies; RSS ${rssBefore} MB after warm-up, ${rssAfter} MB after ${messages.length} more`);
+      checks['reports: each answered failed'] = reports.failedResponses() === total && reports.successResponses() === 0;
+      checks['reports: each dead-lettered exactly once'] = once === total && dlq.size === total;
+      checks['reports: consumer still running'] = worker.running && worker.starts === 1 && consumers === 1;
+      checks['reports: RSS flat (< +30 MB)'] = rssAfter - rssBefore < 30;
+      return {
+        drill: 'hostile-input',
+        load: `${HTTP_CASES}+ HTTP cases + schemathesis; ${total} bad report messages`,
+        fault: 'wrong types, missing/unknown fields, huge, deep, invalid UTF-8, wrong content types; malformed/truncated/huge/mistyped messages',
+        sent: httpSent + total,
+        confirmed: httpAccepted,
+        stored: 0,
+        duplicates: [...dlq.values()].filter((n) => n > 1).length,
+        lost: total - once,
+        deadLettered: dlq.size,
+        recovery: `no restart; RSS ${rssBefore} → ${rssAfter} MB`,
+        checks,
+        notes,
+        seconds: (Date.now() - started) / 1000,
+      };
+    } finally {
+      await reports.close();
+    }
+  },
+};
