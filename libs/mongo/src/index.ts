@@ -10,3 +10,4 @@ export * from './knowledge-base.repository';
 export * from './report-jobs.repository';
 export * from './report-content.schema';
 export * from './report-contents.repository';
+export * from './bulk-write.batcher';

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import type { Collection } from 'mongodb';
 import { Model } from 'mongoose';
+import { appliedOrThrow, BulkWriteBatcher } from './bulk-write.batcher';
 import { MedicalReport } from './medical-report.schema';
+
+const DUPLICATE_KEY = 11000;
 
 export interface ReportPage {
   items: MedicalReport[];
@@ -10,11 +14,20 @@ export interface ReportPage {
 
 @Injectable()
 export class MedicalReportsRepository {
-  constructor(@InjectModel(MedicalReport.name) private readonly reports: Model<MedicalReport>) {}
+  private readonly inserts: BulkWriteBatcher<MedicalReport>;
 
-  /** Upsert keyed by report_id: a concurrent redelivery of the same request cannot add a second document. */
+  constructor(@InjectModel(MedicalReport.name) private readonly reports: Model<MedicalReport>) {
+    this.inserts = new BulkWriteBatcher(reports.collection as unknown as Collection<MedicalReport>);
+  }
+
+  /**
+   * Keyed by report_id: a concurrent redelivery of the same request cannot add a second document
+   * (the duplicate _id is the proof the report is stored). A plain insert, not an upsert: FerretDB
+   * runs an upsert as query + write, about 3x the cost for a document this size. Group-committed:
+   * reports finished together are inserted by one command.
+   */
   async insertOnce(report: MedicalReport): Promise<void> {
-    await this.reports.updateOne({ _id: report.report_id }, { $setOnInsert: report }, { upsert: true }).exec();
+    appliedOrThrow(await this.inserts.write({ insertOne: { document: { ...report, _id: report.report_id } } }), DUPLICATE_KEY);
   }
 
   async exists(reportId: string): Promise<boolean> {

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import type { Collection } from 'mongodb';
 import { Model } from 'mongoose';
+import { appliedOrThrow, BulkWriteBatcher } from './bulk-write.batcher';
 import { ReportContent, reportContentKey } from './report-content.schema';
 
 export type StoredContent = Pick<ReportContent, 'report_id' | 'created_at'>;
@@ -8,21 +10,20 @@ export type StoredContent = Pick<ReportContent, 'report_id' | 'created_at'>;
 /** Duplicate detection by primary key (see ReportContent). */
 @Injectable()
 export class ReportContentsRepository {
-  constructor(@InjectModel(ReportContent.name) private readonly contents: Model<ReportContent>) {}
+  private readonly writes: BulkWriteBatcher<ReportContent>;
+
+  constructor(@InjectModel(ReportContent.name) private readonly contents: Model<ReportContent>) {
+    this.writes = new BulkWriteBatcher(contents.collection as unknown as Collection<ReportContent>);
+  }
 
   async find(userId: string, contentHash: string): Promise<StoredContent | null> {
     return this.contents.findOne({ _id: reportContentKey(userId, contentHash) }, { _id: 0, report_id: 1, created_at: 1 }).lean().exec();
   }
 
-  /** The newest report for this input wins; an older row past the reuse window is simply overwritten. */
+  /** Group-committed (see BulkWriteBatcher). The newest report for this input wins; an older row past the reuse window is simply overwritten. */
   async record(userId: string, contentHash: string, reportId: string, now = new Date()): Promise<void> {
-    await this.contents
-      .updateOne(
-        { _id: reportContentKey(userId, contentHash) },
-        { $set: { user_id: userId, content_hash: contentHash, report_id: reportId, created_at: now } },
-        { upsert: true },
-      )
-      .exec();
+    const update = { $set: { user_id: userId, content_hash: contentHash, report_id: reportId, created_at: now } };
+    appliedOrThrow(await this.writes.write({ updateOne: { filter: { _id: reportContentKey(userId, contentHash) }, update, upsert: true } }));
   }
 
   /** Only the row that still points at this report (a newer report for the same input keeps its row). */

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import type { Collection, Filter } from 'mongodb';
 import { Model } from 'mongoose';
+import { appliedOrThrow, BulkWriteBatcher } from './bulk-write.batcher';
 import { ReportJob } from './report-job.schema';
 
 export interface OpenJob {
@@ -15,10 +17,18 @@ const DUPLICATE_KEY = 11000;
 
 export type ClaimOutcome = 'created' | 'taken' | 'refused';
 
-/** The idempotency ledger: every state change is one atomic single-document update. */
+/**
+ * The idempotency ledger: every state change is one atomic single-document update. The hot-path
+ * writes (claim, insertReused, complete) go through a group-commit batcher; each is still its own
+ * atomic update with its own outcome.
+ */
 @Injectable()
 export class ReportJobsRepository {
-  constructor(@InjectModel(ReportJob.name) private readonly jobs: Model<ReportJob>) {}
+  private readonly writes: BulkWriteBatcher<ReportJob>;
+
+  constructor(@InjectModel(ReportJob.name) private readonly jobs: Model<ReportJob>) {
+    this.writes = new BulkWriteBatcher(jobs.collection as unknown as Collection<ReportJob>);
+  }
 
   /**
    * One `updateOne` (no findAndModify: FerretDB serialises those, ~40/s under concurrency): creates
@@ -30,24 +40,20 @@ export class ReportJobsRepository {
    * message, so its previous holder is gone and its lease does not count.
    */
   async claim(job: OpenJob, owner: string, leaseMs: number, takeover: boolean, now = new Date()): Promise<ClaimOutcome> {
-    const free = takeover ? {} : { $or: [{ status: { $ne: 'processing' } }, { lease_until: { $lt: now } }] };
-    try {
-      const result = await this.jobs
-        .updateOne(
-          { _id: job.request_id, status: { $ne: 'completed' }, ...free },
-          {
-            $setOnInsert: { request_id: job.request_id, user_id: job.user_id, content_hash: job.content_hash, report_id: job.report_id, created_at: now },
-            $set: { status: 'processing', lease_owner: owner, lease_until: new Date(now.getTime() + leaseMs), started_at: now, updated_at: now },
-            $inc: { attempts: 1 },
-          },
-          { upsert: true },
-        )
-        .exec();
-      return result.upsertedCount > 0 ? 'created' : 'taken';
-    } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return 'refused';
-      throw error;
-    }
+    const free: Filter<ReportJob> = takeover ? {} : { $or: [{ status: { $ne: 'processing' as const } }, { lease_until: { $lt: now } }] };
+    const outcome = await this.writes.write({
+      updateOne: {
+        filter: { _id: job.request_id, status: { $ne: 'completed' }, ...free },
+        update: {
+          $setOnInsert: { request_id: job.request_id, user_id: job.user_id, content_hash: job.content_hash, report_id: job.report_id, created_at: now },
+          $set: { status: 'processing', lease_owner: owner, lease_until: new Date(now.getTime() + leaseMs), started_at: now, updated_at: now },
+          $inc: { attempts: 1 },
+        },
+        upsert: true,
+      },
+    });
+    if (appliedOrThrow(outcome, DUPLICATE_KEY).errorCode === DUPLICATE_KEY) return 'refused';
+    return outcome.upserted ? 'created' : 'taken';
   }
 
   /**
@@ -55,21 +61,22 @@ export class ReportJobsRepository {
    * completed, in one write. False when a row for this request_id already exists (left untouched).
    */
   async insertReused(job: OpenJob, now = new Date()): Promise<boolean> {
-    const row = { ...job, status: 'completed', reused_by: 'content_hash', attempts: 1, created_at: now, updated_at: now, started_at: now, completed_at: now };
-    const result = await this.jobs.updateOne({ _id: job.request_id }, { $setOnInsert: row }, { upsert: true }).exec();
-    return result.upsertedCount > 0;
+    const row = { ...job, status: 'completed' as const, reused_by: 'content_hash' as const, attempts: 1, created_at: now, updated_at: now, started_at: now, completed_at: now };
+    const outcome = await this.writes.write({ updateOne: { filter: { _id: job.request_id }, update: { $setOnInsert: row }, upsert: true } });
+    return appliedOrThrow(outcome).upserted;
   }
 
   async complete(requestId: string, reportId: string, reusedBy?: 'content_hash', now = new Date()): Promise<void> {
-    await this.jobs
-      .updateOne(
-        { _id: requestId },
-        {
+    const outcome = await this.writes.write({
+      updateOne: {
+        filter: { _id: requestId },
+        update: {
           $set: { status: 'completed', report_id: reportId, completed_at: now, updated_at: now, ...(reusedBy ? { reused_by: reusedBy } : {}) },
           $unset: { lease_owner: '', lease_until: '', error_message: '' },
         },
-      )
-      .exec();
+      },
+    });
+    appliedOrThrow(outcome);
   }
 
   /** Back to pending until the broker redelivers it from a retry queue. */

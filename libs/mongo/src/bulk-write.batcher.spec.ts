@@ -1,0 +1,56 @@
+import { Collection, MongoBulkWriteError } from 'mongodb';
+import { appliedOrThrow, BulkOperationError, BulkWriteBatcher } from './bulk-write.batcher';
+
+type Op = { updateOne: { filter: { _id: string } } };
+
+/** A collection whose bulkWrite upserts ids starting with "new", rejects ids starting with "dup" (11000). */
+function fakeCollection(failWhole = false) {
+  const calls: Op[][] = [];
+  const collection = {
+    async bulkWrite(ops: Op[]) {
+      calls.push(ops);
+      if (failWhole) throw Object.assign(new Error('connection reset'), { name: 'MongoNetworkError' });
+      const upsertedIds = Object.fromEntries(ops.flatMap((op, i) => (op.updateOne.filter._id.startsWith('new') ? [[i, op.updateOne.filter._id]] : [])));
+      const writeErrors = ops.flatMap((op, index) => (op.updateOne.filter._id.startsWith('dup') ? [{ index, code: 11000 }] : []));
+      if (writeErrors.length === 0) return { upsertedIds };
+      throw Object.assign(Object.create(MongoBulkWriteError.prototype), { writeErrors, result: { upsertedIds } });
+    },
+  };
+  return { collection: collection as unknown as Collection<{ _id: string }>, calls };
+}
+
+const op = (id: string) => ({ updateOne: { filter: { _id: id }, update: { $set: { a: 1 } }, upsert: true } });
+
+describe('BulkWriteBatcher', () => {
+  it('sends writes issued together as one bulkWrite and gives each caller its own outcome', async () => {
+    const { collection, calls } = fakeCollection();
+    const batcher = new BulkWriteBatcher(collection);
+    const outcomes = await Promise.all(['new-1', 'old-1', 'dup-1', 'new-2'].map((id) => batcher.write(op(id))));
+    expect(calls).toHaveLength(1);
+    expect(outcomes).toEqual([
+      { upserted: true, errorCode: undefined },
+      { upserted: false, errorCode: undefined },
+      { upserted: false, errorCode: 11000 },
+      { upserted: true, errorCode: undefined },
+    ]);
+    expect(() => appliedOrThrow(outcomes[2])).toThrow(BulkOperationError);
+    expect(appliedOrThrow(outcomes[2], 11000).errorCode).toBe(11000);
+  });
+
+  it('queues writes issued while a batch is in flight into the next batch', async () => {
+    const { collection, calls } = fakeCollection();
+    const batcher = new BulkWriteBatcher(collection);
+    const first = batcher.write(op('new-a'));
+    await new Promise((resolve) => setImmediate(resolve)); // the first batch is now in flight
+    await Promise.all([first, batcher.write(op('new-b')), batcher.write(op('new-c'))]);
+    expect(calls.map((batch) => batch.length)).toEqual([1, 2]);
+  });
+
+  it('rejects every caller of a batch whose command failed as a whole', async () => {
+    const { collection } = fakeCollection(true);
+    const batcher = new BulkWriteBatcher(collection);
+    const results = await Promise.allSettled([batcher.write(op('new-1')), batcher.write(op('new-2'))]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect((results[0] as PromiseRejectedResult).reason.name).toBe('MongoNetworkError');
+  });
+});

@@ -1,0 +1,71 @@
+import { MicroBatcher } from '@app/processors/batching/micro-batcher';
+import type { AnyBulkWriteOperation, BulkWriteResult, Collection, Document } from 'mongodb';
+import { MongoBulkWriteError } from 'mongodb';
+
+/** What happened to one operation of a batch. */
+export interface BulkOutcome {
+  /** The operation inserted a document (an upsert that found nothing). */
+  upserted: boolean;
+  /** Set when this operation alone failed (e.g. 11000, duplicate key); the others still applied. */
+  errorCode?: number;
+}
+
+const DEFAULT_MAX_BATCH = 128;
+
+/**
+ * Group commit for single-document writes to one collection. Writes issued while a batch is in
+ * flight are sent together as one unordered `bulkWrite` (one `insert` / one `update` command), so
+ * under load a report costs a fraction of a round trip per write; alone, a write goes out at once.
+ * Why: FerretDB spends most of a small write on per-command overhead (64 reports inserted one by
+ * one: ~300 ms; as one insert: ~30 ms). Each caller still learns its own outcome, and its promise
+ * resolves only once the server has applied its write.
+ */
+export class BulkWriteBatcher<T extends Document> {
+  private readonly batcher: MicroBatcher<AnyBulkWriteOperation<T>, BulkOutcome>;
+
+  constructor(
+    private readonly collection: Collection<T>,
+    maxBatchSize = DEFAULT_MAX_BATCH,
+  ) {
+    // One batch in flight per collection: the store has a single writer anyway.
+    this.batcher = new MicroBatcher((operations) => this.flush(operations), { maxBatchSize, maxConcurrency: 1 });
+  }
+
+  write(operation: AnyBulkWriteOperation<T>): Promise<BulkOutcome> {
+    return this.batcher.add(operation);
+  }
+
+  /** Resolves once every write handed in so far has been applied (or failed). */
+  idle(): Promise<void> {
+    return this.batcher.idle();
+  }
+
+  /** A failure of the whole command (network, server selection) rejects every caller of the batch. */
+  private async flush(operations: Array<AnyBulkWriteOperation<T>>): Promise<BulkOutcome[]> {
+    let result: BulkWriteResult;
+    const errors = new Map<number, number>();
+    try {
+      result = await this.collection.bulkWrite(operations, { ordered: false });
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) throw error;
+      result = error.result;
+      for (const writeError of [error.writeErrors].flat()) errors.set(writeError.index, writeError.code);
+    }
+    const upserted = new Set(Object.keys(result.upsertedIds ?? {}).map(Number));
+    return operations.map((_, index) => ({ upserted: upserted.has(index), errorCode: errors.get(index) }));
+  }
+}
+
+/** The error a caller sees when its own operation failed inside a batch (other than the codes it expects). */
+export class BulkOperationError extends Error {
+  constructor(readonly code: number) {
+    super(`write failed with code ${code}`);
+    this.name = 'BulkOperationError';
+  }
+}
+
+/** Resolves when the operation applied; throws for its own failure unless the code is one the caller accepts. */
+export function appliedOrThrow(outcome: BulkOutcome, ...accepted: number[]): BulkOutcome {
+  if (outcome.errorCode !== undefined && !accepted.includes(outcome.errorCode)) throw new BulkOperationError(outcome.errorCode);
+  return outcome;
+}
