@@ -2,20 +2,26 @@
  * Report worker benchmark (issue 3). Figures only, never pass/fail. Each scenario starts a fresh
  * worker process (the built one if `dist/` has it, else from source with ts-node) against the real
  * RabbitMQ, Redis and MongoDB-wire server, with the fake OpenAI server as the LLM.
- *   npx ts-node -r tsconfig-paths/register bench/report-worker.bench.ts
+ *   BENCH_BUILD=1 TS_NODE_SWC=true node -r ts-node/register -r tsconfig-paths/register bench/report-worker.bench.ts
+ * Each scenario also reads the worker's GET /metrics to show the store's share of a report: MongoDB
+ * round trips per report and the time in them against the worker's own code.
+ * BENCH_NODE_FLAGS adds node flags to the worker (e.g. `--max-semi-space-size=4`).
  */
 import { REPORT_RESPONSE_TTL_MS } from '@app/contracts';
 import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, waitFor } from '@app/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mongoose';
 import { parseKnowledgeBaseFile } from '../apps/report-worker/src/knowledge-base/knowledge-base-file.parser';
+import { loadAverage, scrapeMetrics, storeShare } from './report-bench.support';
 
 const ROOT = join(__dirname, '..');
 const BUILT = join(ROOT, 'dist/apps/report-worker/apps/report-worker/src/main.js');
 /** Builds the worker first (so the figures are for the code in the tree, compiled as in production). */
 const BUILD = process.env.BENCH_BUILD !== '0';
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const llm = new FakeOpenAiServer();
 
 interface Worker {
@@ -29,6 +35,13 @@ interface Worker {
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] * 100) / 100;
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from the kernel. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Peak resident set size of a process, from the kernel (VmHWM), in MB. */
@@ -48,7 +61,7 @@ async function startWorker(prefetch: number): Promise<Worker> {
   const db = await createConnection(env.MONGODB_URI).asPromise();
   await db.collection('knowledge_base').insertMany(parseKnowledgeBaseFile(readFileSync(join(ROOT, 'data/knowledge-base/sample.json'), 'utf8')));
   await db.close();
-  const args = existsSync(BUILT) ? [BUILT] : ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', 'apps/report-worker/src/main.ts'];
+  const args = existsSync(BUILT) ? [...NODE_FLAGS, BUILT] : ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', 'apps/report-worker/src/main.ts'];
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env, TS_NODE_SWC: 'true' }, stdio: ['ignore', 'ignore', 'inherit'] });
   const amqp = await new ReportAmqpClient().connect(env.RABBITMQ_URL);
   await waitFor(() => fetch(`http://127.0.0.1:${env.HEALTH_PORT}/health/ready`).then((r) => r.ok), { timeoutMs: 90_000, intervalMs: 250 });
@@ -85,16 +98,32 @@ async function throughput(prefetch: number, count: number) {
   llm.reset().setLatency(2000);
   const worker = await startWorker(prefetch);
   const requests = Array.from({ length: count }, () => reportRequest());
+  const before = await scrapeMetrics(worker.env.HEALTH_PORT);
+  const cpuBefore = cpuMs(worker.child.pid!);
   const start = performance.now();
   for (const request of requests) await worker.amqp.publish(worker.env.RABBITMQ_REQUEST_QUEUE, request);
   await waitFor(() => worker.received.size >= count, { timeoutMs: 600_000, intervalMs: 20 });
   const seconds = (Math.max(...[...worker.received.values()].flat()) - start) / 1000;
+  const workerCpuMs = cpuMs(worker.child.pid!) - cpuBefore;
+  const share = storeShare(before, await scrapeMetrics(worker.env.HEALTH_PORT));
   const rss = await stopWorker(worker);
-  return { prefetch, requests: count, seconds: Math.round(seconds * 100) / 100, reports_per_second: Math.round((count / seconds) * 10) / 10, peak_rss_mb: rss };
+  return {
+    prefetch,
+    requests: count,
+    seconds: Math.round(seconds * 100) / 100,
+    reports_per_second: Math.round((count / seconds) * 10) / 10,
+    peak_rss_mb: rss,
+    mongo_round_trips_per_report: share.mongo_round_trips_per_report,
+    mongo_ms_per_report: share.mongo_ms_per_report,
+    // The worker's CPU per report: what it costs itself, whatever else the machine is doing.
+    worker_cpu_ms_per_report: Math.round((workerCpuMs / count) * 10) / 10,
+    share,
+  };
 }
 
 /** One request at a time, publish to response: what the worker adds around the LLM call. */
-async function sequential(worker: Worker, bodies: Array<Record<string, unknown>>): Promise<number[]> {
+async function sequential(worker: Worker, bodies: Array<Record<string, unknown>>, shares?: Record<string, unknown>, phase?: string): Promise<number[]> {
+  const before = await scrapeMetrics(worker.env.HEALTH_PORT);
   const latencies: number[] = [];
   for (const body of bodies) {
     const id = body.request_id as string;
@@ -104,6 +133,7 @@ async function sequential(worker: Worker, bodies: Array<Record<string, unknown>>
     await waitFor(() => (worker.received.get(id)?.length ?? 0) > seen, { timeoutMs: 30_000, intervalMs: 1 });
     latencies.push(worker.received.get(id)![seen] - start);
   }
+  if (shares && phase) shares[phase] = storeShare(before, await scrapeMetrics(worker.env.HEALTH_PORT));
   return latencies;
 }
 
@@ -111,15 +141,23 @@ async function overheadAndCache(count: number) {
   llm.reset().setLatency(0);
   const worker = await startWorker(16);
   await sequential(worker, Array.from({ length: 10 }, () => reportRequest())); // warm-up
-  const fresh = await sequential(worker, Array.from({ length: count }, () => reportRequest()));
+  const shares: Record<string, unknown> = {};
+  const fresh = await sequential(worker, Array.from({ length: count }, () => reportRequest()), shares, 'fresh');
   const original = reportRequest();
   await sequential(worker, [original]);
-  const sameContent = await sequential(worker, Array.from({ length: count }, (_, i) => ({ ...original, request_id: `${original.request_id}-${i}` })));
+  const sameContent = await sequential(worker, Array.from({ length: count }, (_, i) => ({ ...original, request_id: `${original.request_id}-${i}` })), shares, 'same_content');
   const llmCallsBefore = llm.calls;
-  const sameRequest = await sequential(worker, Array.from({ length: count }, () => original));
+  const sameRequest = await sequential(worker, Array.from({ length: count }, () => original), shares, 'same_request_id');
   const rss = await stopWorker(worker);
   const stats = (values: number[]) => ({ p50_ms: percentile(values, 50), p99_ms: percentile(values, 99), n: values.length });
-  return { overhead: stats(fresh), cached_same_content: stats(sameContent), cached_same_request_id: stats(sameRequest), extra_llm_calls_for_repeats: llm.calls - llmCallsBefore, peak_rss_mb: rss };
+  return {
+    overhead: stats(fresh),
+    cached_same_content: stats(sameContent),
+    cached_same_request_id: stats(sameRequest),
+    extra_llm_calls_for_repeats: llm.calls - llmCallsBefore,
+    peak_rss_mb: rss,
+    shares,
+  };
 }
 
 async function main(): Promise<void> {
@@ -129,23 +167,32 @@ async function main(): Promise<void> {
     if (code !== 0) throw new Error(`nest build report-worker failed (${String(code)})`);
   }
   await llm.start();
-  const runs = [await throughput(1, 4), await throughput(16, 64), await throughput(64, 256)];
+  const loadAtStart = loadAverage();
+  // BENCH_PREFETCHES narrows the throughput runs (e.g. `64`) when iterating on one figure.
+  const prefetches = (process.env.BENCH_PREFETCHES ?? '1,16,64').split(',').map(Number);
+  const runs = [];
+  for (const prefetch of prefetches) runs.push(await throughput(prefetch, prefetch === 1 ? 4 : prefetch * 4));
   const latency = await overheadAndCache(Number(process.env.BENCH_SEQUENTIAL ?? 100));
   await llm.stop();
   const result = {
     at: new Date().toISOString(),
     worker: existsSync(BUILT) ? 'dist (compiled)' : 'ts-node (source)',
     llm_latency_ms: 2000,
+    load_average: { at_start: loadAtStart, at_end: loadAverage(), cpus: availableParallelism() },
+    node_flags: NODE_FLAGS,
     throughput: runs,
     overhead_at_0ms_llm: latency.overhead,
     cached_repeat: { same_content_new_request_id: latency.cached_same_content, same_request_id: latency.cached_same_request_id, extra_llm_calls: latency.extra_llm_calls_for_repeats },
     peak_rss_mb: Math.max(...runs.map((r) => r.peak_rss_mb), latency.peak_rss_mb),
+    store_share_sequential_llm_0ms: latency.shares,
     targets: { reports_per_second_at_prefetch_64: 25, overhead_p50_ms: 5, cache_p99_ms: 20, rss_mb: 150 },
     seed_001_claims: { reports_per_minute_per_worker: '1-2', memory_mb: '200-300' },
   };
-  console.table(runs);
+  console.table(runs.map(({ share, ...figures }) => ({ ...figures, handler_ms_per_report: share.handler_ms_per_report })));
   console.table({ overhead: latency.overhead, cached_same_content: latency.cached_same_content, cached_same_request_id: latency.cached_same_request_id });
-  console.log(`peak RSS ${result.peak_rss_mb} MB (${result.worker})`);
+  // The per-command split stays in the JSON; the table shows the shares.
+  console.table(Object.fromEntries(Object.entries(latency.shares).map(([phase, share]) => [phase, { ...(share as object), mongo_round_trips_by_command: undefined }])));
+  console.log(`peak RSS ${result.peak_rss_mb} MB (${result.worker}); load average ${loadAtStart.join(' ')} -> ${result.load_average.at_end.join(' ')}`);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench/results/report-worker.json'), `${JSON.stringify(result, null, 2)}\n`);
 }
