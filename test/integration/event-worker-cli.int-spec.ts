@@ -1,4 +1,4 @@
-import { makeEvent, spawnApp, waitFor } from '@app/testing';
+import { getJson, makeEvent, spawnApp, waitFor } from '@app/testing';
 import { ADMIN_TOKEN, EventAppHandle, request, startEventApp, TEST_RETRY_DELAYS_MS } from './event-pipeline.harness';
 
 /** The worker command as real child processes: N consumers, JSON logs, a clean drain on SIGTERM. */
@@ -22,11 +22,20 @@ describe('event worker CLI', () => {
     await api?.close();
   });
 
-  it('runs N processes that consume the queue, and drains and exits 0 on SIGTERM', async () => {
+  it('runs N processes that consume the queue, with readiness probes, and drains and exits 0 on SIGTERM', async () => {
     const queue = `${api.scope}.neo4j`;
-    const worker = spawnApp(entry, workerEnv, ['--queue', 'neo4j', '--workers', '2', '--prefetch', '50']);
+    const healthPort = 21000 + Math.floor(Math.random() * 20000);
+    const worker = spawnApp(entry, workerEnv, ['--queue', 'neo4j', '--workers', '2', '--prefetch', '50', '--health-port', String(healthPort)]);
     try {
       await waitFor(async () => (await api.broker.consumers(queue)) === 2, { timeoutMs: 60_000, description: 'two consumers' });
+      for (const port of [healthPort, healthPort + 1]) {
+        const ready = await waitFor(async () => {
+          const probe = await getJson(`http://127.0.0.1:${port}/health/ready`);
+          return probe.status === 200 ? probe : null;
+        }, { description: `worker ready on ${port}` });
+        expect(Object.keys(ready.body.info).sort()).toEqual(['neo4j', 'rabbitmq']);
+      }
+      expect((await getJson(`http://127.0.0.1:${healthPort}/events`)).status).toBe(404);
       const user = `${api.scope}-u-cli`;
       const events = Array.from({ length: 200 }, (_, i) => makeEvent(api.scope, { user_id: user, product_id: `${api.scope}-p${i % 10}` }));
       expect((await request('POST', `${api.base}/events/batch`, { events })).status).toBe(202);
@@ -47,7 +56,7 @@ describe('event worker CLI', () => {
   it('finishes the queue when run again, and lists and replays the DLQ from the command line', async () => {
     const worker = spawnApp(entry, workerEnv, ['--queue', 'all', '--workers', '1']);
     try {
-      await waitFor(async () => (await api.broker.depth(`${api.scope}.neo4j`)) === 0 && (await api.broker.consumers(`${api.scope}.qdrant`)) === 1, {
+      await waitFor(async () => worker.output().includes('worker consuming') && (await api.broker.depth(`${api.scope}.neo4j`)) === 0, {
         timeoutMs: 60_000,
         description: 'neo4j queue drained',
       });

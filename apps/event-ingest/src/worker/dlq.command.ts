@@ -19,6 +19,7 @@ class DlqCommandModule {}
  */
 export async function runDlqCommand(action: 'list' | 'replay', limit: number): Promise<void> {
   const app = await NestFactory.createApplicationContext(DlqCommandModule, { logger: ['error'] });
+  let result: unknown;
   try {
     const amqp = app.get(AmqpConnection);
     const deadline = Date.now() + 15_000;
@@ -26,12 +27,13 @@ export async function runDlqCommand(action: 'list' | 'replay', limit: number): P
     const config = app.get(ConfigService);
     const names = eventTopologyNames(config.getOrThrow<string>('EVENTS_TOPOLOGY_PREFIX'));
     const admin = app.get(QueueAdminService);
-    const result =
+    result =
       action === 'list'
         ? { queue: names.deadLetterQueue, messages: await admin.peek(names.deadLetterQueue, limit) }
         : await admin.replay(names.deadLetterQueue, limit, [names.neo4jQueue, names.qdrantQueue]);
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
     await app.close();
   }
+  // Printed after the connection closed, so no log line can follow the document on the terminal.
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }

@@ -29,7 +29,12 @@ async function main(): Promise<void> {
   const prefetch = String(command.prefetch ?? settings.EVENTS_PREFETCH);
   const supervisor = new WorkerSupervisor({
     workers: command.workers,
-    env: { ...process.env, EVENT_PROCESSORS: command.queue, EVENTS_PREFETCH: prefetch },
+    env: {
+      ...process.env,
+      EVENT_PROCESSORS: command.queue,
+      EVENTS_PREFETCH: prefetch,
+      ...(command.healthPort ? { EVENT_WORKER_HEALTH_PORT: String(command.healthPort) } : {}),
+    },
     logger: createJsonLogger(settings.LOG_LEVEL),
   });
   supervisor.start();

@@ -7,8 +7,15 @@ describe('parseWorkerArgs', () => {
       queue: 'neo4j',
       workers: 3,
       prefetch: 20,
+      healthPort: undefined,
     });
-    expect(parseWorkerArgs(['--queue=all'])).toEqual({ command: 'work', queue: 'all', workers: 1, prefetch: undefined });
+    expect(parseWorkerArgs(['--queue=all', '--health-port', '9101'])).toEqual({
+      command: 'work',
+      queue: 'all',
+      workers: 1,
+      prefetch: undefined,
+      healthPort: 9101,
+    });
   });
 
   it('reads the DLQ commands', () => {

@@ -2,11 +2,13 @@ import { EventProcessorRole } from '@app/config/sections/events.env';
 import { parseArgs } from 'node:util';
 
 export type WorkerCommand =
-  | { command: 'work'; queue: Exclude<EventProcessorRole, 'none'>; workers: number; prefetch?: number }
+  | { command: 'work'; queue: Exclude<EventProcessorRole, 'none'>; workers: number; prefetch?: number; healthPort?: number }
   | { command: 'dlq-list' | 'dlq-replay'; limit: number };
 
 export const USAGE = `usage:
-  worker --queue neo4j|qdrant|all [--workers N] [--prefetch P]   run the processors in N processes
+  worker --queue neo4j|qdrant|all [--workers N] [--prefetch P] [--health-port H]
+                                                                  run the processors in N processes
+                                                                  (worker i serves /health/* on H+i)
   worker dlq list [--limit N]                                     print up to N dead letters (they stay)
   worker dlq replay [--limit N]                                   move up to N dead letters back to their sink queue`;
 
@@ -25,7 +27,13 @@ export function parseWorkerArgs(argv: string[]): WorkerCommand {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { queue: { type: 'string' }, workers: { type: 'string' }, prefetch: { type: 'string' }, limit: { type: 'string' } },
+      options: {
+        queue: { type: 'string' },
+        workers: { type: 'string' },
+        prefetch: { type: 'string' },
+        'health-port': { type: 'string' },
+        limit: { type: 'string' },
+      },
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
@@ -42,5 +50,6 @@ export function parseWorkerArgs(argv: string[]): WorkerCommand {
     queue: values.queue as 'neo4j' | 'qdrant' | 'all',
     workers: positiveInt('workers', values.workers, 1, 64)!,
     prefetch: positiveInt('prefetch', values.prefetch, undefined, 10_000),
+    healthPort: positiveInt('health-port', values['health-port'], undefined, 65_000),
   };
 }

@@ -21,6 +21,9 @@ export class EventDeliveryProcessor {
   private readonly stopping = new AbortController();
   private readonly logger: Logger;
   private outageRetries = 0;
+  /** Deliveries between handle() and its answer: a drain waits for all of them. */
+  private inProgress = 0;
+  private settledWaiters: Array<() => void> = [];
 
   constructor(
     private readonly writer: EventStoreWriter,
@@ -44,6 +47,15 @@ export class EventDeliveryProcessor {
   }
 
   async handle(body: unknown, message: ConsumeMessage): Promise<Nack | undefined> {
+    this.inProgress++;
+    try {
+      return await this.process(body, message);
+    } finally {
+      if (--this.inProgress === 0) this.settledWaiters.splice(0).forEach((wake) => wake());
+    }
+  }
+
+  private async process(body: unknown, message: ConsumeMessage): Promise<Nack | undefined> {
     const parsed = parseEventMessage(body);
     if (!parsed.ok) return this.routeFailure(message, parsed.reason, true, idOf(body));
     const outcome = await this.batcher.add(parsed.event);
@@ -52,14 +64,26 @@ export class EventDeliveryProcessor {
     return this.routeFailure(message, describeError(outcome.error), false, parsed.event.event_id);
   }
 
-  /** Shutdown: let running batches finish; after drainTimeoutMs stop holding through an outage. */
+  /**
+   * Shutdown, after the consumer was cancelled: wait until every delivery in hand is answered
+   * (written and acked, or routed), so nothing is still writing when the store's driver closes.
+   * After drainTimeoutMs stop holding through an outage: held deliveries go back to the broker.
+   */
   async drain(): Promise<void> {
+    // A delivery reaches handle() a few promise hops after amqplib dispatched it (Nest's pipes run
+    // first); one event-loop turn lets every dispatched delivery be counted in inProgress.
+    await new Promise((resolve) => setImmediate(resolve));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.settings.drainTimeoutMs)));
-    await Promise.race([this.batcher.idle(), timeout]);
+    await Promise.race([this.settled(), timeout]);
     clearTimeout(timer);
     this.stopping.abort();
-    await this.batcher.idle();
+    await this.settled();
+  }
+
+  private settled(): Promise<void> {
+    if (this.inProgress === 0) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
   }
 
   private async flush(events: EventMessage[]): Promise<Outcome[]> {
