@@ -16,7 +16,15 @@ const transform = {
     },
   ],
 };
-const base = { rootDir: __dirname, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'], transform, moduleNameMapper };
+// reflect-metadata first: class-transformer's @Type and Nest's decorators read design-time types.
+const base = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  setupFiles: ['reflect-metadata'],
+  transform,
+  moduleNameMapper,
+};
 
 module.exports = {
   reporters: ['default', '<rootDir>/test/summary.reporter.js'],
