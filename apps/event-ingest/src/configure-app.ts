@@ -26,7 +26,6 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', ui: swaggerUiAvailable() });
-  app.enableShutdownHooks();
   return app;
 }
 

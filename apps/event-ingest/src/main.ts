@@ -1,4 +1,4 @@
-import { createJsonLogger, EventIngestEnv, loadSettingsOrExit } from '@app/config';
+import { createJsonLogger, EventIngestEnv, exitCleanlyOnSignals, loadSettingsOrExit, runOrExit } from '@app/config';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { existsSync } from 'node:fs';
@@ -17,8 +17,9 @@ async function bootstrap(): Promise<void> {
     { logger, abortOnError: false },
   );
   configureApp(app);
+  exitCleanlyOnSignals(app, logger);
   await app.listen(settings.PORT, settings.HOST);
   logger.log(`listening on http://${settings.HOST}:${settings.PORT} (docs at /docs)`, 'Bootstrap');
 }
 
-void bootstrap();
+runOrExit(bootstrap);

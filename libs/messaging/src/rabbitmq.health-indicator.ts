@@ -2,7 +2,13 @@ import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 
-/** Up while the managed AMQP connection is open; it reconnects by itself after a broker restart. */
+const SETUP_WAIT_MS = 1000;
+
+/**
+ * Up while the managed AMQP connection is open and its channel has finished declaring the
+ * topology (exchanges, queues, bindings), so a ready app never publishes into an undeclared
+ * exchange. The connection reconnects by itself after a broker restart.
+ */
 @Injectable()
 export class RabbitMqHealthIndicator {
   constructor(
@@ -10,10 +16,21 @@ export class RabbitMqHealthIndicator {
     private readonly health: HealthIndicatorService,
   ) {}
 
-  check(key = 'rabbitmq'): HealthIndicatorResult {
+  async check(key = 'rabbitmq'): Promise<HealthIndicatorResult> {
     const indicator = this.health.check(key);
-    return this.amqp.managedConnection.isConnected()
+    if (!this.amqp.managedConnection.isConnected()) return indicator.down({ message: 'not connected to the broker' });
+    return (await this.channelSetUpWithin(SETUP_WAIT_MS))
       ? indicator.up()
-      : indicator.down({ message: 'not connected to the broker' });
+      : indicator.down({ message: 'connected, still declaring the topology' });
+  }
+
+  private async channelSetUpWithin(ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    const setUp = this.amqp.managedChannel.waitForConnect().then(
+      () => true,
+      () => false,
+    );
+    return Promise.race([setUp, timeout]).finally(() => clearTimeout(timer));
   }
 }

@@ -29,7 +29,7 @@ export class RabbitMqAdminHttpController {
   @Get('health')
   @ApiOperation({ summary: 'Broker connection and the depth of the pipeline queues' })
   async brokerHealth() {
-    const connected = this.health.check('rabbitmq').rabbitmq.status === 'up';
+    const connected = (await this.health.check('rabbitmq')).rabbitmq.status === 'up';
     if (!connected) throw new ServiceUnavailableException({ status: 'down', message: 'not connected to the broker' });
     const names = this.known.names;
     const stats = await Promise.all([names.neo4jQueue, names.qdrantQueue, names.deadLetterQueue].map((q) => this.run(() => this.queues.stats(q))));
