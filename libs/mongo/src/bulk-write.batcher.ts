@@ -1,4 +1,4 @@
-import { MicroBatcher } from '@app/processors/batching/micro-batcher';
+import { MicroBatcher } from '@app/batching';
 import type { AnyBulkWriteOperation, BulkWriteResult, Collection, Document } from 'mongodb';
 import { MongoBulkWriteError } from 'mongodb';
 
