@@ -47,7 +47,11 @@ export class BulkWriteBatcher<T extends Document> {
     try {
       result = await this.collection.bulkWrite(operations, { ordered: false });
     } catch (error) {
-      if (!(error instanceof MongoBulkWriteError)) throw error;
+      // The driver wraps *every* failure of a bulk command in MongoBulkWriteError, a network error or
+      // a write concern error included (then with no writeErrors and nothing applied). Only
+      // per-operation errors mean "the others applied"; anything else rejects every caller. Reading
+      // it as success answered reports as stored that never were (found by the store-outage drill).
+      if (!(error instanceof MongoBulkWriteError) || [error.writeErrors].flat().length === 0 || error.writeConcernErrors?.length) throw error;
       result = error.result;
       for (const writeError of [error.writeErrors].flat()) errors.set(writeError.index, writeError.code);
     }
