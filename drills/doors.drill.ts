@@ -58,12 +58,21 @@ export const doorsDrill: Drill = {
     const events = await new EventHarness('doors').start({ worker: false });
     try {
       const wrong = [{}, { authorization: 'Bearer ' }, { authorization: 'Bearer wrong' }, { authorization: `Bearer ${DRILL_ADMIN_TOKEN.slice(0, -1)}x` },
-        { 'x-admin-token': `${DRILL_ADMIN_TOKEN} ` }, { 'x-admin-token': DRILL_ADMIN_TOKEN.toUpperCase() }, { authorization: `Basic ${DRILL_ADMIN_TOKEN}` }];
+        { 'x-admin-token': `x${DRILL_ADMIN_TOKEN}` }, { 'x-admin-token': DRILL_ADMIN_TOKEN.toUpperCase() }, { authorization: `Basic ${DRILL_ADMIN_TOKEN}` }];
       const doors = ['/rabbitmq/queues/neo4j/purge', '/rabbitmq/queues/dlq/purge', '/rabbitmq/dlq/replay'];
       const statuses: number[] = [];
-      for (const door of doors) for (const headers of wrong) statuses.push(await post(`${events.apiUrl}${door}`, headers as Record<string, string>));
+      const opened: string[] = [];
+      for (const door of doors) {
+        for (const headers of wrong) {
+          const status = await post(`${events.apiUrl}${door}`, headers as Record<string, string>);
+          statuses.push(status);
+          if (status !== 401) opened.push(`${door} ${JSON.stringify(headers)} → ${status}`);
+        }
+      }
       const dlqPeek = await fetch(`${events.apiUrl}/rabbitmq/dlq`).then((r) => r.status);
       statuses.push(dlqPeek);
+      if (dlqPeek !== 401) opened.push(`GET /rabbitmq/dlq → ${dlqPeek}`);
+      if (opened.length) notes.push(`not refused: ${opened.join('; ')}`);
       sent = statuses.length;
       refused = statuses.filter((s) => s === 401).length;
       const right = await post(`${events.apiUrl}/rabbitmq/queues/neo4j/purge`, { authorization: `Bearer ${DRILL_ADMIN_TOKEN}` });

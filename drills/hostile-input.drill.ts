@@ -44,7 +44,8 @@ function namesProblem(item: HostileCase, answer: Answer): boolean {
   } catch {
     return false;
   }
-  if (!message || /^(Bad Request|Payload Too Large|Unsupported Media Type)$/i.test(message)) return false;
+  // 413 and 415 are the problem themselves (size, media type); a bare "Bad Request" names nothing.
+  if (!message || /^Bad Request$/i.test(message)) return false;
   return answer.status !== 400 || !item.names || message.includes(item.names);
 }
 
@@ -75,7 +76,7 @@ async function fuzzHttp(baseUrl: string, cases: HostileCase[]) {
 function schemathesis(baseUrl: string): Promise<{ ran: boolean; cases: number; failures: number; summary: string }> {
   const reportDir = join(ROOT, 'drills/results/schemathesis');
   const args = ['run', `${baseUrl}/docs-json`, '--url', baseUrl, '--include-path-regex', '^/events', '--checks', 'not_a_server_error',
-    '--max-examples', process.env.DRILL_ST_EXAMPLES ?? '300', '--max-time', '120', '--workers', '4', '--seed', '5',
+    '--max-examples', process.env.DRILL_ST_EXAMPLES ?? '300', '--max-time', process.env.DRILL_ST_SECONDS ?? '60', '--workers', '4', '--seed', '5',
     '--report', 'ndjson', '--report-dir', reportDir, '--no-color'];
   mkdirSync(reportDir, { recursive: true });
   // cwd: schemathesis keeps its example database in ./.schemathesis; keep it out of the repo root.
@@ -129,7 +130,8 @@ export const hostileInputDrill: Drill = {
     try {
       const worker = await reports.addWorker();
       await reports.waitReady(worker);
-      const warmUp = hostileReportMessages(200, 'warm');
+      // Two equal rounds: V8 keeps the heap it grew to, so growth is judged between round 1 and 2.
+      const warmUp = hostileReportMessages(REPORT_MESSAGES, 'warm');
       await reports.publishRaw(warmUp);
       await waitFor(() => reports.failedResponses() >= warmUp.length, { timeoutMs: 120_000, intervalMs: 200, description: 'warm-up answered' });
       const rssBefore = worker.rssMb();
@@ -143,11 +145,11 @@ export const hostileInputDrill: Drill = {
       const ids = [...warmUp, ...messages].map((m) => m.id);
       const once = ids.filter((id) => dlq.get(id) === 1).length;
       const consumers = (await reports.amqp.channel.checkQueue(reports.queue)).consumerCount;
-      notes.push(`report queue: ${total} hostile messages (${[...new Set(messages.map((m) => m.kind))].join(', ')}), ${reports.failedResponses()} failed responses, DLQ ${dlq.size} distinct / ${[...dlq.values()].reduce((a, b) => a + b, 0)} copies; RSS ${rssBefore} MB after warm-up, ${rssAfter} MB after ${messages.length} more`);
+      notes.push(`report queue: ${total} hostile messages (${[...new Set(messages.map((m) => m.kind))].join(', ')}), ${reports.failedResponses()} failed responses, DLQ ${dlq.size} distinct / ${[...dlq.values()].reduce((a, b) => a + b, 0)} copies; RSS ${rssBefore} MB after round 1, ${rssAfter} MB after round 2 (peak ${worker.peakRssMb()} MB)`);
       checks['reports: each answered failed'] = reports.failedResponses() === total && reports.successResponses() === 0;
       checks['reports: each dead-lettered exactly once'] = once === total && dlq.size === total;
       checks['reports: consumer still running'] = worker.running && worker.starts === 1 && consumers === 1;
-      checks['reports: RSS flat (< +30 MB)'] = rssAfter - rssBefore < 30;
+      checks['reports: RSS flat between two equal rounds (< +50 MB)'] = rssAfter - rssBefore < 50;
       return {
         drill: 'hostile-input',
         load: `${HTTP_CASES}+ HTTP cases + schemathesis; ${total} bad report messages`,

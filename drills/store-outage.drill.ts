@@ -42,7 +42,7 @@ async function mongoOutage(notes: string[], checks: Record<string, boolean>) {
     checks['mongo: readiness 503 naming mongodb during the outage'] = readiness.sawDown('mongodb', downAt, upAt);
     checks['mongo: every request answered success, stored once'] = count.succeeded === REPORTS && count.stored === REPORTS && count.storedTwice === 0;
     checks['mongo: nothing dead-lettered'] = count.dlq === 0;
-    return { sent: REPORTS, stored: count.stored, duplicates: count.storedTwice, lost: REPORTS - count.succeeded, dlq: count.dlq, recoverySeconds: ((readiness.upAgainAfter(upAt) ?? NaN) - upAt) / 1000 };
+    return { sent: REPORTS, stored: count.stored, duplicates: count.storedTwice, lost: REPORTS - count.succeeded, dlq: count.dlq, recoverySeconds: (readiness.recoveryMs(downAt, upAt) ?? NaN) / 1000 };
   } finally {
     await service('start', 'mongo').catch(() => undefined);
     await harness.close();
@@ -74,7 +74,7 @@ async function neo4jOutage(notes: string[], checks: Record<string, boolean>) {
     checks['neo4j: readiness 503 naming neo4j during the outage'] = readiness.sawDown('neo4j', downAt, upAt);
     checks['neo4j: every 202 in the graph once'] = lost === 0 && interactions === receipts.size;
     checks['neo4j: nothing dead-lettered'] = dlq === 0;
-    return { sent: outcome.sent, confirmed: accepted.length, stored: receipts.size, duplicates: interactions - receipts.size, lost, dlq, recoverySeconds: ((readiness.upAgainAfter(upAt) ?? NaN) - upAt) / 1000 };
+    return { sent: outcome.sent, confirmed: accepted.length, stored: receipts.size, duplicates: interactions - receipts.size, lost, dlq, recoverySeconds: (readiness.recoveryMs(downAt, upAt) ?? NaN) / 1000 };
   } finally {
     await service('start', 'neo4j').catch(() => undefined);
     await harness.close();

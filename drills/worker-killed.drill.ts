@@ -3,7 +3,10 @@ import { Drill, DrillResult } from './support/drill-result';
 import { ReportHarness } from './support/report.harness';
 import { sleep } from './support/stack.env';
 
-const REQUESTS = Number(process.env.DRILL_REPORTS ?? 5000);
+// Issue 5 says 5,000; here FerretDB caps the workers at 5–15 reports/s (it runs at 100 % CPU), so
+// 5,000 alone takes 8–15 min. The default keeps `npm run drills` near 15 min; DRILL_REPORTS=5000
+// runs the issue's figure.
+const REQUESTS = Number(process.env.DRILL_REPORTS ?? 2000);
 const KILLS = 3;
 
 /**

@@ -62,6 +62,12 @@ export class AppProcess {
     return match ? Math.round(Number(match[1]) / 1024) : NaN;
   }
 
+  /** Peak resident set size so far (VmHWM), in MB. */
+  peakRssMb(): number {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
+    return match ? Math.round(Number(match[1]) / 1024) : NaN;
+  }
+
   output(): string {
     return readFileSync(this.logFile, 'utf8');
   }

@@ -60,8 +60,13 @@ export class ReadinessLog {
     });
   }
 
-  /** When readiness was 200 again after `since` (ms since epoch), or undefined. */
-  upAgainAfter(since: number): number | undefined {
-    return this.transitions.find((t) => t.at >= since && t.status === 200)?.at;
+  /**
+   * How long after `back` (the service answering again) readiness first said 200 following the
+   * outage that began at `down`, in ms; 0 when it said so before service.sh noticed (it polls once a second).
+   */
+  recoveryMs(down: number, back: number): number | undefined {
+    const firstDown = this.transitions.findIndex((t) => t.at >= down && t.status !== 200);
+    const up = firstDown < 0 ? undefined : this.transitions.slice(firstDown).find((t) => t.status === 200)?.at;
+    return up === undefined ? undefined : Math.max(0, up - back);
   }
 }
