@@ -8,3 +8,4 @@ export * from './report-request.validation';
 export * from './report-response.dto';
 export * from './report-query.dto';
 export * from './json-nesting';
+export * from './report-request.limits';

@@ -77,8 +77,8 @@ export class ReportGenerationRequest {
 
   @IsObject() @ValidateNested() @Type(() => CvdSummary) cvd_summary: CvdSummary;
   @IsObject() @ValidateNested() @Type(() => Assessment) assessment: Assessment;
-  @IsArray() @ValidateNested({ each: true }) @Type(() => PlanItem) plan: PlanItem[];
-  @IsArray() @IsString({ each: true }) red_flags: string[];
-  @IsArray() @ValidateNested({ each: true }) @Type(() => ResourceRow) resources_table: ResourceRow[];
+  @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => PlanItem) plan: PlanItem[];
+  @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) red_flags: string[];
+  @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => ResourceRow) resources_table: ResourceRow[];
   @IsString() @IsNotEmpty() disclaimer: string;
 }

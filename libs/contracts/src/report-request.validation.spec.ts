@@ -32,4 +32,26 @@ describe('validateReportRequest', () => {
     expect(validateReportRequest('{oops')).toMatchObject({ ok: false, problems: ['body: not valid JSON'] });
     expect(validateReportRequest([1])).toMatchObject({ ok: false, problems: ['body: must be a JSON object'] });
   });
+
+  it('refuses a body larger than the limit before looking at its fields', () => {
+    const result = validateReportRequest(valid, 2 * 1024 * 1024);
+    expect(result).toEqual({ ok: false, problems: ['body: 2097152 bytes, more than the 1048576 allowed'], request_id: 'r1', user_id: 'u1' });
+  });
+
+  it('refuses oversized lists with one problem each instead of validating every entry', () => {
+    const labs = Array.from({ length: 20_000 }, () => ({ name: 1 }));
+    const result = validateReportRequest({ ...valid, labs, red_flags: Array(101).fill('x') });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual(['labs: at most 200 entries (got 20000)', 'red_flags: at most 100 entries (got 101)']);
+  });
+
+  it('lists the first 20 problems and counts the rest', () => {
+    const labs = Array.from({ length: 200 }, () => ({ name: 1 }));
+    const result = validateReportRequest({ ...valid, labs });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toHaveLength(21);
+    expect(result.problems[20]).toMatch(/^… and \d+ more$/);
+  });
 });

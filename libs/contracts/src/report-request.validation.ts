@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { MAX_JSON_DEPTH, nestingDepth } from './json-nesting';
 import { ReportGenerationRequest } from './report-request.dto';
+import { oversizedLists, REPORT_REQUEST_LIMITS, shownProblems } from './report-request.limits';
 
 export type RequestValidation =
   | { ok: true; request: ReportGenerationRequest }
@@ -21,21 +22,29 @@ function idOf(value: unknown, key: 'request_id' | 'user_id'): string {
   return typeof id === 'string' ? id : '';
 }
 
-/** Validates a decoded message body; the one place a request is checked (at the edge). */
-export function validateReportRequest(body: unknown): RequestValidation {
+function refused(body: object, problems: string[]): RequestValidation {
+  return { ok: false, problems, request_id: idOf(body, 'request_id'), user_id: idOf(body, 'user_id') };
+}
+
+/**
+ * Validates a decoded message body; the one place a request is checked (at the edge).
+ * `bodyBytes`, when known, is the size of the message as it arrived.
+ */
+export function validateReportRequest(body: unknown, bodyBytes = 0): RequestValidation {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     const problem = typeof body === 'string' ? 'body: not valid JSON' : 'body: must be a JSON object';
     return { ok: false, problems: [problem], request_id: '', user_id: '' };
   }
   // class-transformer recurses: a deeply nested body threw (stack overflow) instead of failing
   // validation, and the worker requeued it forever (found by the hostile-input drill).
-  if (nestingDepth(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
-    return { ok: false, problems: [`body: nested deeper than ${MAX_JSON_DEPTH} levels`], request_id: idOf(body, 'request_id'), user_id: idOf(body, 'user_id') };
+  if (bodyBytes > REPORT_REQUEST_LIMITS.bodyBytes) {
+    return refused(body, [`body: ${bodyBytes} bytes, more than the ${REPORT_REQUEST_LIMITS.bodyBytes} allowed`]);
   }
+  if (nestingDepth(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) return refused(body, [`body: nested deeper than ${MAX_JSON_DEPTH} levels`]);
+  const oversized = oversizedLists(body as Record<string, unknown>);
+  if (oversized.length > 0) return refused(body, oversized);
   const request = plainToInstance(ReportGenerationRequest, body);
   const errors = validateSync(request, { forbidUnknownValues: false });
-  if (errors.length > 0) {
-    return { ok: false, problems: describe(errors), request_id: idOf(body, 'request_id'), user_id: idOf(body, 'user_id') };
-  }
+  if (errors.length > 0) return refused(body, shownProblems(describe(errors)));
   return { ok: true, request };
 }

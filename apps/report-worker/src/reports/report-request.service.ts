@@ -60,7 +60,7 @@ export class ReportRequestService {
 
   private async handle(body: unknown, message: ConsumeMessage, mode: ReplyMode): Promise<ReportReply> {
     const attempt = attemptOf(message);
-    const validation = validateReportRequest(body);
+    const validation = validateReportRequest(body, message.content.length);
     if (!validation.ok) {
       const reason = `invalid request: ${validation.problems.join('; ')}`.slice(0, 1000);
       this.logger.warn({ message: 'request rejected', request_id: validation.request_id, problems: validation.problems.length });
