@@ -1,3 +1,4 @@
+import { withTimeout } from '@app/common';
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
@@ -24,13 +25,10 @@ export class RabbitMqHealthIndicator {
       : indicator.down({ message: 'connected, still declaring the topology' });
   }
 
-  private async channelSetUpWithin(ms: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-    const setUp = this.amqp.managedChannel.waitForConnect().then(
+  private channelSetUpWithin(ms: number): Promise<boolean> {
+    return withTimeout(this.amqp.managedChannel.waitForConnect(), ms, 'topology declaration').then(
       () => true,
       () => false,
     );
-    return Promise.race([setUp, timeout]).finally(() => clearTimeout(timer));
   }
 }

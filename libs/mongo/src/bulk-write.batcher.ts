@@ -1,4 +1,4 @@
-import { MicroBatcher } from '@app/batching';
+import { MicroBatcher } from '@app/common';
 import type { AnyBulkWriteOperation, BulkWriteResult, Collection, Document } from 'mongodb';
 import { MongoBulkWriteError } from 'mongodb';
 

@@ -1,3 +1,4 @@
+import { withTimeout } from '@app/common';
 import KeyvRedis from '@keyv/redis';
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
@@ -15,12 +16,7 @@ export class RedisHealthIndicator {
   async check(key = 'redis') {
     const indicator = this.health.check(key);
     try {
-      const client = await this.store.getClient();
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no PONG within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS);
-      });
-      await Promise.race([client.ping(), timeout]).finally(() => clearTimeout(timer));
+      await withTimeout(this.store.getClient().then((client) => client.ping()), PING_TIMEOUT_MS, 'PING');
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: (error as Error).message });

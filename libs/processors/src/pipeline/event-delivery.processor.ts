@@ -3,7 +3,7 @@ import { DeliveryFailureRouter } from '@app/messaging';
 import { Nack } from '@golevelup/nestjs-rabbitmq';
 import { Logger } from '@nestjs/common';
 import { ConsumeMessage } from 'amqplib';
-import { MicroBatcher } from '@app/batching';
+import { MicroBatcher } from '@app/common';
 import { holdThroughOutage } from '../batching/outage-hold';
 import { EventDeliverySettings } from './event-delivery.settings';
 import { EventStoreWriter } from './event-store.writer';
