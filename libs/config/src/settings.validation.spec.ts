@@ -26,6 +26,8 @@ describe('validateSettings', () => {
       MAX_RETRIES: 3,
       HEALTH_PORT: 8001,
       REPORT_RETRY_DELAYS_MS: [1000, 5000, 30000],
+      MONGODB_MAX_POOL_SIZE: 10,
+      MONGODB_SOCKET_TIMEOUT_MS: 30000,
     });
   });
 

@@ -2,15 +2,16 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { MongooseModule } from '@nestjs/mongoose';
 
-/**
- * One Mongoose connection from MONGODB_URI. Short server-selection timeouts so that an outage
- * surfaces as an error (and a retry through the broker) instead of a request that hangs.
- */
 export interface MongoConnectionOptions {
   /** Emit the driver's command events (one per round trip), e.g. for metrics. Off by default. */
   monitorCommands?: boolean;
 }
 
+/**
+ * One Mongoose connection from MONGODB_URI. Short server-selection and socket timeouts so that an
+ * outage or a stuck store surfaces as an error (and a retry through the broker) instead of a
+ * request that hangs; a small pool so that several processes cannot exhaust the server's.
+ */
 @Module({})
 export class MongoConnectionModule {
   static forRoot(options: MongoConnectionOptions = {}): DynamicModule {
@@ -23,6 +24,8 @@ export class MongoConnectionModule {
             uri: config.getOrThrow<string>('MONGODB_URI'),
             serverSelectionTimeoutMS: 5000,
             connectTimeoutMS: 5000,
+            socketTimeoutMS: config.getOrThrow<number>('MONGODB_SOCKET_TIMEOUT_MS'),
+            maxPoolSize: config.getOrThrow<number>('MONGODB_MAX_POOL_SIZE'),
             bufferCommands: false,
             autoIndex: true,
             lazyConnection: false,
