@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-[ -d node_modules/.bin ] || npm ci --no-audit --no-fund
+[ -d node_modules/.bin ] || npm install --no-audit --no-fund
 bash scripts/services/up.sh
 npm run build
 [ -f .env ] || cp .env.example .env
