@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm start`: from a fresh clone to a running system. Installs packages if needed, starts the
 # services, builds, imports the sample knowledge base, then runs the report worker, the
-# event-ingest API and one event worker in the foreground (Ctrl-C stops all three).
+# event-ingest API and one Neo4j event worker in the foreground (Ctrl-C stops all three). There is
+# no Qdrant server on this machine: run the Qdrant processor where one is (docker compose).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,9 +16,10 @@ pids=()
 stop() { kill -TERM "${pids[@]}" 2>/dev/null || true; wait || true; }
 trap stop INT TERM EXIT
 
-npm run start:report-worker --silent & pids+=($!)
-npm run start:event-ingest --silent & pids+=($!)
-npm run start:event-worker --silent -- --queue all --workers 1 & pids+=($!)
+# node directly, not `npm run`: npm does not pass SIGTERM on, which left the apps running.
+node dist/apps/report-worker/apps/report-worker/src/main.js & pids+=($!)
+node dist/apps/event-ingest/apps/event-ingest/src/main.js & pids+=($!)
+node dist/apps/event-ingest/apps/event-ingest/src/worker/main.js --queue neo4j --workers 1 & pids+=($!)
 
 cat <<MSG
   event-ingest   http://127.0.0.1:8000/events   (OpenAPI: http://127.0.0.1:8000/docs)
