@@ -11,3 +11,4 @@ export * from './report-jobs.repository';
 export * from './report-content.schema';
 export * from './report-contents.repository';
 export * from './bulk-write.batcher';
+export * from './mongo-read.health-indicator';

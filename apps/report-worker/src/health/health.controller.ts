@@ -1,6 +1,7 @@
 import { RabbitMqHealthIndicator } from '@app/messaging';
+import { MongoReadHealthIndicator } from '@app/mongo';
 import { Controller, Get, Header } from '@nestjs/common';
-import { HealthCheckService, MongooseHealthIndicator } from '@nestjs/terminus';
+import { HealthCheckService } from '@nestjs/terminus';
 import { RedisHealthIndicator } from '../cache/redis.health-indicator';
 
 const NO_CACHE = 'no-cache, no-store, must-revalidate';
@@ -15,7 +16,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly rabbitmq: RabbitMqHealthIndicator,
-    private readonly mongo: MongooseHealthIndicator,
+    private readonly mongo: MongoReadHealthIndicator,
     private readonly redis: RedisHealthIndicator,
   ) {}
 
@@ -30,7 +31,7 @@ export class HealthController {
   ready() {
     return this.health.check([
       () => this.rabbitmq.check('rabbitmq'),
-      () => this.mongo.pingCheck('mongodb', { timeout: 1000 }),
+      () => this.mongo.check('mongodb'),
       () => this.redis.check('redis'),
     ]);
   }

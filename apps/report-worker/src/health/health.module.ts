@@ -1,3 +1,4 @@
+import { MongoReadHealthIndicator } from '@app/mongo';
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
@@ -5,5 +6,6 @@ import { HealthController } from './health.controller';
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController],
+  providers: [MongoReadHealthIndicator],
 })
 export class HealthModule {}
