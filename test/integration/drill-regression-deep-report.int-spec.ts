@@ -1,11 +1,9 @@
 import { jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, waitFor } from '@app/testing';
 import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { ConsumeMessage } from 'amqplib';
 import { Connection } from 'mongoose';
-import { configureApp } from '../../apps/report-worker/src/configure-app';
-import { ReportWorkerModule } from '../../apps/report-worker/src/report-worker.module';
+import { startReportWorker } from '../support/report-worker.app';
 
 /**
  * Regression of the hostile-input drill (docs/drills.md): a deeply nested request body made
@@ -23,10 +21,7 @@ describe('drill regression: deeply nested report request', () => {
 
   beforeAll(async () => {
     Object.assign(process.env, env);
-    app = await NestFactory.create(ReportWorkerModule.forRoot(), { logger: ['error'] });
-    configureApp(app);
-    await app.startAllMicroservices();
-    await app.init();
+    app = await startReportWorker();
     amqp = await new ReportAmqpClient().connect(env.RABBITMQ_URL);
     responses = await amqp.collect(env.RABBITMQ_RESPONSE_QUEUE);
   });

@@ -1,11 +1,9 @@
 import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, waitFor, withEnv } from '@app/testing';
 import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { ConsumeMessage } from 'amqplib';
 import { Connection } from 'mongoose';
-import { configureApp } from '../../apps/report-worker/src/configure-app';
-import { ReportWorkerModule } from '../../apps/report-worker/src/report-worker.module';
+import { startReportWorker } from '../support/report-worker.app';
 
 /** One sample of the Prometheus text, e.g. `report_worker_requests_reused_total{kind="content_hash"}`. */
 function sample(text: string, series: string): number {
@@ -26,9 +24,7 @@ describe('report worker metrics (GET /metrics on the health port)', () => {
     await llm.start();
     env = reportTestEnv('report_metrics', { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: llm.baseUrl, OPENAI_TIMEOUT_MS: '2000' });
     restoreEnv = withEnv(env);
-    app = configureApp(await NestFactory.create(ReportWorkerModule.forRoot(), { logger: ['error'] }));
-    await app.startAllMicroservices();
-    await app.listen(0, '127.0.0.1');
+    app = await startReportWorker({ listen: true });
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     amqp = await new ReportAmqpClient().connect(env.RABBITMQ_URL);
     responses = await amqp.collect(env.RABBITMQ_RESPONSE_QUEUE);

@@ -2,25 +2,19 @@ import { REPORT_PATTERNS } from '@app/contracts';
 import { KnowledgeBaseRepository } from '@app/mongo';
 import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, serviceUrls, TcpOutageProxy, waitFor } from '@app/testing';
 import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { ConsumeMessage } from 'amqplib';
 import { Connection } from 'mongoose';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configureApp } from '../../apps/report-worker/src/configure-app';
 import { parseKnowledgeBaseFile } from '../../apps/report-worker/src/knowledge-base/knowledge-base-file.parser';
-import { ReportWorkerModule } from '../../apps/report-worker/src/report-worker.module';
+import { startReportWorker } from '../support/report-worker.app';
 
 const SAMPLE_KB = join(__dirname, '../../data/knowledge-base/sample.json');
 
 async function startWorker(env: Record<string, string>): Promise<INestApplication> {
   Object.assign(process.env, env);
-  const app = await NestFactory.create(ReportWorkerModule.forRoot(), { logger: ['error'] });
-  configureApp(app);
-  await app.startAllMicroservices();
-  await app.init();
-  return app;
+  return startReportWorker();
 }
 
 /** One worker, its queues and a response collector; the spec's own fixture. */

@@ -1,14 +1,12 @@
 import { REPORT_PATTERNS, REPORT_PRIORITY } from '@app/contracts';
 import { jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, waitFor } from '@app/testing';
 import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { ClientProxy, ClientProxyFactory, RmqRecordBuilder, Transport } from '@nestjs/microservices';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { ConsumeMessage } from 'amqplib';
 import { Connection } from 'mongoose';
 import { firstValueFrom } from 'rxjs';
-import { configureApp } from '../../apps/report-worker/src/configure-app';
-import { ReportWorkerModule } from '../../apps/report-worker/src/report-worker.module';
+import { startReportWorker } from '../support/report-worker.app';
 
 /** Points 1, 2 and 5 of issue 3: every kind of client, validation and dead letters, the query patterns. */
 describe('report worker transport (real RabbitMQ, Redis, FerretDB)', () => {
@@ -25,10 +23,7 @@ describe('report worker transport (real RabbitMQ, Redis, FerretDB)', () => {
 
   beforeAll(async () => {
     Object.assign(process.env, env);
-    app = await NestFactory.create(ReportWorkerModule.forRoot(), { logger: ['error'] });
-    configureApp(app);
-    await app.startAllMicroservices();
-    await app.init();
+    app = await startReportWorker();
     amqp = await new ReportAmqpClient().connect(env.RABBITMQ_URL);
     responses = await amqp.collect(env.RABBITMQ_RESPONSE_QUEUE);
     // The settings a Nest client needs: the same queue arguments as the worker (or noAssert: true).

@@ -1,0 +1,17 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { configureApp } from '../../apps/report-worker/src/configure-app';
+import { ReportWorkerModule } from '../../apps/report-worker/src/report-worker.module';
+
+/**
+ * The report worker in this process, booted as main.ts boots it (configureApp, then the RabbitMQ
+ * consumer), with settings from the current environment. `listen` also opens the HTTP side port
+ * on a free loopback port; otherwise the app is only initialised.
+ */
+export async function startReportWorker(options: { listen?: boolean } = {}): Promise<INestApplication> {
+  const app = configureApp(await NestFactory.create(ReportWorkerModule.forRoot(), { logger: ['error'] }));
+  await app.startAllMicroservices();
+  if (options.listen) await app.listen(0, '127.0.0.1');
+  else await app.init();
+  return app;
+}
