@@ -3,7 +3,7 @@
 #   scripts/services/service.sh start|stop|restart|status rabbitmq|redis|mongo|neo4j|all
 # start: installs/builds what is missing, starts, waits until it answers, prints its URL line.
 #        A service that already answers is left alone.
-# stop:  stops it (data is kept: RabbitMQ mnesia, FerretDB SQLite files, Neo4j store).
+# stop:  stops it (data is kept: RabbitMQ mnesia, FerretDB's PostgreSQL cluster, Neo4j store).
 # status: prints the URL line and exits 0 when it answers, prints "down" and exits 3 otherwise.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -113,10 +113,16 @@ redis_stop() {
   wait_port_free redis "$REDIS_PORT_" 15
 }
 
-# ---------------------------------------------------------------- MongoDB wire protocol: FerretDB v1 (SQLite)
+# ---------------------------------------------------------------- MongoDB wire protocol: FerretDB v1 on PostgreSQL
+# FerretDB's PostgreSQL backend, not its SQLite one: under two report workers the SQLite backend
+# wedged (every pooled connection held by an abandoned result set, docs/drills.md) and it was
+# ~1.5x slower. PostgreSQL listens on a Unix socket in its state dir only (no TCP port to clash).
 FDB_DIR="$STATE/ferretdb"
 FDB_BIN="$STATE/bin/ferretdb"
-mongo_url() { echo "mongo     mongodb://$HOST:$MONGO_PORT  (FerretDB $FERRETDB_VERSION, SQLite backend)"; }
+PG_DIR="$STATE/postgres"
+PG_SOCKET_DIR="$PG_DIR/run"
+PG_PORT="${SERVICES_POSTGRES_PORT:-5432}" # names the socket file only
+mongo_url() { echo "mongo     mongodb://$HOST:$MONGO_PORT  (FerretDB $FERRETDB_VERSION, PostgreSQL backend)"; }
 mongo_ping() { # a real {ping: 1} OP_MSG over the wire (no npm package needed); TCP only without node
   tcp_open "$MONGO_PORT" || return 1
   command -v node >/dev/null 2>&1 || return 0
@@ -157,6 +163,42 @@ ferretdb_build() {
   mv "$FDB_BIN.tmp" "$FDB_BIN"; rm -rf "$src"
   log "mongo: FerretDB built in $(( $(now) - t0 ))s -> $FDB_BIN"
 }
+pg_bin() { # the newest PostgreSQL server installed from Debian's packages
+  local dir
+  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  [ -x "$dir/pg_ctl" ] || die "mongo: no PostgreSQL server found under /usr/lib/postgresql"
+  echo "$dir"
+}
+as_pg_owner() { # PostgreSQL refuses to run as root: use Debian's postgres user then
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+pg_ctl_() { as_pg_owner "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" "$@"; }
+postgres_start() {
+  ensure_apt_packages postgresql
+  local socket="$PG_SOCKET_DIR/.s.PGSQL.$PG_PORT"
+  [ ${#socket} -lt 100 ] || die "mongo: PostgreSQL socket path too long ($socket); set SERVICES_STATE_DIR to a shorter path"
+  mkdir -p "$PG_SOCKET_DIR"
+  [ "$(id -u)" = 0 ] && chown -R postgres: "$PG_DIR"
+  if [ ! -s "$PG_DIR/data/PG_VERSION" ]; then
+    log "mongo: creating the PostgreSQL cluster for FerretDB ($PG_DIR/data)"
+    as_pg_owner "$(pg_bin)/initdb" -D "$PG_DIR/data" --username=ferretdb --auth=trust \
+      --encoding=UTF8 --no-locale >"$PG_DIR/initdb.log" 2>&1 || die "mongo: initdb failed (log: $PG_DIR/initdb.log)"
+  fi
+  if ! pg_ctl_ status >/dev/null 2>&1; then
+    pg_ctl_ -w -t "$WAIT_MONGO" -l "$PG_DIR/postgres.log" start -o "-c listen_addresses='' \
+      -c unix_socket_directories='$PG_SOCKET_DIR' -c port=$PG_PORT -c max_connections=200 \
+      -c shared_buffers=256MB" >/dev/null || die "mongo: PostgreSQL did not start (log: $PG_DIR/postgres.log)"
+  fi
+  as_pg_owner "$(pg_bin)/psql" -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U ferretdb -d postgres -tAq \
+    -c "SELECT 1 FROM pg_database WHERE datname = 'ferretdb'" | grep -q 1 ||
+    as_pg_owner "$(pg_bin)/createdb" -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U ferretdb ferretdb ||
+    die "mongo: could not create the ferretdb database (log: $PG_DIR/postgres.log)"
+}
+postgres_stop() {
+  [ -s "$PG_DIR/data/PG_VERSION" ] || return 0
+  pg_ctl_ status >/dev/null 2>&1 || return 0
+  pg_ctl_ -w -t 60 -m fast stop >/dev/null || log "WARNING: PostgreSQL did not stop (log: $PG_DIR/postgres.log)"
+}
 mongo_start() {
   ferretdb_build
   if pid_alive "$FDB_DIR/ferretdb.pid" && mongo_ping; then mongo_url; return 0; fi
@@ -165,8 +207,10 @@ mongo_start() {
       mongo_ping && { log "mongo: a server not started by these scripts answers on $MONGO_PORT; leaving it"; mongo_url; return 0; }
       die "mongo: port $MONGO_PORT is taken by another process"
     fi
-    mkdir -p "$FDB_DIR/data"
-    setsid nohup "$FDB_BIN" --handler=sqlite --sqlite-url="file:$FDB_DIR/data/" \
+    postgres_start
+    mkdir -p "$FDB_DIR"
+    setsid nohup "$FDB_BIN" --handler=postgresql \
+      --postgresql-url="postgres://ferretdb@/ferretdb?host=$PG_SOCKET_DIR&port=$PG_PORT" \
       --listen-addr="$HOST:$MONGO_PORT" --state-dir="$FDB_DIR" --telemetry=disable \
       --debug-addr="$HOST:$FERRETDB_DEBUG_PORT" --log-level=info \
       >"$FDB_DIR/ferretdb.log" 2>&1 </dev/null &
@@ -178,6 +222,7 @@ mongo_start() {
 mongo_stop() {
   stop_pidfile mongo "$FDB_DIR/ferretdb.pid" 20
   wait_port_free mongo "$MONGO_PORT" 10
+  postgres_stop
 }
 
 # ---------------------------------------------------------------- Neo4j 5.26 LTS (embedded, Bolt)
