@@ -117,6 +117,8 @@ redis_stop() {
 # FerretDB's PostgreSQL backend, not its SQLite one: under two report workers the SQLite backend
 # wedged (every pooled connection held by an abandoned result set, docs/drills.md) and it was
 # ~1.5x slower. PostgreSQL listens on a Unix socket in its state dir only (no TCP port to clash).
+# FerretDB's pool: 100 connections (its default is 50). A command in flight can hold two, so keep
+# the sum of the clients' pools (MONGODB_MAX_POOL_SIZE x processes) below it.
 FDB_DIR="$STATE/ferretdb"
 FDB_BIN="$STATE/bin/ferretdb"
 PG_DIR="$STATE/postgres"
@@ -210,7 +212,7 @@ mongo_start() {
     postgres_start
     mkdir -p "$FDB_DIR"
     setsid nohup "$FDB_BIN" --handler=postgresql \
-      --postgresql-url="postgres://ferretdb@/ferretdb?host=$PG_SOCKET_DIR&port=$PG_PORT" \
+      --postgresql-url="postgres://ferretdb@/ferretdb?host=$PG_SOCKET_DIR&port=$PG_PORT&pool_max_conns=100" \
       --listen-addr="$HOST:$MONGO_PORT" --state-dir="$FDB_DIR" --telemetry=disable \
       --debug-addr="$HOST:$FERRETDB_DEBUG_PORT" --log-level=info \
       >"$FDB_DIR/ferretdb.log" 2>&1 </dev/null &

@@ -1,7 +1,9 @@
 import { Collection, MongoBulkWriteError } from 'mongodb';
 import { appliedOrThrow, BulkOperationError, BulkWriteBatcher } from './bulk-write.batcher';
 
-type Op = { updateOne: { filter: { _id: string } } };
+type Update = { filter: { _id: string } };
+type Op = { updateOne: Update } | { updateMany: Update };
+const idOf = (op: Op) => ('updateOne' in op ? op.updateOne : op.updateMany).filter._id ?? '';
 
 /** A collection whose bulkWrite upserts ids starting with "new", rejects ids starting with "dup" (11000). */
 function fakeCollection(failWhole = false) {
@@ -10,8 +12,8 @@ function fakeCollection(failWhole = false) {
     async bulkWrite(ops: Op[]) {
       calls.push(ops);
       if (failWhole) throw Object.assign(new Error('connection reset'), { name: 'MongoNetworkError' });
-      const upsertedIds = Object.fromEntries(ops.flatMap((op, i) => (op.updateOne.filter._id.startsWith('new') ? [[i, op.updateOne.filter._id]] : [])));
-      const writeErrors = ops.flatMap((op, index) => (op.updateOne.filter._id.startsWith('dup') ? [{ index, code: 11000 }] : []));
+      const upsertedIds = Object.fromEntries(ops.flatMap((op, i) => (idOf(op).startsWith('new') ? [[i, idOf(op)]] : [])));
+      const writeErrors = ops.flatMap((op, index) => (idOf(op).startsWith('dup') ? [{ index, code: 11000 }] : []));
       if (writeErrors.length === 0) return { upsertedIds };
       throw Object.assign(Object.create(MongoBulkWriteError.prototype), { writeErrors, result: { upsertedIds } });
     },
@@ -52,5 +54,13 @@ describe('BulkWriteBatcher', () => {
     const results = await Promise.allSettled([batcher.write(op('new-1')), batcher.write(op('new-2'))]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect((results[0] as PromiseRejectedResult).reason.name).toBe('MongoNetworkError');
+  });
+
+  it('sends a single-document update on a key as updateMany on that key (FerretDB releases its connection then)', async () => {
+    const { collection, calls } = fakeCollection();
+    const batcher = new BulkWriteBatcher(collection);
+    const byQuery = { updateOne: { filter: { status: 'open' }, update: { $set: { a: 1 } } } } as unknown as Op;
+    await Promise.all([batcher.write(op('old-1')), batcher.write(byQuery)]);
+    expect(calls.flat()).toEqual([{ updateMany: op('old-1').updateOne }, byQuery]);
   });
 });

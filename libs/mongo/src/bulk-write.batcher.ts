@@ -1,5 +1,5 @@
 import { MicroBatcher } from '@app/common';
-import type { AnyBulkWriteOperation, BulkWriteResult, Collection, Document } from 'mongodb';
+import type { AnyBulkWriteOperation, BulkWriteResult, Collection, Document, Filter } from 'mongodb';
 import { MongoBulkWriteError } from 'mongodb';
 
 /** What happened to one operation of a batch. */
@@ -45,7 +45,7 @@ export class BulkWriteBatcher<T extends Document> {
     let result: BulkWriteResult;
     const errors = new Map<number, number>();
     try {
-      result = await this.collection.bulkWrite(operations, { ordered: false });
+      result = await this.collection.bulkWrite(operations.map(asKeyedUpdateMany), { ordered: false });
     } catch (error) {
       // The driver wraps *every* failure of a bulk command in MongoBulkWriteError, a network error or
       // a write concern error included (then with no writeErrors and nothing applied). Only
@@ -58,6 +58,26 @@ export class BulkWriteBatcher<T extends Document> {
     const upserted = new Set(Object.keys(result.upsertedIds ?? {}).map(Number));
     return operations.map((_, index) => ({ upserted: upserted.has(index), errorCode: errors.get(index) }));
   }
+}
+
+/**
+ * Sends `updateOne` on an `_id` filter as `updateMany` on the same filter: the same effect (a key
+ * matches at most one document, an upsert inserts one), but FerretDB then reads each statement's
+ * result to the end and gives its backend connection back at once. For a single-document update it
+ * keeps the connection until the whole command ends while taking a second one for the write, so one
+ * batch of 50+ updates to existing documents held all 50 PostgreSQL connections of FerretDB's pool
+ * and waited for a 51st forever (the wedge of drill 1, docs/drills.md). The price on MongoDB: a
+ * batch with a multi-update is not a retryable write, so a network error fails the batch and its
+ * messages go through the broker's retry instead of the driver's.
+ */
+function asKeyedUpdateMany<T extends Document>(operation: AnyBulkWriteOperation<T>): AnyBulkWriteOperation<T> {
+  if (!('updateOne' in operation) || !isKeyFilter(operation.updateOne.filter)) return operation;
+  return { updateMany: operation.updateOne };
+}
+
+function isKeyFilter<T>(filter: Filter<T>): boolean {
+  const key = (filter as { _id?: unknown })._id;
+  return typeof key === 'string' || typeof key === 'number';
 }
 
 /** The error a caller sees when its own operation failed inside a batch (other than the codes it expects). */

@@ -1,0 +1,45 @@
+import { serviceUrls, uniqueName } from '@app/testing';
+import { Collection, MongoClient } from 'mongodb';
+import { BulkWriteBatcher } from '../../libs/mongo/src/bulk-write.batcher';
+
+const BATCH = 200;
+
+/**
+ * Regression of the worker-killed drill (docs/drills.md): FerretDB keeps a backend connection per
+ * single-document update statement until the whole command ends, and takes another one for each
+ * write. One group-committed batch of more updates than its pool holds (50 by default, 100 in
+ * scripts/services) took every connection and waited for one more forever: the store wedged, the
+ * report workers stopped. A batch larger than the pool must apply, and the store must still answer.
+ */
+describe('drill regression: a group-committed batch of updates larger than FerretDB’s connection pool', () => {
+  jest.setTimeout(60_000);
+  const database = uniqueName('drill_update_batch');
+  let client: MongoClient;
+  let jobs: Collection<{ _id: string; status: string }>;
+
+  beforeAll(async () => {
+    // A socket timeout, so a wedged store fails this spec instead of hanging it.
+    client = await new MongoClient(serviceUrls.mongodb, { socketTimeoutMS: 20_000, retryWrites: false }).connect();
+    jobs = client.db(database).collection('jobs');
+    await jobs.insertMany(Array.from({ length: BATCH + 1 }, (_, i) => ({ _id: `job-${i}`, status: 'processing' })));
+  });
+
+  afterAll(async () => {
+    await client?.db(database).dropDatabase().catch(() => undefined);
+    await client?.close();
+  });
+
+  it(`applies ${BATCH} updates to existing documents sent as one command, and the store keeps answering`, async () => {
+    const batcher = new BulkWriteBatcher(jobs, BATCH);
+    const first = batcher.write(complete('job-0')); // goes out alone; the rest queue into one batch
+    const outcomes = await Promise.all([first, ...Array.from({ length: BATCH }, (_, i) => batcher.write(complete(`job-${i + 1}`)))]);
+
+    expect(outcomes.every((outcome) => outcome.errorCode === undefined)).toBe(true);
+    expect(await jobs.countDocuments({ status: 'completed' })).toBe(BATCH + 1);
+    expect(await jobs.findOne({ _id: 'job-7' })).toEqual({ _id: 'job-7', status: 'completed' });
+  });
+});
+
+function complete(id: string) {
+  return { updateOne: { filter: { _id: id }, update: { $set: { status: 'completed' } } } };
+}
