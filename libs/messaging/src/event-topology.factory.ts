@@ -14,21 +14,28 @@ export interface EventTopology {
 }
 
 /**
+ * Sinks whose write is a read-modify-write of shared state (a Qdrant user profile is read, changed
+ * and written back): two consumers updating one user at once would lose an update. Their queue
+ * has a single active consumer; more worker processes are hot standbys the broker switches to.
+ */
+const SINGLE_CONSUMER_SINKS: ReadonlySet<EventSinkName> = new Set(['qdrant']);
+
+/**
  * Options of a sink queue. Consumers assert the queue with exactly these, so they must stay in
  * one place: RabbitMQ refuses a redeclaration with different arguments (PRECONDITION_FAILED).
  * Expired and overflowed messages (drop-head) are dead-lettered into the DLQ, never lost.
  */
-export function sinkQueueOptions(settings: EventTopologySettings): QueueOptions {
+export function sinkQueueOptions(settings: EventTopologySettings, sink: EventSinkName): QueueOptions {
   return {
     durable: true,
     arguments: {
       'x-message-ttl': settings.messageTtlMs,
       'x-max-length': settings.maxLength,
       'x-dead-letter-exchange': settings.names.deadLetterExchange,
+      ...(SINGLE_CONSUMER_SINKS.has(sink) ? { 'x-single-active-consumer': true } : {}),
     },
   };
 }
-
 /**
  * A delay queue has no consumer: its messages wait for the queue's TTL, then the broker
  * dead-letters them through the default exchange straight back to their own sink queue.
@@ -55,7 +62,7 @@ export function buildEventTopology(settings: EventTopologySettings): EventTopolo
   const delays = [...new Set(settings.retryDelaysMs)];
   const sinkQueues: RabbitMQQueueConfig[] = SINKS.map((sink) => ({
     name: sinkQueueName(names, sink),
-    options: sinkQueueOptions(settings),
+    options: sinkQueueOptions(settings, sink),
     exchange: names.exchange,
     routingKey: '',
   }));

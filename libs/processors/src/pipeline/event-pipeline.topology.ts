@@ -32,7 +32,7 @@ export function eventPipelineTopology(config: ConfigService, sinks: EventSinkNam
   for (const sink of sinks) {
     handlers[EVENT_HANDLER_NAMES[sink]] = {
       queue: sinkQueueName(settings.names, sink),
-      queueOptions: sinkQueueOptions(settings),
+      queueOptions: sinkQueueOptions(settings, sink),
       allowNonJsonMessages: true, // a non-JSON body reaches the processor as text and is dead-lettered
       errorHandler: (channel, message, error) => {
         logger.error({ msg: 'unexpected consumer error; requeueing', sink, error: String(error) });
