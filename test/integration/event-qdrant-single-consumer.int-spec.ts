@@ -1,6 +1,6 @@
 import { userPointId } from '@app/processors';
 import { FakeQdrantServer, makeEvent, serviceUrls, spawnApp, waitFor } from '@app/testing';
-import { ADMIN_TOKEN, EventAppHandle, request, startEventApp, TEST_RETRY_DELAYS_MS } from './event-pipeline.harness';
+import { EventAppHandle, request, startEventApp, TEST_RETRY_DELAYS_MS } from './event-pipeline.harness';
 
 const EVENTS = 300;
 
@@ -28,7 +28,7 @@ describe('Qdrant processor: one active consumer however many workers run', () =>
   it('counts every event of one user exactly once with two worker processes, one consuming and one waiting', async () => {
     const queue = `${api.scope}.qdrant`;
     const worker = spawnApp('apps/event-ingest/src/worker/main.ts', {
-      ADMIN_TOKEN,
+      ADMIN_TOKEN: '', // workers have no admin endpoints and need no token
       EVENTS_TOPOLOGY_PREFIX: api.scope,
       EVENT_RETRY_DELAYS_MS: TEST_RETRY_DELAYS_MS.join(','),
       QDRANT_URL: qdrant.url,

@@ -11,7 +11,7 @@ describe('event worker CLI', () => {
   beforeAll(async () => {
     api = await startEventApp({ EVENT_PROCESSORS: 'none' });
     workerEnv = {
-      ADMIN_TOKEN,
+      ADMIN_TOKEN: '', // workers and the DLQ command line have no admin endpoints and need no token
       EVENTS_TOPOLOGY_PREFIX: api.scope,
       EVENT_RETRY_DELAYS_MS: TEST_RETRY_DELAYS_MS.join(','),
       LOG_LEVEL: 'log',

@@ -1,4 +1,4 @@
-import { EventIngestEnv, settingsModule } from '@app/config';
+import { EventIngestEnv, EventWorkerEnv, settingsModule } from '@app/config';
 import { EventProcessorRole } from '@app/config/sections/events.env';
 import { EventSinkName } from '@app/contracts';
 import { RabbitConnectionModule } from '@app/messaging';
@@ -43,7 +43,7 @@ export class EventIngestModule {
     return {
       module: EventIngestModule,
       imports: [
-        settingsModule(EventIngestEnv),
+        settingsModule(http ? EventIngestEnv : EventWorkerEnv), // a worker has no admin endpoints, so no ADMIN_TOKEN
         ...(needsBroker ? [RabbitConnectionModule.forRoot((config) => eventPipelineTopology(config, sinks))] : []),
         ...(http ? [EventsModule.forRoot(useRabbitmq), ...(useRabbitmq ? [AdminModule] : [])] : []),
         ...(sinks.includes('neo4j') ? [Neo4jProcessorModule] : []),

@@ -1,4 +1,4 @@
-import { EventIngestEnv } from './event-ingest.env';
+import { EventIngestEnv, EventWorkerEnv } from './event-ingest.env';
 import { ReportWorkerEnv } from './report-worker.env';
 import { SettingsError } from './settings.error';
 import { validateSettings } from './settings.validation';
@@ -61,6 +61,10 @@ describe('validateSettings', () => {
       expect.stringMatching(/^Invalid setting ADMIN_TOKEN \(missing\): .*ADMIN_TOKEN is required/),
     ]);
     expect(problemsOf(() => validateSettings(EventIngestEnv, { ADMIN_TOKEN: 'short' }))[0]).toContain('value hidden');
+  });
+
+  it('does not ask the event workers for the admin token they never use', () => {
+    expect(validateSettings(EventWorkerEnv, {})).not.toHaveProperty('ADMIN_TOKEN');
   });
 
   it('hides credentials inside URLs', () => {

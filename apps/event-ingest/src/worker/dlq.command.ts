@@ -1,4 +1,4 @@
-import { EventIngestEnv, settingsModule } from '@app/config';
+import { EventWorkerEnv, settingsModule } from '@app/config';
 import { eventTopologyNames } from '@app/contracts';
 import { QueueAdminService, RabbitConnectionModule } from '@app/messaging';
 import { eventPipelineTopology } from '@app/processors';
@@ -8,7 +8,7 @@ import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 
 @Module({
-  imports: [settingsModule(EventIngestEnv), RabbitConnectionModule.forRoot((config) => eventPipelineTopology(config, []))],
+  imports: [settingsModule(EventWorkerEnv), RabbitConnectionModule.forRoot((config) => eventPipelineTopology(config, []))],
   providers: [QueueAdminService],
 })
 class DlqCommandModule {}

@@ -1,4 +1,4 @@
-import { createJsonLogger, EventIngestEnv, loadSettingsOrExit } from '@app/config';
+import { createJsonLogger, EventWorkerEnv, loadSettingsOrExit } from '@app/config';
 import { existsSync } from 'node:fs';
 import { runDlqCommand } from './dlq.command';
 import { parseWorkerArgs, USAGE, UsageError } from './worker-args';
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${error.message}\n${USAGE}\n`);
     process.exit(64);
   }
-  const settings = loadSettingsOrExit(EventIngestEnv);
+  const settings = loadSettingsOrExit(EventWorkerEnv);
   if (command.command !== 'work') return runDlqCommand(command.command === 'dlq-list' ? 'list' : 'replay', command.limit);
 
   const prefetch = String(command.prefetch ?? settings.EVENTS_PREFETCH);

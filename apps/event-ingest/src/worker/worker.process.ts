@@ -1,4 +1,4 @@
-import { createJsonLogger, EventIngestEnv, loadSettingsOrExit } from '@app/config';
+import { createJsonLogger, EventWorkerEnv, loadSettingsOrExit } from '@app/config';
 import { EventProcessorRole } from '@app/config/sections/events.env';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -12,7 +12,7 @@ import { EventIngestModule } from '../event-ingest.module';
  * close, and the process exits 0. (Nest's own shutdown hooks would re-raise the signal instead.)
  */
 export async function runWorkerProcess(): Promise<void> {
-  const settings = loadSettingsOrExit(EventIngestEnv);
+  const settings = loadSettingsOrExit(EventWorkerEnv);
   const logger = createJsonLogger(settings.LOG_LEVEL);
   const role = settings.EVENT_PROCESSORS as EventProcessorRole;
   // Listen for signals before starting: a SIGTERM during start-up (consumers may already hold

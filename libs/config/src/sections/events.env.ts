@@ -28,11 +28,6 @@ export class EventsEnv {
   @EnvBoolean()
   USE_RABBITMQ = true;
 
-  /** Guards purge and DLQ replay. Required: there is no safe default. */
-  @IsString({ message: '$property is required (at least 16 characters)' })
-  @MinLength(16, { message: '$property must be at least 16 characters' })
-  ADMIN_TOKEN: string;
-
   /** Which processors this process runs: the API defaults to none (workers run them). */
   @IsIn(EVENT_PROCESSOR_ROLES, { message: `$property must be one of ${EVENT_PROCESSOR_ROLES.join(', ')}` })
   EVENT_PROCESSORS: EventProcessorRole = 'none';
@@ -83,4 +78,12 @@ export class EventsEnv {
    */
   @EnvInt(0, 24 * 3600 * 1000)
   EVENTS_OUTAGE_HOLD_MS = 20 * 60 * 1000;
+}
+
+/** The API's admin endpoints only: workers and the DLQ command line do not read it. */
+export class AdminEnv {
+  /** Guards purge and DLQ replay. Required: there is no safe default. */
+  @IsString({ message: '$property is required (at least 16 characters)' })
+  @MinLength(16, { message: '$property must be at least 16 characters' })
+  ADMIN_TOKEN: string;
 }

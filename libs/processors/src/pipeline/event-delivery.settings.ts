@@ -13,7 +13,7 @@ export interface EventDeliverySettings {
   drainTimeoutMs: number;
 }
 
-/** The processor settings of one sink, from the validated environment (EventIngestEnv). */
+/** The processor settings of one sink, from the validated environment (EventWorkerEnv). */
 export function eventDeliverySettings(config: ConfigService, sink: EventSinkName, concurrency: number): EventDeliverySettings {
   const names = eventTopologyNames(config.getOrThrow<string>('EVENTS_TOPOLOGY_PREFIX'));
   return {
