@@ -47,8 +47,8 @@ function catalogue(): HostileCase[] {
   }
   cases.push(
     { kind: 'unknown field', path: '/events', body: json({ ...valid(0), colour: 'red' }), names: 'colour' },
-    // Fastify refuses constructor/__proto__ poisoning before validation (its message: "Body is not valid JSON").
-    { kind: 'prototype poisoning', path: '/events', body: json({ ...valid(0), constructor: { prototype: { admin: true } } }) },
+    // Refused by the JSON parser, before validation (apps/event-ingest/src/json-body.parser.ts).
+    { kind: 'prototype poisoning', path: '/events', body: json({ ...valid(0), constructor: { prototype: { admin: true } } }), names: 'constructor.prototype' },
     { kind: 'huge body', path: '/events', body: json({ ...valid(0), category: 'x'.repeat(3 * 1024 * 1024) }) },
     { kind: 'huge body', path: '/events/batch', body: json({ events: Array.from({ length: 1001 }, (_, i) => valid(i)) }), names: 'events' },
     { kind: 'huge body', path: '/events/batch', body: json({ events: Array.from({ length: 12000 }, (_, i) => valid(i)) }) },

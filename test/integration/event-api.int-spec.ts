@@ -58,8 +58,29 @@ describe('event-ingest API → RabbitMQ', () => {
     for (const queue of queues()) expect(await handle.broker.depth(queue)).toBe(0);
   });
 
-  it('refuses a body that is not JSON or is too large', async () => {
-    expect((await request('POST', `${handle.base}/events`, '{"user_id":')).status).toBe(400);
+  it.each([
+    ['truncated JSON', '{"user_id":', 'application/json', 400, /^body is not valid JSON: Unexpected end of JSON input/],
+    ['a JSON syntax error', '{"user_id" 1}', 'application/json', 400, /^body is not valid JSON: .*position 11/],
+    ['an empty body', '', 'application/json', 400, /^body is empty/],
+    ['a __proto__ key', '{"__proto__":{"admin":true}}', 'application/json', 400, /forbidden key \(__proto__/],
+    ['a constructor.prototype key', '{"constructor":{"prototype":{"admin":true}}}', 'application/json', 400, /forbidden key/],
+    ['a text body', 'user_id=1', 'text/plain', 415, /^Content-Type "text\/plain" is not accepted: send the body as application\/json$/],
+    ['a form body', 'user_id=1', 'application/x-www-form-urlencoded', 415, /"application\/x-www-form-urlencoded" is not accepted/],
+  ])('refuses %s, naming the problem, and publishes nothing', async (_, body, contentType, status, message) => {
+    const response = await request('POST', `${handle.base}/events`, body, { 'content-type': contentType });
+    expect(response.status).toBe(status);
+    expect(response.body.message).toMatch(message);
+    for (const queue of queues()) expect(await handle.broker.depth(queue)).toBe(0);
+  });
+
+  it('lists each problem of an invalid event once', async () => {
+    const response = await request('POST', `${handle.base}/events`, { event_type: 'view' });
+    const problems: string[] = response.body.message;
+    expect(problems).toEqual([...new Set(problems)]);
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^user_id/), expect.stringMatching(/^product_id/)]));
+  });
+
+  it('refuses a body that is too large', async () => {
     const huge = { ...makeEvent(scope), category: 'x'.repeat(3 * 1024 * 1024) };
     expect((await request('POST', `${handle.base}/events`, huge)).status).toBe(413);
     for (const queue of queues()) expect(await handle.broker.depth(queue)).toBe(0);

@@ -1,6 +1,7 @@
-import { ValidationPipe } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DistinctMessagesValidationPipe } from './distinct-messages.validation.pipe';
+import { acceptJsonBodiesOnly } from './json-body.parser';
 import { limitJsonNesting } from './json-nesting.hook';
 
 /** Default largest request body; EVENTS_BODY_LIMIT_BYTES overrides it (a full batch is ~300 KB). */
@@ -9,13 +10,14 @@ const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024;
 /** The Fastify adapter main.ts uses; tests create theirs here too so limits match production. */
 export function createHttpAdapter(bodyLimit = Number(process.env.EVENTS_BODY_LIMIT_BYTES) || DEFAULT_BODY_LIMIT): FastifyAdapter {
   const adapter = new FastifyAdapter({ bodyLimit });
+  acceptJsonBodiesOnly(adapter);
   limitJsonNesting(adapter.getInstance());
   return adapter;
 }
 
 /** Everything main.ts does to the app besides listening; e2e tests call it too. */
 export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(new DistinctMessagesValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
