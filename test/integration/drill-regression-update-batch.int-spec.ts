@@ -38,7 +38,24 @@ describe('drill regression: a group-committed batch of updates larger than Ferre
     expect(await jobs.countDocuments({ status: 'completed' })).toBe(BATCH + 1);
     expect(await jobs.findOne({ _id: 'job-7' })).toEqual({ _id: 'job-7', status: 'completed' });
   });
+
+  /**
+   * Regression of the second worker-killed finding: FerretDB reports its upserts numbered 0, 1, 2…
+   * instead of by statement, so a claim that matched an existing job (a redelivery) was told it
+   * created one, used a fresh report_id and stored a second report.
+   */
+  it('tells each caller of a mixed batch of upserts whether its own write inserted', async () => {
+    const batcher = new BulkWriteBatcher(jobs);
+    const first = batcher.write(claim('job-1')); // goes out alone; the rest queue into one batch
+    const ids = ['job-2', `${database}-new-1`, 'job-3', `${database}-new-2`];
+    const outcomes = await Promise.all([first, ...ids.map((id) => batcher.write(claim(id)))]);
+    expect(outcomes.map((outcome) => outcome.upserted)).toEqual([false, false, true, false, true]);
+  });
 });
+
+function claim(id: string) {
+  return { updateOne: { filter: { _id: id }, update: { $set: { claimed: true } }, upsert: true } };
+}
 
 function complete(id: string) {
   return { updateOne: { filter: { _id: id }, update: { $set: { status: 'completed' } } } };

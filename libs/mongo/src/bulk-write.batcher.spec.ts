@@ -6,13 +6,15 @@ type Op = { updateOne: Update } | { updateMany: Update };
 const idOf = (op: Op) => ('updateOne' in op ? op.updateOne : op.updateMany).filter._id ?? '';
 
 /** A collection whose bulkWrite upserts ids starting with "new", rejects ids starting with "dup" (11000). */
-function fakeCollection(failWhole = false) {
+function fakeCollection(failWhole = false, numberUpsertsInOrder = false) {
   const calls: Op[][] = [];
   const collection = {
     async bulkWrite(ops: Op[]) {
       calls.push(ops);
       if (failWhole) throw Object.assign(new Error('connection reset'), { name: 'MongoNetworkError' });
-      const upsertedIds = Object.fromEntries(ops.flatMap((op, i) => (idOf(op).startsWith('new') ? [[i, idOf(op)]] : [])));
+      const upserts = ops.flatMap((op, i) => (idOf(op).startsWith('new') ? [[i, idOf(op)] as const] : []));
+      // FerretDB numbers its upserts 0, 1, 2… instead of by statement.
+      const upsertedIds = Object.fromEntries(upserts.map(([i, id], n) => [numberUpsertsInOrder ? n : i, id]));
       const writeErrors = ops.flatMap((op, index) => (idOf(op).startsWith('dup') ? [{ index, code: 11000 }] : []));
       if (writeErrors.length === 0) return { upsertedIds };
       throw Object.assign(Object.create(MongoBulkWriteError.prototype), { writeErrors, result: { upsertedIds } });
@@ -62,5 +64,20 @@ describe('BulkWriteBatcher', () => {
     const byQuery = { updateOne: { filter: { status: 'open' }, update: { $set: { a: 1 } } } };
     await Promise.all([batcher.write(op('old-1')), batcher.write(byQuery as never)]);
     expect(calls.flat()).toEqual([{ updateMany: op('old-1').updateOne }, byQuery]);
+  });
+
+  it('tells the callers that inserted by their key, not by the position the server reports (FerretDB numbers upserts in order)', async () => {
+    const { collection } = fakeCollection(false, true);
+    const batcher = new BulkWriteBatcher(collection);
+    const outcomes = await Promise.all(['old-1', 'new-1', 'old-2', 'new-2'].map((id) => batcher.write(op(id))));
+    expect(outcomes.map((outcome) => outcome.upserted)).toEqual([false, true, false, true]);
+  });
+
+  it('tells neither of two writes to one key in a batch that it inserted (the callers read the document)', async () => {
+    const { collection } = fakeCollection();
+    const batcher = new BulkWriteBatcher(collection);
+    const first = batcher.write(op('old-0'));
+    const outcomes = await Promise.all([first, batcher.write(op('new-1')), batcher.write(op('new-1'))]);
+    expect(outcomes.map((outcome) => outcome.upserted)).toEqual([false, false, false]);
   });
 });

@@ -55,9 +55,38 @@ export class BulkWriteBatcher<T extends Document> {
       result = error.result;
       for (const writeError of [error.writeErrors].flat()) errors.set(writeError.index, writeError.code);
     }
-    const upserted = new Set(Object.keys(result.upsertedIds ?? {}).map(Number));
+    const upserted = upsertedOperations(operations, result.upsertedIds ?? {});
     return operations.map((_, index) => ({ upserted: upserted.has(index), errorCode: errors.get(index) }));
   }
+}
+
+/**
+ * Which operations inserted a document, told by the upserted `_id`s rather than by the positions
+ * the server reports: FerretDB numbers its upserts 0, 1, 2… instead of by statement, so in a batch
+ * where only some operations upserted, the positions named the wrong callers (a redelivered claim
+ * was told "created", used a new report_id and stored a second report: the worker-killed drill).
+ * A key that appears twice in one batch is ambiguous, so neither is told it inserted (the callers
+ * then read the document). Operations without a key filter fall back to the reported positions.
+ */
+function upsertedOperations<T extends Document>(operations: Array<AnyBulkWriteOperation<T>>, upsertedIds: Record<number, unknown>): Set<number> {
+  const upsertedKeys = new Set(Object.values(upsertedIds).map(String));
+  const keys = operations.map(keyOf);
+  const occurrences = new Map<string, number>();
+  for (const key of keys) if (key !== undefined) occurrences.set(key, (occurrences.get(key) ?? 0) + 1);
+  const byPosition = new Set(Object.keys(upsertedIds).map(Number));
+  return new Set(
+    keys.flatMap((key, index) => {
+      if (key === undefined) return byPosition.has(index) ? [index] : [];
+      return upsertedKeys.has(key) && occurrences.get(key) === 1 ? [index] : [];
+    }),
+  );
+}
+
+/** The `_id` an update addresses, when its filter names one. */
+function keyOf<T extends Document>(operation: AnyBulkWriteOperation<T>): string | undefined {
+  const model = 'updateOne' in operation ? operation.updateOne : 'updateMany' in operation ? operation.updateMany : undefined;
+  if (!model || !isKeyFilter(model.filter)) return undefined;
+  return String((model.filter as { _id: string | number })._id);
 }
 
 /**
