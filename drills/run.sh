@@ -26,4 +26,4 @@ export DRILLS_MONGODB_URI="mongodb://$H:$SERVICES_MONGO_PORT/drills"
 export DRILLS_REDIS_URL="redis://$H:$SERVICES_REDIS_PORT"
 export DRILLS_NEO4J_URI="bolt://$H:$SERVICES_NEO4J_PORT"
 mkdir -p drills/results
-TS_NODE_SWC=true node -r ts-node/register -r tsconfig-paths/register drills/run-drills.ts "$@"
+TS_NODE_SWC=true node --experimental-websocket -r ts-node/register -r tsconfig-paths/register drills/run-drills.ts "$@"
