@@ -8,7 +8,8 @@ async function bootstrap(): Promise<void> {
   const logger = createJsonLogger(settings.LOG_LEVEL);
   const app = await NestFactory.create(ReportWorkerModule.forRoot(), { logger, abortOnError: false });
   configureApp(app);
-  exitCleanlyOnSignals(app, logger);
+  // The drain may take REPORT_DRAIN_TIMEOUT_MS; closing the connections after it gets 15 s more.
+  exitCleanlyOnSignals(app, logger, settings.REPORT_DRAIN_TIMEOUT_MS + 15_000);
   await app.startAllMicroservices();
   await app.listen(settings.HEALTH_PORT, settings.HOST);
   logger.log(

@@ -3,9 +3,12 @@ import { INestApplicationContext, LoggerService } from '@nestjs/common';
 /**
  * SIGTERM/SIGINT → app.close() (consumers stop, in-flight work settles, connections close) → exit 0.
  * Nest's own shutdown hooks re-raise the signal after closing, which ends the process with 143;
- * Kubernetes and process supervisors read a clean 0 better. A second signal exits at once.
+ * Kubernetes and process supervisors read a clean 0 better. A second signal exits at once, and so
+ * does a close that takes longer than `deadlineMs` (exit 1): a client library that never settles
+ * (the store-outage drill caught one) must not keep a stopped process alive. Unacked messages go
+ * back to the broker either way.
  */
-export function exitCleanlyOnSignals(app: INestApplicationContext, logger: LoggerService): void {
+export function exitCleanlyOnSignals(app: INestApplicationContext, logger: LoggerService, deadlineMs = 60_000): void {
   let closing = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (closing) {
@@ -14,6 +17,10 @@ export function exitCleanlyOnSignals(app: INestApplicationContext, logger: Logge
     }
     closing = true;
     logger.log(`${signal}: closing`, 'Shutdown');
+    setTimeout(() => {
+      logger.error(`shutdown still not done after ${deadlineMs} ms: exiting without waiting`, undefined, 'Shutdown');
+      process.exit(1);
+    }, deadlineMs).unref();
     app.close().then(
       () => process.exit(0),
       (error: Error) => {

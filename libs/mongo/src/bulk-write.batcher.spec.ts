@@ -80,4 +80,15 @@ describe('BulkWriteBatcher', () => {
     const outcomes = await Promise.all([first, batcher.write(op('new-1')), batcher.write(op('new-1'))]);
     expect(outcomes.map((outcome) => outcome.upserted)).toEqual([false, false, false]);
   });
+
+  it('fails the callers of a command that never settles, and the next batch still goes out', async () => {
+    let calls = 0;
+    const collection = {
+      collectionName: 'jobs',
+      bulkWrite: () => (++calls === 1 ? new Promise(() => undefined) : Promise.resolve({ upsertedIds: {} })),
+    } as unknown as Collection<{ _id: string }>;
+    const batcher = new BulkWriteBatcher(collection, 128, 20);
+    await expect(batcher.write(op('old-1'))).rejects.toThrow('bulkWrite of 1 to jobs: no answer within 20 ms');
+    await expect(batcher.write(op('old-2'))).resolves.toEqual({ upserted: false, errorCode: undefined });
+  });
 });

@@ -1,4 +1,4 @@
-import { MicroBatcher } from '@app/common';
+import { MicroBatcher, withTimeout } from '@app/common';
 import type { AnyBulkWriteOperation, BulkWriteResult, Collection, Document, Filter } from 'mongodb';
 import { MongoBulkWriteError } from 'mongodb';
 
@@ -11,6 +11,15 @@ export interface BulkOutcome {
 }
 
 const DEFAULT_MAX_BATCH = 128;
+
+/**
+ * Longest a batch's command may take before its callers are failed (and retried through the
+ * broker). Above the socket timeout (30 s by default), so it fires only when the driver itself
+ * never settles an operation: the store-outage drill caught one `bulkWrite` whose connection was
+ * checked out as the pool was cleared and that neither finished nor failed, and with one batch in
+ * flight per collection every later write of the process queued behind it for good.
+ */
+const BATCH_TIMEOUT_MS = 45_000;
 
 /**
  * Group commit for single-document writes to one collection. Writes issued while a batch is in
@@ -26,6 +35,7 @@ export class BulkWriteBatcher<T extends Document> {
   constructor(
     private readonly collection: Collection<T>,
     maxBatchSize = DEFAULT_MAX_BATCH,
+    private readonly timeoutMs = BATCH_TIMEOUT_MS,
   ) {
     // One batch in flight per collection: the store has a single writer anyway.
     this.batcher = new MicroBatcher((operations) => this.flush(operations), { maxBatchSize, maxConcurrency: 1 });
@@ -45,7 +55,8 @@ export class BulkWriteBatcher<T extends Document> {
     let result: BulkWriteResult;
     const errors = new Map<number, number>();
     try {
-      result = await this.collection.bulkWrite(operations.map(asKeyedUpdateMany), { ordered: false });
+      const command = this.collection.bulkWrite(operations.map(asKeyedUpdateMany), { ordered: false });
+      result = await withTimeout(command, this.timeoutMs, `bulkWrite of ${operations.length} to ${this.collection.collectionName}`);
     } catch (error) {
       // The driver wraps *every* failure of a bulk command in MongoBulkWriteError, a network error or
       // a write concern error included (then with no writeErrors and nothing applied). Only
