@@ -15,6 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { REPORT_REQUEST_LIMITS } from './report-request.limits';
 
 /** Patient details. Protected health information: the worker never logs these fields. */
 export class PatientInfo {
@@ -70,15 +71,15 @@ export class ReportGenerationRequest {
   @IsObject() @ValidateNested() @Type(() => PatientInfo) patient: PatientInfo;
 
   @IsArray()
-  @ArrayMaxSize(200)
+  @ArrayMaxSize(REPORT_REQUEST_LIMITS.arrays.labs)
   @ValidateNested({ each: true })
   @Type(() => LabResult)
   labs: LabResult[];
 
   @IsObject() @ValidateNested() @Type(() => CvdSummary) cvd_summary: CvdSummary;
   @IsObject() @ValidateNested() @Type(() => Assessment) assessment: Assessment;
-  @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => PlanItem) plan: PlanItem[];
-  @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) red_flags: string[];
-  @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => ResourceRow) resources_table: ResourceRow[];
+  @IsArray() @ArrayMaxSize(REPORT_REQUEST_LIMITS.arrays.plan) @ValidateNested({ each: true }) @Type(() => PlanItem) plan: PlanItem[];
+  @IsArray() @ArrayMaxSize(REPORT_REQUEST_LIMITS.arrays.red_flags) @IsString({ each: true }) red_flags: string[];
+  @IsArray() @ArrayMaxSize(REPORT_REQUEST_LIMITS.arrays.resources_table) @ValidateNested({ each: true }) @Type(() => ResourceRow) resources_table: ResourceRow[];
   @IsString() @IsNotEmpty() disclaimer: string;
 }
