@@ -1,5 +1,5 @@
 import { MicroBatcher, withTimeout } from '@app/common';
-import type { AnyBulkWriteOperation, BulkWriteResult, Collection, Document, Filter } from 'mongodb';
+import type { AnyBulkWriteOperation, BulkWriteResult, Collection, Document } from 'mongodb';
 import { MongoBulkWriteError } from 'mongodb';
 
 /** What happened to one operation of a batch. */
@@ -96,8 +96,8 @@ function upsertedOperations<T extends Document>(operations: Array<AnyBulkWriteOp
 /** The `_id` an update addresses, when its filter names one. */
 function keyOf<T extends Document>(operation: AnyBulkWriteOperation<T>): string | undefined {
   const model = 'updateOne' in operation ? operation.updateOne : 'updateMany' in operation ? operation.updateMany : undefined;
-  if (!model || !isKeyFilter(model.filter)) return undefined;
-  return String((model.filter as { _id: string | number })._id);
+  const key = (model?.filter as { _id?: unknown } | undefined)?._id;
+  return typeof key === 'string' || typeof key === 'number' ? String(key) : undefined;
 }
 
 /**
@@ -111,13 +111,8 @@ function keyOf<T extends Document>(operation: AnyBulkWriteOperation<T>): string 
  * messages go through the broker's retry instead of the driver's.
  */
 function asKeyedUpdateMany<T extends Document>(operation: AnyBulkWriteOperation<T>): AnyBulkWriteOperation<T> {
-  if (!('updateOne' in operation) || !isKeyFilter(operation.updateOne.filter)) return operation;
+  if (!('updateOne' in operation) || keyOf(operation) === undefined) return operation;
   return { updateMany: operation.updateOne };
-}
-
-function isKeyFilter<T>(filter: Filter<T>): boolean {
-  const key = (filter as { _id?: unknown })._id;
-  return typeof key === 'string' || typeof key === 'number';
 }
 
 /** The error a caller sees when its own operation failed inside a batch (other than the codes it expects). */
