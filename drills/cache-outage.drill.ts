@@ -7,6 +7,7 @@ import { service, sleep, stack } from './support/stack.env';
 
 const REQUESTS = Number(process.env.DRILL_CACHE_REPORTS ?? 600);
 const AFTER = 50;
+const SENT = REQUESTS + AFTER;
 const OUTAGE_MS = Number(process.env.DRILL_OUTAGE_SECONDS ?? 30) * 1000;
 
 /** How many of `keys` exist in the drills' Redis (the cache may prefix keys: matched by suffix). */
@@ -44,7 +45,7 @@ export const cacheOutageDrill: Drill = {
       const answeredAtReturn = new Set(harness.responses.keys());
       // Requests sent after the return must be cached again (the first load may be done by then).
       await harness.publish(AFTER);
-      await waitFor(() => harness.answered() === REQUESTS + AFTER, { timeoutMs: 600_000, intervalMs: 250, description: 'every request answered' });
+      await waitFor(() => harness.answered() === SENT, { timeoutMs: 600_000, intervalMs: 250, description: 'every request answered' });
       await waitFor(async () => (await httpStatus(worker.healthUrl!)).status === 200, { timeoutMs: 30_000, intervalMs: 250 });
       await sleep(1000);
       readiness.stop();
@@ -58,16 +59,16 @@ export const cacheOutageDrill: Drill = {
         drill: 'cache-outage',
         load: `${REQUESTS} + ${AFTER} (after the return) report requests, 1 worker × prefetch 64, fake LLM 200 ms`,
         fault: `Redis stopped ${OUTAGE_MS / 1000} s`,
-        sent: REQUESTS + AFTER,
-        confirmed: REQUESTS + AFTER,
+        sent: SENT,
+        confirmed: SENT,
         stored: count.stored,
         duplicates: count.storedTwice,
-        lost: REQUESTS + AFTER - count.succeeded,
+        lost: SENT - count.succeeded,
         deadLettered: count.dlq,
         recovery: readyAgain !== undefined ? `ready again ${(readyAgain / 1000).toFixed(1)} s after Redis answered` : 'readiness did not return',
         checks: {
           'reports completed during the outage': answeredDuringOutage > 0,
-          'every request answered success, stored once': count.succeeded === REQUESTS + AFTER && count.stored === REQUESTS + AFTER && count.storedTwice === 0,
+          'every request answered success, stored once': count.succeeded === SENT && count.stored === SENT && count.storedTwice === 0,
           'readiness 503 naming redis during the outage': readiness.sawDown('redis', downAt, upAt),
           'readiness 200 again after': readyAgain !== undefined,
           'cache refills after the return': after.length >= AFTER && cachedAfter === after.length,

@@ -58,13 +58,16 @@ export class AppProcess {
 
   /** Resident set size now, in MB (Linux /proc). */
   rssMb(): number {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
-    return match ? Math.round(Number(match[1]) / 1024) : NaN;
+    return this.statusMb('VmRSS');
   }
 
   /** Peak resident set size so far (VmHWM), in MB. */
   peakRssMb(): number {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
+    return this.statusMb('VmHWM');
+  }
+
+  private statusMb(field: 'VmRSS' | 'VmHWM'): number {
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
     return match ? Math.round(Number(match[1]) / 1024) : NaN;
   }
 
