@@ -1,0 +1,63 @@
+import { serviceUrls } from '@app/testing';
+import { MongoClient, MongoNetworkError } from 'mongodb';
+
+/** The namespace a driver Connection's command() takes (the driver does not export its class). */
+const ADMIN_COMMANDS = { db: 'admin', collection: '$cmd', toString: () => 'admin.$cmd' };
+
+/** What a command settled with, or 'still pending' after `ms` (the defect: it never settles). */
+function settlement(work: Promise<unknown>, ms: number): Promise<unknown> {
+  return Promise.race([work.then(() => 'answered', (error: Error) => error), new Promise((resolve) => setTimeout(() => resolve('still pending'), ms))]);
+}
+
+/**
+ * Regression of the store-outage drill (docs/drills.md): after FerretDB restarted, the report
+ * worker's MongoDB driver (6.20, and 7.9 has the same code) never reconnected. FerretDB closes its
+ * client sockets when it stops; a heartbeat or a command that was written in the short time
+ * between a socket's destruction and its 'close' event was taken without an error, then waited for
+ * a 'drain' that never comes, and nothing failed it: not 'close' (no reader yet), not
+ * socketTimeoutMS (a destroyed socket has no timer). A stuck heartbeat left the server "Unknown"
+ * for good, so every operation failed server selection until the process was replaced.
+ * patches/mongodb+6.20.0.patch (applied by `npm install`) fails such a write with a network error.
+ *
+ * The window is a few hundred microseconds wide in the drills; these specs open it on purpose
+ * by destroying a socket by hand, through the driver's internal server and monitor objects.
+ */
+describe('drill regression: a MongoDB command written to a socket the server has just closed', () => {
+  jest.setTimeout(30_000);
+  let client: MongoClient;
+
+  beforeEach(async () => {
+    client = await new MongoClient(serviceUrls.mongodb, { serverSelectionTimeoutMS: 5000, connectTimeoutMS: 5000 }).connect();
+    await client.db().command({ ping: 1 });
+  });
+
+  afterEach(async () => {
+    await client.close(true);
+  });
+
+  function onlyServer(): any {
+    return [...(client as any).topology.s.servers.values()][0];
+  }
+
+  it('fails with a network error instead of hanging', async () => {
+    const connection = onlyServer().monitor.connection;
+    connection.socket.destroy(); // destroyed now; its 'close' event comes a moment later
+
+    const outcome = await settlement(connection.command(ADMIN_COMMANDS, { hello: 1 }, { socketTimeoutMS: 2000 }), 10_000);
+
+    expect(outcome).toBeInstanceOf(MongoNetworkError);
+  });
+
+  it('lets the client reconnect when the heartbeat was the command caught that way', async () => {
+    const server = onlyServer();
+    await new Promise((resolve) => setTimeout(resolve, 600)); // past the monitor's 500 ms minimum between checks
+    server.monitor.connection.socket.destroy();
+    server.monitor.requestCheck(); // the heartbeat goes out on the destroyed socket, before 'close'
+    // An operation's network error marks the server unknown, as the outage did in the drill.
+    server.handleError(new MongoNetworkError('connection 9 to 127.0.0.1:37017 closed'));
+
+    const outcome = await settlement(client.db().command({ ping: 1 }), 15_000);
+
+    expect(outcome).toBe('answered');
+  });
+});
