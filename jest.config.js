@@ -35,12 +35,14 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/test/services.global-setup.js',
+      setupFiles: [...base.setupFiles, '<rootDir>/test/service-credentials.setup.ts'],
     },
     {
       ...base,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/services.global-setup.js',
+      setupFiles: [...base.setupFiles, '<rootDir>/test/service-credentials.setup.ts'],
     },
   ],
 };

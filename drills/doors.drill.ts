@@ -12,8 +12,13 @@ import { ROOT } from './support/stack.env';
 const CREDENTIAL = /(password|passwd|secret|token|api_?key)['"]?\s*[:=]\s*['"][^'"$]{4,}['"]|[a-z]+:\/\/[^/:@\s'"]+:[^/@\s'"$]+@|\bsk-[A-Za-z0-9-]{6,}|BEGIN [A-Z ]*PRIVATE KEY|AKIA[0-9A-Z]{16}/i;
 /** Where literal credentials are expected: the example env file and test fixtures (specs, test helpers, bench, drills). */
 const ALLOWED_FILES = [/^\.env\.example$/, /^test\//, /\.spec\.ts$/, /^libs\/testing\//, /^bench\//, /^drills\//];
-/** Well-known local-only defaults, allowed but listed: RabbitMQ's guest user (loopback only) and the local Neo4j stack's password. */
+/**
+ * The local stack's users, allowed but listed only where that stack is defined or documented:
+ * RabbitMQ's guest user (loopback only) and the local Neo4j password. In app code (apps/, libs/)
+ * they count as hard-coded credentials like any other.
+ */
 const LOCAL_DEFAULTS = [/guest:guest@/, /neo4j-password/];
+const LOCAL_STACK_FILES = [/^docker-compose\.yml$/, /^scripts\/services\//, /^docs\//, /^README\.md$/];
 
 function credentialScan(): { hits: string[]; localDefaults: string[] } {
   const files = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter((f) => f && !/^data\/|package-lock\.json$|\.(png|jpg|ico)$/.test(f));
@@ -30,7 +35,8 @@ function credentialScan(): { hits: string[]; localDefaults: string[] } {
     text.split('\n').forEach((line, i) => {
       if (!CREDENTIAL.test(line)) return;
       const where = `${file}:${i + 1}`;
-      (LOCAL_DEFAULTS.some((re) => re.test(line)) ? localDefaults : hits).push(where);
+      const localDefault = LOCAL_DEFAULTS.some((re) => re.test(line)) && LOCAL_STACK_FILES.some((re) => re.test(file));
+      (localDefault ? localDefaults : hits).push(where);
     });
   }
   return { hits, localDefaults };

@@ -25,7 +25,6 @@ export class EventHarness {
   env(): Record<string, string> {
     return {
       RABBITMQ_URL: stack.rabbitmq,
-      RABBITMQ_MANAGEMENT_URL: stack.rabbitmqManagement,
       NEO4J_URI: stack.neo4j,
       NEO4J_USER: stack.neo4jUser,
       NEO4J_PASSWORD: stack.neo4jPassword,

@@ -85,7 +85,6 @@ export class ReportHarness {
   env(): Record<string, string> {
     return {
       RABBITMQ_URL: stack.rabbitmq,
-      RABBITMQ_MANAGEMENT_URL: stack.rabbitmqManagement,
       RABBITMQ_REQUEST_QUEUE: this.queue,
       RABBITMQ_RESPONSE_QUEUE: this.responseQueue,
       RABBITMQ_PREFETCH_COUNT: '64',

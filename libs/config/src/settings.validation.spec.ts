@@ -36,6 +36,7 @@ describe('validateSettings', () => {
       ADMIN_TOKEN,
       PORT: '9000',
       USE_RABBITMQ: 'FALSE',
+      NEO4J_PASSWORD: 'a-password',
       EVENT_RETRY_DELAYS_MS: '10,20,30',
     });
     expect(settings.PORT).toBe(9000);
@@ -65,6 +66,20 @@ describe('validateSettings', () => {
 
   it('does not ask the event workers for the admin token they never use', () => {
     expect(validateSettings(EventWorkerEnv, {})).not.toHaveProperty('ADMIN_TOKEN');
+  });
+
+  it('carries no credentials in code: none in the broker URL, no Neo4j password', () => {
+    const settings = validateSettings(EventWorkerEnv, {});
+    expect(new URL(settings.RABBITMQ_URL).username).toBe('');
+    expect(settings.NEO4J_PASSWORD).toBeUndefined();
+  });
+
+  it('asks for the Neo4j password only where Neo4j is written', () => {
+    const missing = /^Invalid setting NEO4J_PASSWORD \(missing\): NEO4J_PASSWORD is required where Neo4j is written/;
+    expect(problemsOf(() => validateSettings(EventWorkerEnv, { EVENT_PROCESSORS: 'neo4j' }))).toEqual([expect.stringMatching(missing)]);
+    expect(problemsOf(() => validateSettings(EventIngestEnv, { ADMIN_TOKEN, USE_RABBITMQ: 'false' }))).toEqual([expect.stringMatching(missing)]);
+    expect(validateSettings(EventWorkerEnv, { EVENT_PROCESSORS: 'qdrant' }).NEO4J_PASSWORD).toBeUndefined();
+    expect(validateSettings(EventWorkerEnv, { EVENT_PROCESSORS: 'all', NEO4J_PASSWORD: 'x' }).NEO4J_PASSWORD).toBe('x');
   });
 
   it('hides credentials inside URLs', () => {

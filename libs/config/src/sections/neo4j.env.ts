@@ -1,4 +1,4 @@
-import { IsString, Matches } from 'class-validator';
+import { IsNotEmpty, IsString, Matches, ValidateIf } from 'class-validator';
 
 export class Neo4jEnv {
   @Matches(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/[^\s]+$/, { message: '$property must be a bolt:// or neo4j:// URI' })
@@ -7,9 +7,18 @@ export class Neo4jEnv {
   @IsString()
   NEO4J_USER = 'neo4j';
 
-  @IsString()
-  NEO4J_PASSWORD = 'neo4j-password';
+  /**
+   * No default in code. Required where the process writes to Neo4j: its processor runs here
+   * (EVENT_PROCESSORS neo4j or all) or the API writes itself (USE_RABBITMQ=false).
+   */
+  @ValidateIf((env: { EVENT_PROCESSORS?: string; USE_RABBITMQ?: boolean }) => writesToNeo4j(env))
+  @IsNotEmpty({ message: "$property is required where Neo4j is written (.env.example has the local stack's)" })
+  NEO4J_PASSWORD?: string;
 
   @Matches(/^[A-Za-z][A-Za-z0-9.-]{0,62}$/, { message: '$property must be a Neo4j database name' })
   NEO4J_DATABASE = 'neo4j';
+}
+
+function writesToNeo4j(env: { EVENT_PROCESSORS?: string; USE_RABBITMQ?: boolean }): boolean {
+  return env.EVENT_PROCESSORS === 'neo4j' || env.EVENT_PROCESSORS === 'all' || env.USE_RABBITMQ === false;
 }
