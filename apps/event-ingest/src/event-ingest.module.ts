@@ -1,6 +1,5 @@
 import { EventIngestEnv, EventWorkerEnv, settingsModule } from '@app/config';
-import { EventProcessorRole } from '@app/config/sections/events.env';
-import { EventSinkName } from '@app/contracts';
+import { EventProcessorRole, sinksOf } from '@app/config/sections/events.env';
 import { RabbitConnectionModule } from '@app/messaging';
 import { eventPipelineTopology, Neo4jProcessorModule, QdrantProcessorModule } from '@app/processors';
 import { DynamicModule, Module } from '@nestjs/common';
@@ -16,11 +15,6 @@ export interface EventIngestOptions {
   useRabbitmq?: boolean;
   /** Default: EVENT_PROCESSORS ("none" for the API; workers pass their --queue). */
   processors?: EventProcessorRole;
-}
-
-/** The sinks a processor role consumes. */
-export function sinksOf(role: EventProcessorRole): EventSinkName[] {
-  return role === 'all' ? ['neo4j', 'qdrant'] : role === 'none' ? [] : [role];
 }
 
 /**

@@ -36,6 +36,7 @@ export function sinkQueueOptions(settings: EventTopologySettings, sink: EventSin
     },
   };
 }
+
 /**
  * A delay queue has no consumer: its messages wait for the queue's TTL, then the broker
  * dead-letters them through the default exchange straight back to their own sink queue.

@@ -4,6 +4,11 @@ import { EnvBoolean, EnvDelayList, EnvInt } from '../env.decorators';
 export const EVENT_PROCESSOR_ROLES = ['none', 'neo4j', 'qdrant', 'all'] as const;
 export type EventProcessorRole = (typeof EVENT_PROCESSOR_ROLES)[number];
 
+/** The sinks a processor role consumes. */
+export function sinksOf(role: EventProcessorRole): Array<Exclude<EventProcessorRole, 'none' | 'all'>> {
+  return role === 'all' ? ['neo4j', 'qdrant'] : role === 'none' ? [] : [role];
+}
+
 export class QdrantEnv {
   @Matches(/^https?:\/\/[^\s]+$/, { message: '$property must be an http:// or https:// URL' })
   QDRANT_URL = 'http://127.0.0.1:6333';

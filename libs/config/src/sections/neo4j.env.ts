@@ -1,4 +1,5 @@
 import { IsNotEmpty, IsString, Matches, ValidateIf } from 'class-validator';
+import { EventProcessorRole, sinksOf } from './events.env';
 
 export class Neo4jEnv {
   @Matches(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/[^\s]+$/, { message: '$property must be a bolt:// or neo4j:// URI' })
@@ -11,7 +12,7 @@ export class Neo4jEnv {
    * No default in code. Required where the process writes to Neo4j: its processor runs here
    * (EVENT_PROCESSORS neo4j or all) or the API writes itself (USE_RABBITMQ=false).
    */
-  @ValidateIf((env: { EVENT_PROCESSORS?: string; USE_RABBITMQ?: boolean }) => writesToNeo4j(env))
+  @ValidateIf((env: WriterRole) => writesToNeo4j(env))
   @IsNotEmpty({ message: "$property is required where Neo4j is written (.env.example has the local stack's)" })
   NEO4J_PASSWORD?: string;
 
@@ -19,6 +20,12 @@ export class Neo4jEnv {
   NEO4J_DATABASE = 'neo4j';
 }
 
-function writesToNeo4j(env: { EVENT_PROCESSORS?: string; USE_RABBITMQ?: boolean }): boolean {
-  return env.EVENT_PROCESSORS === 'neo4j' || env.EVENT_PROCESSORS === 'all' || env.USE_RABBITMQ === false;
+/** The settings (of EventsEnv, validated alongside) that decide whether a process writes to Neo4j. */
+interface WriterRole {
+  EVENT_PROCESSORS?: EventProcessorRole;
+  USE_RABBITMQ?: boolean;
+}
+
+function writesToNeo4j(env: WriterRole): boolean {
+  return sinksOf(env.EVENT_PROCESSORS ?? 'none').includes('neo4j') || env.USE_RABBITMQ === false;
 }
