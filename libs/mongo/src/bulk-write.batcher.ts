@@ -27,7 +27,8 @@ const BATCH_TIMEOUT_MS = 45_000;
  * under load a report costs a fraction of a round trip per write; alone, a write goes out at once.
  * Why: FerretDB spends most of a small write on per-command overhead (64 reports inserted one by
  * one: ~300 ms; as one insert: ~30 ms). Each caller still learns its own outcome, and its promise
- * resolves only once the server has applied its write.
+ * resolves only once the server has applied its write and confirmed it as the connection's write
+ * concern asks (majority, journaled: MongoConnectionModule).
  */
 export class BulkWriteBatcher<T extends Document> {
   private readonly batcher: MicroBatcher<AnyBulkWriteOperation<T>, BulkOutcome>;
@@ -50,7 +51,7 @@ export class BulkWriteBatcher<T extends Document> {
     return this.batcher.idle();
   }
 
-  /** A failure of the whole command (network, server selection) rejects every caller of the batch. */
+  /** A failure of the whole command (network, server selection, write concern) rejects every caller of the batch. */
   private async flush(operations: Array<AnyBulkWriteOperation<T>>): Promise<BulkOutcome[]> {
     let result: BulkWriteResult;
     const errors = new Map<number, number>();
@@ -58,17 +59,30 @@ export class BulkWriteBatcher<T extends Document> {
       const command = this.collection.bulkWrite(operations.map(asKeyedUpdateMany), { ordered: false });
       result = await withTimeout(command, this.timeoutMs, `bulkWrite of ${operations.length} to ${this.collection.collectionName}`);
     } catch (error) {
-      // The driver wraps *every* failure of a bulk command in MongoBulkWriteError, a network error or
-      // a write concern error included (then with no writeErrors and nothing applied). Only
-      // per-operation errors mean "the others applied"; anything else rejects every caller. Reading
-      // it as success answered reports as stored that never were (found by the store-outage drill).
-      if (!(error instanceof MongoBulkWriteError) || [error.writeErrors].flat().length === 0 || error.writeConcernErrors?.length) throw error;
-      result = error.result;
-      for (const writeError of [error.writeErrors].flat()) errors.set(writeError.index, writeError.code);
+      const partial = partialFailure(error);
+      result = partial.result;
+      for (const writeError of [partial.writeErrors].flat()) errors.set(writeError.index, writeError.code);
     }
     const upserted = upsertedOperations(operations, result.upsertedIds ?? {});
     return operations.map((_, index) => ({ upserted: upserted.has(index), errorCode: errors.get(index) }));
   }
+}
+
+/**
+ * The error of a bulk write whose operations all ran and only some failed (each failed one is in
+ * `writeErrors`, the others applied and are durable); anything else is rethrown, to reject every
+ * caller. The driver wraps *every* failure of a bulk write in MongoBulkWriteError. A network or
+ * server-selection error leaves `writeErrors` empty, and the operations of the commands not yet sent
+ * were never applied. A write-concern error is reported only through the result's
+ * `getWriteConcernError()`, possibly next to per-operation errors: the operations applied but the
+ * server could not confirm that they are durable (replicated to a majority, journaled), so none of
+ * the batch may be answered as stored.
+ */
+function partialFailure(error: unknown): MongoBulkWriteError {
+  if (!(error instanceof MongoBulkWriteError)) throw error;
+  if (error.result.getWriteConcernError() !== undefined) throw error;
+  if ([error.writeErrors].flat().length === 0) throw error;
+  return error;
 }
 
 /**

@@ -7,10 +7,19 @@ export interface MongoConnectionOptions {
   monitorCommands?: boolean;
 }
 
+/** A replica set that has lost its majority fails a write after this long instead of holding it. */
+const WRITE_CONCERN_TIMEOUT_MS = 10_000;
+
 /**
  * One Mongoose connection from MONGODB_URI. Short server-selection and socket timeouts so that an
  * outage or a stuck store surfaces as an error (and a retry through the broker) instead of a
  * request that hangs; a small pool so that several processes cannot exhaust the server's.
+ *
+ * Every write of the process asks for a majority, journaled acknowledgement: a write answered as
+ * stored (and the message acked on the strength of it) then survives a primary's crash or
+ * failover. A server that cannot confirm it reports a write-concern error, which fails the write
+ * (BulkWriteBatcher fails its whole batch). FerretDB accepts the setting and ignores it: a single
+ * server whose write returns once its PostgreSQL transaction has committed.
  */
 @Module({})
 export class MongoConnectionModule {
@@ -26,6 +35,7 @@ export class MongoConnectionModule {
             connectTimeoutMS: 5000,
             socketTimeoutMS: config.getOrThrow<number>('MONGODB_SOCKET_TIMEOUT_MS'),
             maxPoolSize: config.getOrThrow<number>('MONGODB_MAX_POOL_SIZE'),
+            writeConcern: { w: 'majority', journal: true, wtimeoutMS: WRITE_CONCERN_TIMEOUT_MS },
             bufferCommands: false,
             autoIndex: true,
             lazyConnection: false,
