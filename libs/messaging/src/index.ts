@@ -7,3 +7,5 @@ export * from './event-topology.factory';
 export * from './queue-admin.service';
 export * from './retry.policy';
 export * from './consumer-stop';
+export * from './delivery-settlement';
+export * from './requeue-on-error.handler';

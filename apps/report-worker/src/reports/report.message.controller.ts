@@ -1,4 +1,5 @@
 import { REPORT_GENERATE_EVENT_ROUTE, REPORT_PATTERNS } from '@app/contracts';
+import { settleDelivery } from '@app/messaging';
 import { Controller, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload, RmqContext } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage } from 'amqplib';
@@ -73,19 +74,10 @@ export class ReportMessageController {
       result = await run();
     } catch (error) {
       this.logger.error({ message: 'outcome not published; message requeued', pattern: ctx.getPattern(), error: (error as Error).message });
-      this.tryTo(() => channel.nack(message, false, true));
+      settleDelivery(channel, message, 'requeue', this.logger);
       return onError;
     }
-    this.tryTo(() => channel.ack(message));
+    settleDelivery(channel, message, 'ack', this.logger);
     return result;
-  }
-
-  /** On a closed channel the broker has already put the message back; nothing more to do. */
-  private tryTo(settle: () => void): void {
-    try {
-      settle();
-    } catch (error) {
-      this.logger.warn({ message: 'could not settle message; the broker will redeliver it', error: (error as Error).message });
-    }
   }
 }

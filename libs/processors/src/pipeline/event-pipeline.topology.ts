@@ -1,6 +1,6 @@
 import { EventSinkName, eventTopologyNames, sinkQueueName } from '@app/contracts';
-import { buildEventTopology, EventTopologySettings, RabbitTopology, sinkQueueOptions } from '@app/messaging';
-import { MessageHandlerOptions, requeueErrorHandler } from '@golevelup/nestjs-rabbitmq';
+import { buildEventTopology, EventTopologySettings, RabbitTopology, requeueOnError, sinkQueueOptions } from '@app/messaging';
+import { MessageHandlerOptions } from '@golevelup/nestjs-rabbitmq';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 
@@ -23,8 +23,7 @@ const logger = new Logger('EventConsumer');
 
 /**
  * Exchanges, queues and the consumers of the chosen sinks. Processors catch their own failures;
- * the error handler only sees what escaped them (a bug), and requeues with a log line rather than
- * golevelup's silent REQUEUE default, since acking would lose the event.
+ * the error handler sees an ack refused by a closed channel, and what escaped a processor (a bug).
  */
 export function eventPipelineTopology(config: ConfigService, sinks: EventSinkName[]): RabbitTopology {
   const settings = eventTopologySettings(config);
@@ -34,10 +33,7 @@ export function eventPipelineTopology(config: ConfigService, sinks: EventSinkNam
       queue: sinkQueueName(settings.names, sink),
       queueOptions: sinkQueueOptions(settings, sink),
       allowNonJsonMessages: true, // a non-JSON body reaches the processor as text and is dead-lettered
-      errorHandler: (channel, message, error) => {
-        logger.error({ msg: 'unexpected consumer error; requeueing', sink, error: String(error) });
-        return requeueErrorHandler(channel, message, error);
-      },
+      errorHandler: requeueOnError(logger, { sink }),
     };
   }
   return {
