@@ -8,7 +8,7 @@
  * BENCH_NODE_FLAGS adds node flags to the worker (e.g. `--max-semi-space-size=4`).
  */
 import { REPORT_RESPONSE_TTL_MS } from '@app/contracts';
-import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, waitFor } from '@app/testing';
+import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, reportTestQueues, waitFor } from '@app/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -85,7 +85,7 @@ async function stopWorker(worker: Worker): Promise<number> {
   worker.child.kill('SIGTERM');
   await exited;
   const q = worker.env.RABBITMQ_REQUEST_QUEUE;
-  await worker.amqp.deleteQueues([q, worker.env.RABBITMQ_RESPONSE_QUEUE, `${q}_dlq`, ...[1, 2, 3].map((n) => `${q}.retry.${n}`)]);
+  await worker.amqp.deleteQueues(reportTestQueues(worker.env));
   await worker.amqp.close();
   const db = await createConnection(worker.env.MONGODB_URI).asPromise();
   await db.dropDatabase();

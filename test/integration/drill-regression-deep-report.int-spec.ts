@@ -1,4 +1,4 @@
-import { jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, waitFor } from '@app/testing';
+import { jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, reportTestQueues, waitFor } from '@app/testing';
 import { INestApplication } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { ConsumeMessage } from 'amqplib';
@@ -29,7 +29,7 @@ describe('drill regression: deeply nested report request', () => {
   afterAll(async () => {
     await app?.get<Connection>(getConnectionToken()).dropDatabase().catch(() => undefined);
     await app?.close();
-    await amqp?.deleteQueues([requests, env.RABBITMQ_RESPONSE_QUEUE, dlq, `${requests}.retry.1`, `${requests}.retry.2`, `${requests}.retry.3`]);
+    await amqp?.deleteQueues(reportTestQueues(env));
     await amqp?.close();
   });
 

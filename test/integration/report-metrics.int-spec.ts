@@ -1,4 +1,4 @@
-import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, waitFor, withEnv } from '@app/testing';
+import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, reportTestQueues, waitFor, withEnv } from '@app/testing';
 import { INestApplication } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { ConsumeMessage } from 'amqplib';
@@ -34,7 +34,7 @@ describe('report worker metrics (GET /metrics on the health port)', () => {
     await app?.get<Connection>(getConnectionToken()).dropDatabase().catch(() => undefined);
     await app?.close();
     const q = env.RABBITMQ_REQUEST_QUEUE;
-    await amqp?.deleteQueues([q, env.RABBITMQ_RESPONSE_QUEUE, `${q}_dlq`, ...[1, 2, 3].map((n) => `${q}.retry.${n}`)]);
+    await amqp?.deleteQueues(reportTestQueues(env));
     await amqp?.close();
     restoreEnv?.();
     await llm.stop();

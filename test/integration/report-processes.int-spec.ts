@@ -1,5 +1,5 @@
 import { REPORT_PRIORITY, REPORT_RESPONSE_TTL_MS } from '@app/contracts';
-import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, waitFor } from '@app/testing';
+import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, reportTestQueues, waitFor } from '@app/testing';
 import { ConsumeMessage } from 'amqplib';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -70,7 +70,7 @@ describe('report worker processes (spawned workers)', () => {
     await db?.dropDatabase().catch(() => undefined);
     await db?.close();
     const q = env.RABBITMQ_REQUEST_QUEUE;
-    await amqp?.deleteQueues([q, env.RABBITMQ_RESPONSE_QUEUE, `${q}_dlq`, `${q}.retry.1`, `${q}.retry.2`, `${q}.retry.3`]);
+    await amqp?.deleteQueues(reportTestQueues(env));
     await amqp?.close();
     await llm.stop();
   });

@@ -1,6 +1,6 @@
 import { REPORT_PATTERNS } from '@app/contracts';
 import { KnowledgeBaseRepository } from '@app/mongo';
-import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, serviceUrls, TcpOutageProxy, waitFor } from '@app/testing';
+import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, reportTestQueues, serviceUrls, TcpOutageProxy, waitFor } from '@app/testing';
 import { INestApplication } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { ConsumeMessage } from 'amqplib';
@@ -36,7 +36,7 @@ async function harness(env: Record<string, string>) {
     async close() {
       await db().dropDatabase().catch(() => undefined);
       await app.close();
-      await amqp.deleteQueues([requests, env.RABBITMQ_RESPONSE_QUEUE, `${requests}_dlq`, ...[1, 2, 3].map((n) => `${requests}.retry.${n}`)]);
+      await amqp.deleteQueues(reportTestQueues(env));
       await amqp.close();
     },
   };
@@ -176,7 +176,7 @@ describe('report worker when MongoDB or Redis is unreachable (TCP proxies, share
     mongoProxy.cut();
     const request = reportRequest();
     await h.publish(request);
-    const retryQueue = `${process.env.RABBITMQ_REQUEST_QUEUE}.retry.1`;
+    const retryQueue = `${process.env.RABBITMQ_REQUEST_QUEUE}.retry.1000ms`; // the first of REPORT_RETRY_DELAYS_MS
     await waitFor(async () => (await h.amqp.messageCount(retryQueue)) > 0, { timeoutMs: 15_000, intervalMs: 100, description: 'a broker retry' });
     expect(h.responsesFor(request.request_id)).toHaveLength(0);
     mongoProxy.restore();

@@ -1,5 +1,5 @@
 import { REPORT_PATTERNS, REPORT_PRIORITY } from '@app/contracts';
-import { jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, waitFor } from '@app/testing';
+import { jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, reportTestQueues, waitFor } from '@app/testing';
 import { INestApplication } from '@nestjs/common';
 import { ClientProxy, ClientProxyFactory, RmqRecordBuilder, Transport } from '@nestjs/microservices';
 import { getConnectionToken } from '@nestjs/mongoose';
@@ -38,7 +38,7 @@ describe('report worker transport (real RabbitMQ, Redis, FerretDB)', () => {
     await client?.close();
     await app?.get<Connection>(getConnectionToken()).dropDatabase().catch(() => undefined);
     await app?.close();
-    await amqp?.deleteQueues([requests, env.RABBITMQ_RESPONSE_QUEUE, dlq, `${requests}.retry.1`, `${requests}.retry.2`, `${requests}.retry.3`]);
+    await amqp?.deleteQueues(reportTestQueues(env));
     await amqp?.close();
   });
 

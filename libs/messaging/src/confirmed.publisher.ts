@@ -1,6 +1,7 @@
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
 import { Injectable } from '@nestjs/common';
 import { Options } from 'amqplib';
+import { boundedPublishOptions } from './amqp-properties';
 import { BrokerUnavailableError } from './broker-unavailable.error';
 
 export interface ConfirmedPublishOptions extends Options.Publish {
@@ -27,7 +28,7 @@ export class ConfirmedPublisher {
     const { timeoutMs, ...publishOptions } = options;
     try {
       // amqp-connection-manager reads `timeout` from the options and rejects with "timeout".
-      await this.amqp.publish(exchange, routingKey, content, { ...publishOptions, timeout: timeoutMs } as Options.Publish);
+      await this.amqp.publish(exchange, routingKey, content, { ...boundedPublishOptions(publishOptions), timeout: timeoutMs } as Options.Publish);
     } catch (error) {
       const reason = (error as Error).message === 'timeout' ? `no confirm within ${timeoutMs} ms` : (error as Error).message;
       throw new BrokerUnavailableError(`broker did not accept the message: ${reason}`);

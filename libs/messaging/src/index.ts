@@ -9,3 +9,4 @@ export * from './retry.policy';
 export * from './consumer-stop';
 export * from './delivery-settlement';
 export * from './requeue-on-error.handler';
+export * from './amqp-properties';

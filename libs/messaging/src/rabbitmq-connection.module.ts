@@ -7,6 +7,7 @@ import {
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
+import { ConfirmedPublisher } from './confirmed.publisher';
 import { RabbitMqHealthIndicator } from './rabbitmq.health-indicator';
 
 export interface RabbitTopology {
@@ -54,8 +55,8 @@ export class RabbitConnectionModule {
           },
         }),
       ],
-      providers: [RabbitMqHealthIndicator],
-      exports: [RabbitMQModule, RabbitMqHealthIndicator],
+      providers: [RabbitMqHealthIndicator, ConfirmedPublisher],
+      exports: [RabbitMQModule, RabbitMqHealthIndicator, ConfirmedPublisher],
     };
   }
 }

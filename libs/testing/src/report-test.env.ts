@@ -23,3 +23,10 @@ export function reportTestEnv(prefix: string, overrides: Record<string, string> 
     ...overrides,
   };
 }
+
+/** Every queue a report worker with these settings declares: the request, response and dead-letter queues and its delay queues. */
+export function reportTestQueues(env: Record<string, string | undefined>): string[] {
+  const requests = env.RABBITMQ_REQUEST_QUEUE ?? 'report_generation_requests';
+  const delays = (env.REPORT_RETRY_DELAYS_MS ?? '1000,5000,30000').split(',').map((delay) => delay.trim());
+  return [requests, env.RABBITMQ_RESPONSE_QUEUE ?? 'report_generation_responses', `${requests}_dlq`, ...delays.map((delay) => `${requests}.retry.${delay}ms`)];
+}

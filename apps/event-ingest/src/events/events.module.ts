@@ -1,4 +1,3 @@
-import { ConfirmedPublisher } from '@app/messaging';
 import { Neo4jWriterModule } from '@app/processors';
 import { DynamicModule, Module } from '@nestjs/common';
 import { BrokerEventSink } from './broker-event.sink';
@@ -18,7 +17,7 @@ export class EventsModule {
       providers: [
         EventIngestService,
         ...(useRabbitmq
-          ? [ConfirmedPublisher, { provide: EVENT_SINK, useClass: BrokerEventSink }]
+          ? [{ provide: EVENT_SINK, useClass: BrokerEventSink }]
           : [{ provide: EVENT_SINK, useClass: DirectNeo4jEventSink }]),
       ],
     };

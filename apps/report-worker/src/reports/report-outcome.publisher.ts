@@ -1,6 +1,8 @@
+import { ReportWorkerEnv } from '@app/config';
 import { REPORT_HEADERS, ReportGenerationResponse } from '@app/contracts';
-import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
+import { ConfirmedPublisher, fitsShortString } from '@app/messaging';
 import { Inject, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import type { ConsumeMessage, MessageProperties, Options } from 'amqplib';
 import { hostname } from 'node:os';
 import { ReportMetrics } from '../metrics/report.metrics';
@@ -26,41 +28,46 @@ function carriedProperties(properties: MessageProperties, headers: Record<string
 }
 
 /**
- * Every message the worker publishes goes through here, on golevelup's confirm channel: each
+ * Every message the worker publishes goes through here, confirmed (ConfirmedPublisher): each
  * promise resolves only once the broker has taken the message, and only then is the request acked.
+ * A broker that does not confirm within REPORT_PUBLISH_TIMEOUT_MS fails the publish, and the
+ * request goes back to the broker instead of holding its delivery forever.
  */
 @Injectable()
 export class ReportOutcomePublisher {
   private readonly worker = `${hostname()}:${process.pid}`;
+  private readonly timeoutMs: number;
 
   constructor(
-    private readonly amqp: AmqpConnection,
+    private readonly publisher: ConfirmedPublisher,
     @Inject(REPORT_TOPOLOGY) private readonly topology: ReportTopology,
     private readonly metrics: ReportMetrics,
-  ) {}
+    config: ConfigService<ReportWorkerEnv, true>,
+  ) {
+    this.timeoutMs = config.get('REPORT_PUBLISH_TIMEOUT_MS', { infer: true });
+  }
 
   get maxRetries(): number {
-    return this.topology.retryQueues.length;
+    return this.topology.maxRetries;
   }
 
+  /** The response carries request_id as its correlation id when it fits one (255 bytes); the body always does. */
   async respond(response: ReportGenerationResponse): Promise<void> {
-    const options = { persistent: true, contentType: 'application/json', correlationId: response.request_id || undefined, type: `report.${response.status}` };
-    await this.publish('respond', this.topology.responseQueue, response, options);
+    const correlationId = response.request_id && fitsShortString(response.request_id) ? response.request_id : undefined;
+    const options = { persistent: true, contentType: 'application/json', correlationId, type: `report.${response.status}` };
+    await this.publish('respond', this.topology.responseQueue, Buffer.from(JSON.stringify(response)), options);
   }
 
-  /** Parks a copy in the retry queue of this attempt; it returns to the request queue when its TTL runs out. */
+  /** Parks a copy in the delay queue of this retry; it returns to the request queue when its TTL runs out. */
   async retry(message: ConsumeMessage, attempt: number): Promise<void> {
-    const queue = this.topology.retryQueues[Math.min(attempt, this.maxRetries) - 1];
     const headers = { [REPORT_HEADERS.attempt]: attempt + 1, [REPORT_HEADERS.worker]: this.worker };
-    await this.publish('retry', queue.name, message.content, carriedProperties(message.properties, headers));
+    await this.publish('retry', this.topology.retryQueueFor(attempt), message.content, carriedProperties(message.properties, headers));
   }
 
   /** Busy elsewhere: wait like this attempt's retry, without spending an attempt. */
   async postpone(message: ConsumeMessage, attempt: number): Promise<void> {
-    const queue = this.topology.retryQueues[Math.max(0, Math.min(attempt, this.maxRetries) - 1)];
-    if (!queue) throw new Error('no retry queue configured (MAX_RETRIES=0): cannot postpone a busy request');
     const headers = { [REPORT_HEADERS.attempt]: attempt, [REPORT_HEADERS.worker]: this.worker };
-    await this.publish('postpone', queue.name, message.content, carriedProperties(message.properties, headers));
+    await this.publish('postpone', this.topology.retryQueueFor(attempt), message.content, carriedProperties(message.properties, headers));
   }
 
   async deadLetter(message: ConsumeMessage, reason: string, attempt: number): Promise<void> {
@@ -74,7 +81,7 @@ export class ReportOutcomePublisher {
   }
 
   /** Default exchange, confirmed; timed as a RabbitMQ round trip. */
-  private async publish(operation: string, queue: string, body: unknown, options: Options.Publish): Promise<void> {
-    await this.metrics.time('rabbitmq', operation, () => this.amqp.publish('', queue, body, options));
+  private async publish(operation: string, queue: string, body: Buffer, options: Options.Publish): Promise<void> {
+    await this.metrics.time('rabbitmq', operation, () => this.publisher.publish('', queue, body, { ...options, timeoutMs: this.timeoutMs }));
   }
 }

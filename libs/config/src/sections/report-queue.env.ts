@@ -27,6 +27,10 @@ export class ReportQueueEnv {
   @EnvInt(1, 30 * 24 * 3600)
   REPORT_CACHE_TTL = 86400;
 
+  /** How long a response, retry or dead-letter publish waits for the broker's confirm before it fails. */
+  @EnvInt(100, 120_000)
+  REPORT_PUBLISH_TIMEOUT_MS = 10_000;
+
   /** On SIGTERM: how long in-flight requests may take to finish before the consumer closes anyway. */
   @EnvInt(0, 15 * 60 * 1000)
   REPORT_DRAIN_TIMEOUT_MS = 30_000;

@@ -1,4 +1,4 @@
-import { ConfirmedPublisher, DeliveryFailureRouter } from '@app/messaging';
+import { DeliveryFailureRouter } from '@app/messaging';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EventDeliveryProcessor } from '../pipeline/event-delivery.processor';
@@ -12,7 +12,6 @@ import { Neo4jWriterModule } from './neo4j-writer.module';
   imports: [Neo4jWriterModule],
   controllers: [Neo4jEventsMessageController],
   providers: [
-    ConfirmedPublisher,
     DeliveryFailureRouter,
     {
       provide: NEO4J_EVENTS_PROCESSOR,

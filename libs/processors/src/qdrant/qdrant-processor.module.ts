@@ -1,4 +1,4 @@
-import { ConfirmedPublisher, DeliveryFailureRouter } from '@app/messaging';
+import { DeliveryFailureRouter } from '@app/messaging';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EventDeliveryProcessor } from '../pipeline/event-delivery.processor';
@@ -17,7 +17,6 @@ const QDRANT_BATCH_CONCURRENCY = 1;
   imports: [QdrantModule],
   controllers: [QdrantEventsMessageController],
   providers: [
-    ConfirmedPublisher,
     DeliveryFailureRouter,
     QdrantProfileWriter,
     {

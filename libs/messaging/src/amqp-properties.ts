@@ -1,0 +1,36 @@
+import type { Options } from 'amqplib';
+
+/** AMQP encodes these properties (and header names) as short strings: at most 255 bytes of UTF-8. */
+const SHORT_STRING_PROPERTIES = [
+  'contentType',
+  'contentEncoding',
+  'correlationId',
+  'replyTo',
+  'expiration',
+  'messageId',
+  'type',
+  'userId',
+  'appId',
+] as const satisfies ReadonlyArray<keyof Options.Publish>;
+
+export const AMQP_SHORT_STRING_MAX_BYTES = 255;
+
+export function fitsShortString(value: unknown): boolean {
+  return typeof value !== 'string' || Buffer.byteLength(value, 'utf8') <= AMQP_SHORT_STRING_MAX_BYTES;
+}
+
+/**
+ * Publish options without the short-string properties and header names that do not fit. amqplib
+ * takes the confirm slot of a publish before it encodes the frame, so a property it cannot encode
+ * threw after the slot was taken: that message was never sent yet counted as confirmed, and every
+ * later confirm on the channel went to the wrong publish. Dropping such a property (the body still
+ * carries the ids) keeps the message and the confirms right. Header values are long strings: kept.
+ */
+export function boundedPublishOptions(options: Options.Publish): Options.Publish {
+  const bounded: Options.Publish = { ...options };
+  for (const key of SHORT_STRING_PROPERTIES) if (!fitsShortString(bounded[key])) delete bounded[key];
+  if (options.headers) {
+    bounded.headers = Object.fromEntries(Object.entries(options.headers).filter(([name]) => fitsShortString(name)));
+  }
+  return bounded;
+}
