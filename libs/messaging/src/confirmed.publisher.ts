@@ -1,37 +1,110 @@
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
-import { Injectable } from '@nestjs/common';
-import { Options } from 'amqplib';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import type { Channel, ConsumeMessage, Options } from 'amqplib';
+import { randomUUID } from 'node:crypto';
 import { boundedPublishOptions } from './amqp-properties';
 import { BrokerUnavailableError } from './broker-unavailable.error';
 
 export interface ConfirmedPublishOptions extends Options.Publish {
   /** Give up (and reject) when the broker has not confirmed within this many milliseconds. */
   timeoutMs: number;
+  /**
+   * For a publish to a queue through the default exchange: the queue's declaration. When the
+   * queue has gone (deleted by an operator, lost with a node), it is declared again with these
+   * options and the message published once more, instead of failing every later publish.
+   */
+  redeclare?: Options.AssertQueue;
 }
+
+/** The broker routed the message to no queue and returned it: nothing holds it. */
+export class UnroutableMessageError extends BrokerUnavailableError {
+  constructor(exchange: string, routingKey: string, reply: string) {
+    super(`no queue took the message (exchange "${exchange || '(default)'}", routing key "${routingKey}"): ${reply}`);
+    this.name = 'UnroutableMessageError';
+  }
+}
+
+/** Our own header: matches a returned message to its publish (returns come before the confirm). */
+const PUBLISH_ID_HEADER = 'x-publish-id';
 
 /**
  * Publishes on golevelup's confirm channel and resolves only once the broker has confirmed the
- * message (for a persistent message to a durable queue: written to disk). It never waits for a
- * reconnect: with no connection it fails at once, and a missing confirm fails after timeoutMs,
- * so an HTTP caller answers 503 quickly instead of hanging.
+ * message into at least one queue (for a persistent message to a durable queue: written to disk).
+ * Every publish is `mandatory`: a message no queue takes comes back as a return before its confirm
+ * and fails the publish, where a plain confirm would have reported it stored. It never waits for a
+ * reconnect, nor while the broker blocks publishers (memory or disk alarm): it fails at once, and a
+ * missing confirm fails after timeoutMs, so callers answer 503 or hand the delivery back quickly.
  */
 @Injectable()
-export class ConfirmedPublisher {
+export class ConfirmedPublisher implements OnModuleInit {
+  private readonly logger = new Logger(ConfirmedPublisher.name);
+  private readonly returned = new Map<string, string>();
+  private blockedReason?: string;
+
   constructor(private readonly amqp: AmqpConnection) {}
+
+  onModuleInit(): void {
+    const connection = this.amqp.managedConnection;
+    connection.on('blocked', ({ reason }: { reason?: string }) => this.onBlocked(reason ?? 'resource alarm'));
+    connection.on('unblocked', () => this.onBlocked(undefined));
+    connection.on('disconnect', () => this.onBlocked(undefined));
+    void this.amqp.managedChannel.addSetup((channel: Channel) => {
+      channel.on('return', (message: ConsumeMessage) => this.onReturn(message));
+    });
+  }
 
   isConnected(): boolean {
     return this.amqp.managedConnection?.isConnected() ?? false;
   }
 
+  /** Why the broker refuses publishes right now (a memory or disk alarm), if it does. */
+  get blocked(): string | undefined {
+    return this.blockedReason;
+  }
+
   async publish(exchange: string, routingKey: string, content: Buffer, options: ConfirmedPublishOptions): Promise<void> {
+    try {
+      await this.publishOnce(exchange, routingKey, content, options);
+    } catch (error) {
+      if (!(error instanceof UnroutableMessageError) || !options.redeclare || exchange !== '') throw error;
+      this.logger.warn({ msg: 'queue missing; declaring it again', queue: routingKey });
+      await this.amqp.channel.assertQueue(routingKey, options.redeclare);
+      await this.publishOnce(exchange, routingKey, content, options);
+    }
+  }
+
+  private async publishOnce(exchange: string, routingKey: string, content: Buffer, options: ConfirmedPublishOptions): Promise<void> {
     if (!this.isConnected()) throw new BrokerUnavailableError('not connected to the broker');
-    const { timeoutMs, ...publishOptions } = options;
+    if (this.blockedReason) throw new BrokerUnavailableError(`the broker blocks publishing: ${this.blockedReason}`);
+    const { timeoutMs, redeclare: _redeclare, ...publishOptions } = options;
+    const publishId = randomUUID();
+    const headers = { ...(publishOptions.headers ?? {}), [PUBLISH_ID_HEADER]: publishId };
+    const amqpOptions = { ...boundedPublishOptions({ ...publishOptions, headers }), mandatory: true };
     try {
       // amqp-connection-manager reads `timeout` from the options and rejects with "timeout".
-      await this.amqp.publish(exchange, routingKey, content, { ...boundedPublishOptions(publishOptions), timeout: timeoutMs } as Options.Publish);
+      await this.amqp.publish(exchange, routingKey, content, { ...amqpOptions, timeout: timeoutMs } as Options.Publish);
     } catch (error) {
+      this.returned.delete(publishId);
       const reason = (error as Error).message === 'timeout' ? `no confirm within ${timeoutMs} ms` : (error as Error).message;
       throw new BrokerUnavailableError(`broker did not accept the message: ${reason}`);
     }
+    const reply = this.returned.get(publishId);
+    if (reply === undefined) return;
+    this.returned.delete(publishId);
+    throw new UnroutableMessageError(exchange, routingKey, reply);
+  }
+
+  private onReturn(message: ConsumeMessage): void {
+    const publishId = message.properties.headers?.[PUBLISH_ID_HEADER];
+    if (typeof publishId !== 'string') return;
+    const { replyCode, replyText } = message.fields as unknown as { replyCode?: number; replyText?: string };
+    this.returned.set(publishId, `${replyCode ?? ''} ${replyText ?? 'returned'}`.trim());
+  }
+
+  private onBlocked(reason: string | undefined): void {
+    if (reason === this.blockedReason) return;
+    this.blockedReason = reason;
+    if (reason) this.logger.warn({ msg: 'broker blocks publishing; publishes fail until it unblocks', reason });
+    else this.logger.log({ msg: 'broker accepts publishes again' });
   }
 }

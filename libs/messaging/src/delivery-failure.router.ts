@@ -2,6 +2,7 @@ import { EVENT_HEADERS } from '@app/contracts';
 import { Injectable } from '@nestjs/common';
 import { ConsumeMessage } from 'amqplib';
 import { ConfirmedPublisher } from './confirmed.publisher';
+import { retryQueueOptions } from './event-topology.factory';
 import { attemptsFromHeader, FailureRoute, routeFailure } from './retry.policy';
 
 export interface RetryTarget {
@@ -26,6 +27,7 @@ export class DeliveryFailureRouter {
     const queue = route.kind === 'retry' ? route.queue : target.deadLetterQueue;
     await this.publisher.publish('', queue, message.content, {
       persistent: true,
+      redeclare: route.kind === 'retry' ? retryQueueOptions(target.sinkQueue, route.delayMs) : { durable: true },
       timeoutMs: target.publishTimeoutMs,
       contentType: message.properties.contentType,
       messageId: message.properties.messageId,

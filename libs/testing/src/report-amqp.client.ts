@@ -1,4 +1,4 @@
-import { connect, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import { connect, ChannelModel, ConfirmChannel, ConsumeMessage, GetMessage, Options } from 'amqplib';
 
 /**
  * A plain AMQP client for specs: publishes the way the seeds' pika client does (default exchange,
@@ -10,6 +10,7 @@ export class ReportAmqpClient {
 
   async connect(url: string): Promise<this> {
     this.connection = await connect(url);
+    this.connection.on('error', () => undefined); // a spec that cuts the path closes it on purpose
     this.channel = await this.connection.createConfirmChannel();
     return this;
   }
@@ -25,6 +26,32 @@ export class ReportAmqpClient {
     const received: ConsumeMessage[] = [];
     await this.channel.consume(queue, (message) => message && received.push(message), { noAck: true });
     return received;
+  }
+
+  /** Takes one message off a queue on a throwaway channel; undefined when it is empty or does not exist. */
+  async takeOne(queue: string): Promise<GetMessage | undefined> {
+    const channel = await this.connection!.createChannel();
+    channel.on('error', () => undefined);
+    try {
+      return (await channel.get(queue, { noAck: true })) || undefined;
+    } catch {
+      return undefined;
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  }
+
+  /** Depth and consumers of a queue, on a throwaway channel; undefined when it does not exist. */
+  async queueStats(queue: string): Promise<{ messageCount: number; consumerCount: number } | undefined> {
+    const channel = await this.connection!.createChannel();
+    channel.on('error', () => undefined);
+    try {
+      return await channel.checkQueue(queue);
+    } catch {
+      return undefined;
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
   }
 
   async messageCount(queue: string): Promise<number> {

@@ -80,8 +80,9 @@ export class ReportOutcomePublisher {
     await this.publish('dead_letter', this.topology.deadLetterQueue, message.content, carriedProperties(message.properties, headers));
   }
 
-  /** Default exchange, confirmed; timed as a RabbitMQ round trip. */
+  /** Default exchange, confirmed; timed as a RabbitMQ round trip. A queue that has gone is declared again as the topology declares it. */
   private async publish(operation: string, queue: string, body: Buffer, options: Options.Publish): Promise<void> {
-    await this.metrics.time('rabbitmq', operation, () => this.publisher.publish('', queue, body, { ...options, timeoutMs: this.timeoutMs }));
+    const redeclare = this.topology.declarations.find((declaration) => declaration.name === queue)?.options;
+    await this.metrics.time('rabbitmq', operation, () => this.publisher.publish('', queue, body, { ...options, timeoutMs: this.timeoutMs, redeclare }));
   }
 }
