@@ -1,18 +1,22 @@
 import { ReportWorkerEnv } from '@app/config';
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { ReportBrokerHealthIndicator } from './health/report-broker.health-indicator';
 import { createReportRmqServer } from './transport/report-rmq.server.factory';
 import { ReportTopology } from './transport/report-topology';
 import { REPORT_TOPOLOGY } from './transport/report-topology.token';
 
 /**
  * Everything main.ts does to the app besides starting it; tests call it too. The RabbitMQ
- * consumer is attached here and started by `app.startAllMicroservices()`. Signals are handled by
- * main.ts (`exitCleanlyOnSignals`), so a test's app never reacts to the test runner's signals.
+ * consumer is attached here (and handed to readiness) and started by `app.startAllMicroservices()`.
+ * Signals are handled by main.ts (`exitCleanlyOnSignals`), so a test's app never reacts to the
+ * test runner's signals.
  */
 export function configureApp(app: INestApplication): INestApplication {
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   const config = app.get<ConfigService<ReportWorkerEnv, true>>(ConfigService);
-  app.connectMicroservice({ strategy: createReportRmqServer(config, app.get<ReportTopology>(REPORT_TOPOLOGY)) });
+  const consumer = createReportRmqServer(config, app.get<ReportTopology>(REPORT_TOPOLOGY));
+  app.connectMicroservice({ strategy: consumer });
+  app.get(ReportBrokerHealthIndicator).watch(consumer);
   return app;
 }

@@ -1,13 +1,14 @@
-import { RabbitMqHealthIndicator } from '@app/messaging';
 import { MongoReadHealthIndicator } from '@app/mongo';
 import { Controller, Get, Header } from '@nestjs/common';
 import { HealthCheckService } from '@nestjs/terminus';
 import { RedisHealthIndicator } from '../cache/redis.health-indicator';
+import { ReportBrokerHealthIndicator } from './report-broker.health-indicator';
 
 const NO_CACHE = 'no-cache, no-store, must-revalidate';
 
 /**
- * Kubernetes probes: live = the process answers; ready = RabbitMQ, MongoDB and Redis answer.
+ * Kubernetes probes: live = the process answers (from boot, whatever the broker does); ready = the
+ * consumer is subscribed and RabbitMQ, MongoDB and Redis answer.
  * Not Terminus's @HealthCheck(): it loads @nestjs/swagger (~6 MB resident) just to document the
  * routes; the only other thing it adds is this no-cache header. A failed check still answers 503.
  */
@@ -15,7 +16,7 @@ const NO_CACHE = 'no-cache, no-store, must-revalidate';
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly rabbitmq: RabbitMqHealthIndicator,
+    private readonly rabbitmq: ReportBrokerHealthIndicator,
     private readonly mongo: MongoReadHealthIndicator,
     private readonly redis: RedisHealthIndicator,
   ) {}
