@@ -1,5 +1,5 @@
 import { EventIngestEnv, EventWorkerEnv, settingsModule } from '@app/config';
-import { EventProcessorRole, sinksOf } from '@app/config/sections/events.env';
+import { chosenSinks, EventProcessorRole, sinksOf } from '@app/config/sections/events.env';
 import { RabbitConnectionModule } from '@app/messaging';
 import { eventPipelineTopology, Neo4jProcessorModule, QdrantProcessorModule } from '@app/processors';
 import { DynamicModule, Module } from '@nestjs/common';
@@ -27,7 +27,9 @@ export class EventIngestModule {
   static forRoot(options: EventIngestOptions = {}): DynamicModule {
     const http = options.http ?? true;
     const useRabbitmq = options.useRabbitmq ?? process.env.USE_RABBITMQ?.trim().toLowerCase() !== 'false';
-    const sinks = sinksOf(options.processors ?? (process.env.EVENT_PROCESSORS as EventProcessorRole) ?? 'none');
+    // `all` runs the chosen sinks; a role naming another one is refused by the settings validation.
+    const role = options.processors ?? (process.env.EVENT_PROCESSORS as EventProcessorRole) ?? 'none';
+    const sinks = sinksOf(role, chosenSinks(process.env.EVENT_SINKS));
     const needsBroker = (http && useRabbitmq) || sinks.length > 0;
     const readiness: ReadinessDependency[] = [
       ...(needsBroker ? (['rabbitmq'] as const) : []),

@@ -1,5 +1,6 @@
 import { EventIngestEnv, EventWorkerEnv } from './event-ingest.env';
 import { ReportWorkerEnv } from './report-worker.env';
+import { chosenSinks, sinksOf } from './sections/events.env';
 import { SettingsError } from './settings.error';
 import { validateSettings } from './settings.validation';
 
@@ -87,6 +88,29 @@ describe('validateSettings', () => {
       validateSettings(EventIngestEnv, { ADMIN_TOKEN, RABBITMQ_URL: 'http://user:secret@host' }),
     );
     expect(problem).not.toContain('secret');
+  });
+
+  it('declares every sink unless EVENT_SINKS chooses some', () => {
+    expect(validateSettings(EventWorkerEnv, {}).EVENT_SINKS).toEqual(['neo4j', 'qdrant']);
+    expect(validateSettings(EventWorkerEnv, { EVENT_SINKS: 'neo4j' }).EVENT_SINKS).toEqual(['neo4j']);
+    expect(validateSettings(EventWorkerEnv, { EVENT_SINKS: ' qdrant , neo4j ' }).EVENT_SINKS).toEqual(['qdrant', 'neo4j']);
+    expect(chosenSinks(undefined)).toEqual(['neo4j', 'qdrant']);
+    expect(chosenSinks('qdrant')).toEqual(['qdrant']);
+  });
+
+  it.each(['mongo', 'neo4j,neo4j', 'neo4j,', ','])('refuses EVENT_SINKS=%p with one line naming the choices', (value) => {
+    expect(problemsOf(() => validateSettings(EventWorkerEnv, { EVENT_SINKS: value }))).toEqual([
+      `Invalid setting EVENT_SINKS (got "${value}"): EVENT_SINKS must be a comma-separated list of neo4j, qdrant (at least one, each once)`,
+    ]);
+  });
+
+  it('refuses a processor for a sink outside EVENT_SINKS, and runs only the chosen ones for "all"', () => {
+    expect(problemsOf(() => validateSettings(EventWorkerEnv, { EVENT_SINKS: 'neo4j', EVENT_PROCESSORS: 'qdrant' }))).toEqual([
+      expect.stringMatching(/^Invalid setting EVENT_PROCESSORS \(got "qdrant"\): .*not in EVENT_SINKS \(neo4j\)/),
+    ]);
+    expect(validateSettings(EventWorkerEnv, { EVENT_SINKS: 'neo4j', EVENT_PROCESSORS: 'all', NEO4J_PASSWORD: 'x' }).EVENT_PROCESSORS).toBe('all');
+    expect(sinksOf('all', ['neo4j'])).toEqual(['neo4j']);
+    expect(sinksOf('qdrant', ['qdrant'])).toEqual(['qdrant']);
   });
 
   it('refuses booleans that are not true or false', () => {

@@ -1,14 +1,16 @@
 import 'reflect-metadata';
 import { eventTopologyNames } from '@app/contracts';
-import { buildEventTopology } from './event-topology.factory';
+import { buildEventTopology, EventTopologySettings } from './event-topology.factory';
 
 describe('buildEventTopology', () => {
-  const topology = buildEventTopology({
+  const settings: EventTopologySettings = {
     names: eventTopologyNames('events'),
     messageTtlMs: 60_000,
     maxLength: 100,
     retryDelaysMs: [5000, 30000, 5000],
-  });
+    sinks: ['neo4j', 'qdrant'],
+  };
+  const topology = buildEventTopology(settings);
   const queue = (name: string) => topology.queues.find((q) => q.name === name)!;
 
   it('binds both sink queues to the fanout, with TTL, max length and the dead-letter exchange', () => {
@@ -32,5 +34,21 @@ describe('buildEventTopology', () => {
 
   it('declares one delay queue per distinct delay and sink', () => {
     expect(topology.queues.filter((q) => q.name!.includes('.retry.'))).toHaveLength(4);
+  });
+
+  it('declares and binds only the chosen sinks, with their retry queues, and always the DLQ', () => {
+    const neo4jOnly = buildEventTopology({ ...settings, sinks: ['neo4j'] });
+    expect(neo4jOnly.queues.map((q) => q.name).sort()).toEqual([
+      'events.dlq',
+      'events.neo4j',
+      'events.neo4j.retry.30000ms',
+      'events.neo4j.retry.5000ms',
+    ]);
+    expect(neo4jOnly.queues.filter((q) => q.exchange === 'events').map((q) => q.name)).toEqual(['events.neo4j']);
+    expect(neo4jOnly.exchanges.map((x) => x.name)).toEqual(['events', 'events.dlx']);
+
+    const qdrantOnly = buildEventTopology({ ...settings, sinks: ['qdrant'] });
+    expect(qdrantOnly.queues.filter((q) => q.exchange === 'events').map((q) => q.name)).toEqual(['events.qdrant']);
+    expect(qdrantOnly.queues.some((q) => q.name!.startsWith('events.neo4j'))).toBe(false);
   });
 });

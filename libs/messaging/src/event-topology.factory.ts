@@ -6,6 +6,8 @@ export interface EventTopologySettings {
   messageTtlMs: number;
   maxLength: number;
   retryDelaysMs: number[];
+  /** The sinks the deployment runs (EVENT_SINKS): only their queues are declared and bound. */
+  sinks: readonly EventSinkName[];
 }
 
 export interface EventTopology {
@@ -52,22 +54,21 @@ export function retryQueueOptions(sinkQueue: string, delayMs: number): QueueOpti
   };
 }
 
-const SINKS: EventSinkName[] = ['neo4j', 'qdrant'];
-
 /**
- * The whole event topology, declared by every process of the pipeline (API and workers) on each
- * (re)connect, so the API never publishes into a fanout with no queues bound yet.
+ * The event topology of the chosen sinks, declared by every process of the pipeline (API and
+ * workers) on each (re)connect, so the API never publishes into a fanout with no queues bound yet.
+ * A sink left out has no queue here: nothing fills up for a processor the deployment does not run.
  */
 export function buildEventTopology(settings: EventTopologySettings): EventTopology {
-  const { names } = settings;
+  const { names, sinks } = settings;
   const delays = [...new Set(settings.retryDelaysMs)];
-  const sinkQueues: RabbitMQQueueConfig[] = SINKS.map((sink) => ({
+  const sinkQueues: RabbitMQQueueConfig[] = sinks.map((sink) => ({
     name: sinkQueueName(names, sink),
     options: sinkQueueOptions(settings, sink),
     exchange: names.exchange,
     routingKey: '',
   }));
-  const retryQueues: RabbitMQQueueConfig[] = SINKS.flatMap((sink) =>
+  const retryQueues: RabbitMQQueueConfig[] = sinks.flatMap((sink) =>
     delays.map((delay) => {
       const sinkQueue = sinkQueueName(names, sink);
       return { name: retryQueueName(sinkQueue, delay), options: retryQueueOptions(sinkQueue, delay) };

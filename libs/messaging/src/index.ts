@@ -7,6 +7,7 @@ export * from './event-topology.factory';
 export * from './queue-admin.service';
 export * from './retry.policy';
 export * from './consumer-stop';
+export * from './consumer-resubscription';
 export * from './delivery-settlement';
 export * from './requeue-on-error.handler';
 export * from './amqp-properties';

@@ -22,6 +22,23 @@ export class EventBrokerFixture {
     return this.withChannel(async (channel) => (await channel.checkQueue(queue)).messageCount).catch(() => 0);
   }
 
+  /** Whether a queue exists on the broker (checked on a throwaway channel, so a 404 costs nothing). */
+  async exists(queue: string): Promise<boolean> {
+    return this.withChannel((channel) => channel.checkQueue(queue)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** Declares a durable fanout exchange and a queue bound to it, as an earlier deployment left them. */
+  async declareBoundQueue(exchange: string, queue: string, options: Options.AssertQueue): Promise<void> {
+    await this.withChannel(async (channel) => {
+      await channel.assertExchange(exchange, 'fanout', { durable: true });
+      await channel.assertQueue(queue, options);
+      await channel.bindQueue(queue, exchange, '');
+    });
+  }
+
   async consumers(queue: string): Promise<number> {
     return this.withChannel(async (channel) => (await channel.checkQueue(queue)).consumerCount).catch(() => 0);
   }

@@ -1,16 +1,20 @@
-import { eventTopologyNames } from '@app/contracts';
+import { EventSinkName, eventTopologyNames } from '@app/contracts';
 import { QueueAdminService } from '@app/messaging';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AdminTokenGuard } from './admin-token.guard';
 import { KnownQueues } from './known-queues';
+import { PipelineHealthService } from './pipeline-health.service';
 import { RabbitMqAdminHttpController } from './rabbitmq-admin.http.controller';
+import { RetiredSinksUnbinder } from './retired-sinks.unbinder';
 
 @Module({
   controllers: [RabbitMqAdminHttpController],
   providers: [
     QueueAdminService,
     AdminTokenGuard,
+    PipelineHealthService,
+    RetiredSinksUnbinder,
     {
       provide: KnownQueues,
       inject: [ConfigService],
@@ -18,6 +22,7 @@ import { RabbitMqAdminHttpController } from './rabbitmq-admin.http.controller';
         new KnownQueues(
           eventTopologyNames(config.getOrThrow<string>('EVENTS_TOPOLOGY_PREFIX')),
           config.getOrThrow<number[]>('EVENT_RETRY_DELAYS_MS'),
+          config.getOrThrow<EventSinkName[]>('EVENT_SINKS'),
         ),
     },
   ],

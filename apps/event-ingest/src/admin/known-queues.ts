@@ -1,9 +1,10 @@
-import { EventTopologyNames, retryQueueName } from '@app/contracts';
+import { EVENT_SINKS, EventSinkName, EventTopologyNames, retryQueueName, sinkQueueName } from '@app/contracts';
 
 /**
  * Queue names the admin endpoints accept: the pipeline's own (full names, or the short aliases
  * `neo4j`, `qdrant`, `dlq`). Anything else is a 404, so the API cannot be used to inspect or purge
- * other applications' queues on a shared broker.
+ * other applications' queues on a shared broker. Sinks outside EVENT_SINKS stay known, so an
+ * operator can look at and purge what a retired sink's queue still holds.
  */
 export class KnownQueues {
   private readonly byName = new Map<string, string>();
@@ -11,6 +12,8 @@ export class KnownQueues {
   constructor(
     readonly names: EventTopologyNames,
     retryDelaysMs: number[],
+    /** EVENT_SINKS: the sinks whose queues this deployment declares and binds. */
+    readonly chosenSinks: readonly EventSinkName[],
   ) {
     const sinks = { neo4j: names.neo4jQueue, qdrant: names.qdrantQueue };
     for (const [alias, queue] of Object.entries({ ...sinks, dlq: names.deadLetterQueue })) {
@@ -26,8 +29,16 @@ export class KnownQueues {
     return this.byName.get(name);
   }
 
-  /** Where DLQ replay may send messages back to. */
+  /**
+   * Where DLQ replay may send messages back to: the chosen sinks only. A retired sink's queue may
+   * be gone, and the broker drops a message sent to a missing queue, so its letters stay in the DLQ.
+   */
   get sinkQueues(): string[] {
-    return [this.names.neo4jQueue, this.names.qdrantQueue];
+    return this.chosenSinks.map((sink) => sinkQueueName(this.names, sink));
+  }
+
+  /** Sink queues the deployment does not run: unbound from the fanout, their messages kept. */
+  get retiredSinkQueues(): string[] {
+    return EVENT_SINKS.filter((sink) => !this.chosenSinks.includes(sink)).map((sink) => sinkQueueName(this.names, sink));
   }
 }

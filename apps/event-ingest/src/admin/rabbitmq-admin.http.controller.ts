@@ -14,7 +14,9 @@ import {
 import { ApiBearerAuth, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { DlqLimitDto } from './admin-queries.dto';
 import { AdminTokenGuard } from './admin-token.guard';
+import { isBrokerNotFound } from './broker-not-found';
 import { KnownQueues } from './known-queues';
+import { PipelineHealthService } from './pipeline-health.service';
 
 /** Seed 002's operator endpoints. Reading is open; purge and the DLQ need ADMIN_TOKEN. */
 @ApiTags('rabbitmq')
@@ -23,17 +25,17 @@ export class RabbitMqAdminHttpController {
   constructor(
     private readonly queues: QueueAdminService,
     private readonly health: RabbitMqHealthIndicator,
+    private readonly pipeline: PipelineHealthService,
     @Inject(KnownQueues) private readonly known: KnownQueues,
   ) {}
 
+  /** 200 also when degraded (a chosen sink without consumer): this API still takes events. */
   @Get('health')
-  @ApiOperation({ summary: 'Broker connection and the depth of the pipeline queues' })
+  @ApiOperation({ summary: 'Broker connection, the depth and consumers of the pipeline queues, sinks without a consumer' })
   async brokerHealth() {
     const connected = (await this.health.check('rabbitmq')).rabbitmq.status === 'up';
     if (!connected) throw new ServiceUnavailableException({ status: 'down', message: 'not connected to the broker' });
-    const names = this.known.names;
-    const stats = await Promise.all([names.neo4jQueue, names.qdrantQueue, names.deadLetterQueue].map((q) => this.run(() => this.queues.stats(q))));
-    return { status: 'ok', exchange: names.exchange, queues: stats };
+    return this.run(() => this.pipeline.report());
   }
 
   @Get('queues/:name')
@@ -83,6 +85,8 @@ export class RabbitMqAdminHttpController {
       return await operation();
     } catch (error) {
       if (error instanceof BrokerUnavailableError) throw new ServiceUnavailableException(error.message);
+      // A pipeline queue may be absent: a sink outside EVENT_SINKS is never declared.
+      if (isBrokerNotFound(error)) throw new NotFoundException('the queue does not exist on the broker (is its sink in EVENT_SINKS?)');
       throw error;
     }
   }

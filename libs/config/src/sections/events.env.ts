@@ -1,12 +1,67 @@
-import { IsIn, IsOptional, IsString, Matches, MinLength } from 'class-validator';
+import { EVENT_SINKS as ALL_SINKS, EventSinkName } from '@app/contracts';
+import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { ArrayNotEmpty, ArrayUnique, IsIn, IsOptional, IsString, Matches, MinLength, ValidateBy, ValidationArguments } from 'class-validator';
 import { EnvBoolean, EnvDelayList, EnvInt } from '../env.decorators';
 
 export const EVENT_PROCESSOR_ROLES = ['none', 'neo4j', 'qdrant', 'all'] as const;
 export type EventProcessorRole = (typeof EVENT_PROCESSOR_ROLES)[number];
 
-/** The sinks a processor role consumes. */
-export function sinksOf(role: EventProcessorRole): Array<Exclude<EventProcessorRole, 'none' | 'all'>> {
-  return role === 'all' ? ['neo4j', 'qdrant'] : role === 'none' ? [] : [role];
+/**
+ * The sinks a processor role consumes: `all` is every sink the deployment chose (EVENT_SINKS), so
+ * a single-process setup follows EVENT_SINKS; naming one sink outside it is refused at boot.
+ */
+export function sinksOf(role: EventProcessorRole, chosen: readonly EventSinkName[] = ALL_SINKS): EventSinkName[] {
+  return role === 'all' ? [...chosen] : role === 'none' ? [] : [role];
+}
+
+/** EVENT_SINKS as written ("neo4j, qdrant") to a list; an unset or empty value means every sink. */
+function splitSinkList(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  return value.trim() === '' ? [...ALL_SINKS] : value.split(',').map((part) => part.trim());
+}
+
+/**
+ * The chosen sinks read straight from the environment, for the composition root that picks its
+ * modules before the settings are validated (validation then refuses a bad list at boot).
+ */
+export function chosenSinks(raw: string | undefined): EventSinkName[] {
+  const list = splitSinkList(raw ?? '') as string[];
+  return ALL_SINKS.filter((sink) => list.includes(sink));
+}
+
+const SINK_LIST_MESSAGE = `$property must be a comma-separated list of ${ALL_SINKS.join(', ')} (at least one, each once)`;
+
+function EnvSinkList(): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }) => splitSinkList(value)),
+    ArrayNotEmpty({ message: SINK_LIST_MESSAGE }),
+    ArrayUnique({ message: SINK_LIST_MESSAGE }),
+    IsIn(ALL_SINKS, { each: true, message: SINK_LIST_MESSAGE }),
+  );
+}
+
+/** A processor role whose sinks are all chosen: a worker for an undeclared sink queue must not start. */
+function WithinChosenSinks(): PropertyDecorator {
+  return ValidateBy({
+    name: 'withinChosenSinks',
+    validator: {
+      validate: (role: unknown, args?: ValidationArguments) => {
+        const chosen = (args?.object as { EVENT_SINKS?: unknown }).EVENT_SINKS;
+        if (role === 'all' || role === 'none' || typeof role !== 'string') return true;
+        // A bad EVENT_SINKS is reported on its own line; judging the role against it adds nothing.
+        if (!Array.isArray(chosen) || !chosen.every((sink) => ALL_SINKS.includes(sink))) return true;
+        return chosen.includes(role);
+      },
+      defaultMessage: (args?: ValidationArguments) => {
+        const chosen = (args?.object as { EVENT_SINKS?: unknown }).EVENT_SINKS;
+        return (
+          `$property (a worker's --queue) names a sink that is not in EVENT_SINKS (${(chosen as string[]).join(',')}): ` +
+          'its queue is not declared in this deployment; add the sink to EVENT_SINKS everywhere, or run another queue'
+        );
+      },
+    },
+  });
 }
 
 export class QdrantEnv {
@@ -35,7 +90,15 @@ export class EventsEnv {
 
   /** Which processors this process runs: the API defaults to none (workers run them). */
   @IsIn(EVENT_PROCESSOR_ROLES, { message: `$property must be one of ${EVENT_PROCESSOR_ROLES.join(', ')}` })
+  @WithinChosenSinks()
   EVENT_PROCESSORS: EventProcessorRole = 'none';
+
+  /**
+   * The sinks this deployment runs: only their queues (and retry queues) are declared and bound to
+   * the fanout, so a sink without a processor cannot fill up. The same list in every process.
+   */
+  @EnvSinkList()
+  EVENT_SINKS: EventSinkName[] = [...ALL_SINKS];
 
   /** Prefix of every exchange and queue name of the pipeline (`events` → `events.neo4j`, ...). */
   @Matches(/^[A-Za-z0-9_.-]{1,100}$/, { message: '$property must be letters, digits, _ . or - (up to 100)' })

@@ -16,6 +16,7 @@ export function eventTopologySettings(config: ConfigService): EventTopologySetti
     messageTtlMs: config.getOrThrow<number>('EVENTS_MESSAGE_TTL_MS'),
     maxLength: config.getOrThrow<number>('EVENTS_MAX_LENGTH'),
     retryDelaysMs: config.getOrThrow<number[]>('EVENT_RETRY_DELAYS_MS'),
+    sinks: config.getOrThrow<EventSinkName[]>('EVENT_SINKS'),
   };
 }
 
@@ -32,6 +33,9 @@ export function eventPipelineTopology(config: ConfigService, sinks: EventSinkNam
     handlers[EVENT_HANDLER_NAMES[sink]] = {
       queue: sinkQueueName(settings.names, sink),
       queueOptions: sinkQueueOptions(settings, sink),
+      // Bound here as well as in the topology, so a queue declared again on resubscription is bound too.
+      exchange: settings.names.exchange,
+      routingKey: '',
       allowNonJsonMessages: true, // a non-JSON body reaches the processor as text and is dead-lettered
       errorHandler: requeueOnError(logger, { sink }),
     };

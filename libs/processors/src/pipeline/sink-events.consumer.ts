@@ -1,6 +1,6 @@
-import { stopConsuming } from '@app/messaging';
+import { resubscribeWhenCancelled, stopConsuming } from '@app/messaging';
 import { AmqpConnection, Nack } from '@golevelup/nestjs-rabbitmq';
-import { BeforeApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ConsumeMessage } from 'amqplib';
 import { EventDeliveryProcessor } from './event-delivery.processor';
 
@@ -9,7 +9,9 @@ import { EventDeliveryProcessor } from './event-delivery.processor';
  * processor, and shut down in two steps. Subclasses only add the @RabbitSubscribe handler, since
  * golevelup binds a handler name per decorated method.
  */
-export abstract class SinkEventsConsumer implements OnModuleDestroy, BeforeApplicationShutdown {
+export abstract class SinkEventsConsumer implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
+  private stopping = false;
+
   protected constructor(
     private readonly processor: EventDeliveryProcessor,
     private readonly amqp: AmqpConnection,
@@ -19,11 +21,16 @@ export abstract class SinkEventsConsumer implements OnModuleDestroy, BeforeAppli
     return this.processor.handle(body, message);
   }
 
+  onModuleInit(): void {
+    resubscribeWhenCancelled(this.amqp, this.processor.queue, () => this.stopping, new Logger(`${this.processor.queue}-consumer`));
+  }
+
   /**
    * Shutdown, step 1 (Nest runs every module's onModuleDestroy before any drain): stop deliveries,
    * so one sink's slow drain does not leave the other consuming meanwhile.
    */
   async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
     await stopConsuming(this.amqp, this.processor.queue);
   }
 
