@@ -80,6 +80,7 @@ describe('validateSettings', () => {
     expect(problemsOf(() => validateSettings(EventWorkerEnv, { EVENT_PROCESSORS: 'neo4j' }))).toEqual([expect.stringMatching(missing)]);
     expect(problemsOf(() => validateSettings(EventIngestEnv, { ADMIN_TOKEN, USE_RABBITMQ: 'false' }))).toEqual([expect.stringMatching(missing)]);
     expect(validateSettings(EventWorkerEnv, { EVENT_PROCESSORS: 'qdrant' }).NEO4J_PASSWORD).toBeUndefined();
+    expect(validateSettings(EventWorkerEnv, { EVENT_PROCESSORS: 'all', EVENT_SINKS: 'qdrant' }).NEO4J_PASSWORD).toBeUndefined(); // all = the chosen sinks: no Neo4j
     expect(validateSettings(EventWorkerEnv, { EVENT_PROCESSORS: 'all', NEO4J_PASSWORD: 'x' }).NEO4J_PASSWORD).toBe('x');
   });
 

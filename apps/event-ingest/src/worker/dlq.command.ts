@@ -1,5 +1,5 @@
 import { EventWorkerEnv, settingsModule } from '@app/config';
-import { eventTopologyNames } from '@app/contracts';
+import { EventSinkName, eventTopologyNames, sinkQueueName } from '@app/contracts';
 import { QueueAdminService, RabbitConnectionModule } from '@app/messaging';
 import { eventPipelineTopology } from '@app/processors';
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
@@ -15,6 +15,7 @@ class DlqCommandModule {}
 
 /**
  * `worker dlq list|replay`: the admin endpoints' DLQ actions from a shell, with the same code.
+ * Replay sends letters back to the sinks of EVENT_SINKS only, as the endpoint does.
  * Prints one JSON document on stdout.
  */
 export async function runDlqCommand(action: 'list' | 'replay', limit: number): Promise<void> {
@@ -30,7 +31,7 @@ export async function runDlqCommand(action: 'list' | 'replay', limit: number): P
     result =
       action === 'list'
         ? { queue: names.deadLetterQueue, messages: await admin.peek(names.deadLetterQueue, limit) }
-        : await admin.replay(names.deadLetterQueue, limit, [names.neo4jQueue, names.qdrantQueue]);
+        : await admin.replay(names.deadLetterQueue, limit, config.getOrThrow<EventSinkName[]>('EVENT_SINKS').map((sink) => sinkQueueName(names, sink)));
   } finally {
     await app.close();
   }

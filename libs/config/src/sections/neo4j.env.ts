@@ -1,3 +1,4 @@
+import { EventSinkName } from '@app/contracts';
 import { IsNotEmpty, IsString, Matches, ValidateIf } from 'class-validator';
 import { EventProcessorRole, sinksOf } from './events.env';
 
@@ -23,9 +24,11 @@ export class Neo4jEnv {
 /** The settings (of EventsEnv, validated alongside) that decide whether a process writes to Neo4j. */
 interface WriterRole {
   EVENT_PROCESSORS?: EventProcessorRole;
+  EVENT_SINKS?: EventSinkName[];
   USE_RABBITMQ?: boolean;
 }
 
 function writesToNeo4j(env: WriterRole): boolean {
-  return sinksOf(env.EVENT_PROCESSORS ?? 'none').includes('neo4j') || env.USE_RABBITMQ === false;
+  const chosen = Array.isArray(env.EVENT_SINKS) ? env.EVENT_SINKS : undefined;
+  return sinksOf(env.EVENT_PROCESSORS ?? 'none', chosen).includes('neo4j') || env.USE_RABBITMQ === false;
 }
