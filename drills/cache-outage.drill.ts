@@ -57,16 +57,17 @@ export const cacheOutageDrill: Drill = {
       notes.push(`readiness: ${readiness.transitions.map((t) => `${t.status}@${((t.at - downAt) / 1000).toFixed(1)}s`).join(' → ')}`);
       return {
         drill: 'cache-outage',
-        load: `${REQUESTS} + ${AFTER} (after the return) report requests, 1 worker × prefetch 64, fake LLM 200 ms`,
+        load: `${REQUESTS} + ${AFTER} (after the return) report requests, 1 worker, fake LLM 200 ms`,
         fault: `Redis stopped ${OUTAGE_MS / 1000} s`,
-        sent: SENT,
-        confirmed: SENT,
+        sent: harness.published.sent,
+        confirmed: harness.published.confirmed,
         stored: count.stored,
         duplicates: count.storedTwice,
-        lost: SENT - count.succeeded,
+        lost: harness.published.sent - count.succeeded,
         deadLettered: count.dlq,
         recovery: readyAgain !== undefined ? `ready again ${(readyAgain / 1000).toFixed(1)} s after Redis answered` : 'readiness did not return',
         checks: {
+          'every request confirmed by the broker': harness.published.confirmed === SENT,
           'reports completed during the outage': answeredDuringOutage > 0,
           'every request answered success, stored once': count.succeeded === SENT && count.stored === SENT && count.storedTwice === 0,
           'readiness 503 naming redis during the outage': readiness.sawDown('redis', downAt, upAt),

@@ -59,8 +59,9 @@ export const doorsDrill: Drill = {
     const started = Date.now();
     const checks: Record<string, boolean> = {};
     const notes: string[] = [];
-    let sent = 0;
+    let sent = NaN;
     let refused = 0;
+    const figures = { sent: NaN, confirmed: NaN, stored: NaN, duplicates: NaN, lost: NaN, deadLettered: NaN };
     const events = await new EventHarness('doors').start({ worker: false });
     try {
       const wrong = [{}, { authorization: 'Bearer ' }, { authorization: 'Bearer wrong' }, { authorization: `Bearer ${DRILL_ADMIN_TOKEN.slice(0, -1)}x` },
@@ -99,6 +100,14 @@ export const doorsDrill: Drill = {
       await reports.publish(50);
       await reports.publishRaw([{ id: 'doors-invalid', body: Buffer.from(JSON.stringify({ request_id: 'doors-invalid', patient: { name: PATIENT_MARKER, age: 'old' } })) }]);
       await waitFor(() => reports.answered() === 50 && reports.failedResponses() >= 1, { timeoutMs: 120_000, intervalMs: 200, description: 'doors requests answered' });
+      // The failed answer may go out a moment before the dead-letter copy.
+      await waitFor(async () => (await reports.amqp.messageCount(reports.dlq)) >= 1, { timeoutMs: 10_000, intervalMs: 200 }).catch(() => undefined);
+      const count = await reports.count();
+      Object.assign(figures, { confirmed: reports.published.confirmed, stored: count.stored, duplicates: count.storedTwice, lost: 50 - count.succeeded, deadLettered: count.dlq });
+      figures.sent = sent + reports.published.sent;
+      // The markers went all the way through the worker (stored, or refused into the DLQ), so their absence from the logs means something.
+      checks['patient requests confirmed, each valid one stored once, the invalid one dead-lettered'] =
+        reports.published.confirmed === 51 && count.succeeded === 50 && count.stored === 50 && count.storedTwice === 0 && count.dlq === 1;
       await worker.stop('SIGTERM');
       const logs = readdirSync(LOG_DIR).filter((f) => f.endsWith('.log'));
       const leaks = logs.filter((f) => PATIENT_MARKERS.some((marker) => readFileSync(join(LOG_DIR, f), 'utf8').includes(marker)));
@@ -115,12 +124,7 @@ export const doorsDrill: Drill = {
       drill: 'doors',
       load: `${sent} admin calls, 51 report requests with patient markers, tracked files`,
       fault: 'missing/wrong admin token; patient values; hard-coded secrets',
-      sent,
-      confirmed: 0,
-      stored: 0,
-      duplicates: 0,
-      lost: 0,
-      deadLettered: 0,
+      ...figures,
       recovery: '-',
       checks,
       notes,

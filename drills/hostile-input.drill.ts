@@ -1,8 +1,5 @@
 import { waitFor } from '@app/testing';
-import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { join } from 'node:path';
 import { httpStatus } from './support/app.process';
 import { Drill, DrillResult } from './support/drill-result';
 import { EventHarness } from './support/event.harness';
@@ -10,7 +7,8 @@ import { HostileCase, hostileCases } from './support/hostile-cases';
 import { hostileReportMessages } from './support/hostile-reports';
 import { liveHeapMbAfterGc } from './support/heap-probe';
 import { ReportHarness } from './support/report.harness';
-import { freePort, ROOT, sleep } from './support/stack.env';
+import { runSchemathesis } from './support/schemathesis.runner';
+import { freePort, sleep } from './support/stack.env';
 
 const HTTP_CASES = Number(process.env.DRILL_FUZZ_CASES ?? 10_000);
 const REPORT_MESSAGES = Number(process.env.DRILL_HOSTILE_REPORTS ?? 1000);
@@ -74,25 +72,7 @@ async function fuzzHttp(baseUrl: string, cases: HostileCase[]) {
   return { byStatus, unnamed, serverErrors };
 }
 
-/** schemathesis against the app's own OpenAPI document, bounded in examples and time. */
-function schemathesis(baseUrl: string): Promise<{ ran: boolean; cases: number; failures: number; summary: string }> {
-  const reportDir = join(ROOT, 'drills/results/schemathesis');
-  const args = ['run', `${baseUrl}/docs-json`, '--url', baseUrl, '--include-path-regex', '^/events', '--checks', 'not_a_server_error',
-    '--max-examples', process.env.DRILL_ST_EXAMPLES ?? '300', '--max-time', process.env.DRILL_ST_SECONDS ?? '60', '--workers', '4', '--seed', '5',
-    '--report', 'ndjson', '--report-dir', reportDir, '--no-color'];
-  mkdirSync(reportDir, { recursive: true });
-  // cwd: schemathesis keeps its example database in ./.schemathesis; keep it out of the repo root.
-  return new Promise((resolve) =>
-    execFile('st', args, { cwd: reportDir, maxBuffer: 32 * 1024 * 1024, timeout: 240_000 }, (error, stdout, stderr) => {
-      const out = `${stdout}\n${stderr}`;
-      if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') return resolve({ ran: false, cases: 0, failures: 0, summary: 'schemathesis not installed (pip install schemathesis)' });
-      const cases = Number(/(\d+) generated/.exec(out)?.[1] ?? /Test cases:\s*\n?\s*(\d+)/.exec(out)?.[1] ?? 0);
-      const failures = /No issues found/i.test(out) ? 0 : Number(/(\d+) unique failures?/i.exec(out)?.[1] ?? (error ? 1 : 0));
-      const summary = out.split('\n').filter((l) => /generated|passed|failed|issues|failures|Test cases|API Operations|Seed/i.test(l)).slice(-8).join(' / ');
-      resolve({ ran: true, cases, failures, summary: summary.replace(/\s+/g, ' ').slice(0, 600) });
-    }),
-  );
-}
+const statusList = (byStatus: Map<number, number>) => [...byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(', ');
 
 /**
  * Drill 5: hostile input. HTTP: schemathesis from /docs-json plus 10,000+ generated cases; no
@@ -107,21 +87,23 @@ export const hostileInputDrill: Drill = {
     const notes: string[] = [];
     const checks: Record<string, boolean> = {};
     const events = await new EventHarness('hostile').start({ worker: false });
-    let httpSent = 0;
-    let httpAccepted = 0;
+    // HTTP requests sent, and those answered 202 (the API answers 202 only on the broker's confirm).
+    let httpSent = NaN;
+    let httpConfirmed = NaN;
     try {
       const pid = events.api.pid;
       const cases = hostileCases(HTTP_CASES);
       const own = await fuzzHttp(events.apiUrl, cases);
-      const st = await schemathesis(events.apiUrl);
-      httpSent = cases.length + st.cases;
-      httpAccepted = own.byStatus.get(202) ?? 0;
-      const statuses = [...own.byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(', ');
-      notes.push(`HTTP: ${cases.length} generated cases (${statuses}); schemathesis: ${st.ran ? `${st.cases} cases, ${st.failures} failures (${st.summary})` : st.summary}`);
+      const st = await runSchemathesis(events.apiUrl);
+      httpSent = cases.length + st.requests;
+      httpConfirmed = (own.byStatus.get(202) ?? 0) + (st.byStatus.get(202) ?? 0);
+      const stServerErrors = [...st.byStatus].filter(([status]) => status >= 500 || status === 0).reduce((sum, [, n]) => sum + n, 0);
+      notes.push(`HTTP: ${cases.length} generated cases (${statusList(own.byStatus)}); schemathesis: ${st.ran ? `${st.generated} cases, ${st.requests} requests (${statusList(st.byStatus)}), ${st.uniqueFailures} unique failures, ${st.errored} errored cases, ${st.errors} errors (${st.summary})` : st.problem}`);
       if (own.serverErrors.length) notes.push(`5xx/no answer: ${own.serverErrors.slice(0, 5).join(' | ')}`);
       if (own.unnamed.length) notes.push(`4xx not naming the problem (${own.unnamed.length}): ${own.unnamed.slice(0, 5).join(' | ')}`);
       checks['HTTP: 0 answers of 5xx (own generator)'] = own.serverErrors.length === 0;
-      checks['HTTP: 0 failures (schemathesis not_a_server_error)'] = st.ran && st.failures === 0;
+      checks['HTTP: schemathesis ran, 0 failures or errors, 0 answers of 5xx (not_a_server_error)'] =
+        st.ran && st.requests > 0 && st.uniqueFailures === 0 && st.errored === 0 && st.errors === 0 && stServerErrors === 0;
       checks['HTTP: every 4xx names the problem'] = own.unnamed.length === 0;
       checks['HTTP: API never restarted'] = events.api.running && events.api.pid === pid && (await httpStatus(events.api.healthUrl!)).status === 200;
     } finally {
@@ -153,9 +135,13 @@ export const hostileInputDrill: Drill = {
       const dlq = await reports.dlqMessageIds();
       const ids = sent.map((m) => m.id);
       const once = ids.filter((id) => dlq.get(id) === 1).length;
+      const missing = ids.filter((id) => !dlq.has(id)).length;
+      const stored = await reports.storedReports();
       const consumers = (await reports.amqp.channel.checkQueue(reports.queue)).consumerCount;
       notes.push(`report queue: ${total} hostile messages (${[...new Set(sent.map((m) => m.kind))].join(', ')}), ${reports.failedResponses()} failed responses, DLQ ${dlq.size} distinct / ${[...dlq.values()].reduce((a, b) => a + b, 0)} copies; after the warm-up and each of ${MAIN_ROUNDS} equal rounds: live heap after GC ${heapAfterRound.join(' → ')} MB, RSS ${rssAfterRound.join(' → ')} MB (peak ${worker.peakRssMb()} MB)`);
+      checks['reports: each confirmed by the broker'] = reports.published.confirmed === total;
       checks['reports: each answered failed'] = reports.failedResponses() === total && reports.successResponses() === 0;
+      checks['reports: none stored'] = stored === 0;
       checks['reports: each dead-lettered exactly once'] = once === total && dlq.size === total;
       checks['reports: consumer still running'] = worker.running && worker.starts === 1 && consumers === 1;
       checks[`reports: live heap flat over ${MAIN_ROUNDS - 1} more equal rounds (< +20 MB)`] = heapGrowth < 20;
@@ -163,11 +149,11 @@ export const hostileInputDrill: Drill = {
         drill: 'hostile-input',
         load: `${HTTP_CASES}+ HTTP cases + schemathesis; ${total} bad report messages`,
         fault: 'wrong types, missing/unknown fields, huge, deep, invalid UTF-8, wrong content types; malformed/truncated/huge/mistyped messages',
-        sent: httpSent + total,
-        confirmed: httpAccepted,
-        stored: 0,
+        sent: httpSent + reports.published.sent,
+        confirmed: httpConfirmed + reports.published.confirmed,
+        stored,
         duplicates: [...dlq.values()].filter((n) => n > 1).length,
-        lost: total - once,
+        lost: missing,
         deadLettered: dlq.size,
         recovery: `no restart; heap after GC ${heapAfterRound.join(' → ')} MB`,
         checks,

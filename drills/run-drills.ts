@@ -12,7 +12,8 @@ import { doorsDrill } from './doors.drill';
 import { hostileInputDrill } from './hostile-input.drill';
 import { storeOutageDrill } from './store-outage.drill';
 import { writeDrillsDoc } from './support/drills-doc.writer';
-import { Drill, DrillResult, passed } from './support/drill-result';
+import { spawnedCount, spawnedSince } from './support/app.process';
+import { Drill, DrillResult, passed, withProcessFindings } from './support/drill-result';
 import { ROOT } from './support/stack.env';
 import { workerKilledDrill } from './worker-killed.drill';
 
@@ -21,17 +22,23 @@ const DRILLS: Drill[] = [workerKilledDrill, brokerRestartDrill, storeOutageDrill
 
 const COLUMNS = ['drill', 'load', 'fault', 'sent', 'confirmed', 'stored', 'duplicates', 'lost', 'dead-lettered', 'recovery time', 'result'];
 
+/** A figure as the table shows it: `-` for one that was not measured (a failure, see withProcessFindings). */
+const figure = (n: number) => (Number.isFinite(n) ? String(n) : '-');
+
+/** The load cell ends with the settings the drill's apps ran with, so no override goes unstated. */
+const loadWithSettings = (r: DrillResult) => `${r.load}; settings: ${r.overrides?.length ? `overridden ${r.overrides.join(', ')}` : 'shipped defaults'}`;
+
 export function tableOf(results: DrillResult[]): string {
   const rows = results.map((r) => [
     r.drill,
-    r.load,
+    loadWithSettings(r),
     r.fault,
-    String(r.sent),
-    String(r.confirmed),
-    String(r.stored),
-    String(r.duplicates),
-    String(r.lost),
-    String(r.deadLettered),
+    figure(r.sent),
+    figure(r.confirmed),
+    figure(r.stored),
+    figure(r.duplicates),
+    figure(r.lost),
+    figure(r.deadLettered),
     r.recovery,
     passed(r) ? 'pass' : `FAIL: ${Object.entries(r.checks).filter(([, ok]) => !ok).map(([name]) => name).join('; ')}`,
   ]);
@@ -52,18 +59,22 @@ async function main(): Promise<void> {
   const results: DrillResult[] = [];
   for (const drill of selected) {
     process.stdout.write(`== drill: ${drill.name}\n`);
+    const mark = spawnedCount();
+    let result: DrillResult;
     try {
-      const result = await drill.run();
-      results.push(result);
-      process.stdout.write(`${passed(result) ? 'pass' : 'FAIL'} in ${result.seconds.toFixed(0)} s; ${result.notes.join('; ')}\n`);
+      result = await drill.run();
     } catch (error) {
-      // A drill that could not finish is reported as such, never as a result.
+      // A drill that could not finish is reported as such, never as a result: no figure is shown.
       process.stdout.write(`ERROR: ${(error as Error).stack}\n`);
-      results.push({
-        drill: drill.name, load: '-', fault: '-', sent: 0, confirmed: 0, stored: 0, duplicates: 0, lost: 0, deadLettered: 0,
+      result = {
+        drill: drill.name, load: '-', fault: '-', sent: NaN, confirmed: NaN, stored: NaN, duplicates: NaN, lost: NaN, deadLettered: NaN,
         recovery: '-', checks: { 'drill completed': false }, notes: [`aborted: ${(error as Error).message}`], seconds: 0,
-      });
+      };
     }
+    result = withProcessFindings(result, spawnedSince(mark));
+    results.push(result);
+    const failures = Object.entries(result.checks).filter(([, ok]) => !ok).map(([name]) => name);
+    process.stdout.write(`${failures.length ? `FAIL (${failures.join('; ')})` : 'pass'} in ${result.seconds.toFixed(0)} s; ${result.notes.join('; ')}\n`);
   }
   const machine = { cpus: cpus().length, load_average_before: loadBefore, load_average_after: loadavg()[0], node: process.version };
   const summary = { started_at: startedAt.toISOString(), duration_seconds: (Date.now() - startedAt.getTime()) / 1000, machine, results };

@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# `npm run drills [-- <name>...]`: the fault drills of issue 5 against a separate service stack
-# (own ports and state under .services/drills, see drills/stack.env.sh), so the shared dev
-# services on the default ports are never stopped. Starts the stack, runs the drills, stops it.
+# `npm run drills [-- <name>...]`: the fault drills against a separate service stack (own ports and
+# state under .services/drills, see drills/stack.env.sh), so the shared dev services on the default
+# ports are never stopped. Installs the drills' Python tools, starts the stack, runs the drills,
+# stops the stack.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . drills/stack.env.sh
+. scripts/services/lib.sh
+. drills/python-tools.sh
+
+# schemathesis is needed by hostile-input only: other drills run without Python or PyPI.
+if [ $# -eq 0 ] || printf '%s\n' "$@" | grep -qx hostile-input; then ensure_drill_python_tools; fi
 
 # Reuse the binaries the default stack already built (FerretDB from Go, the Neo4j launcher from
 # Maven), so the first drill run does not spend minutes compiling.

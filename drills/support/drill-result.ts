@@ -1,4 +1,11 @@
-/** One row of the drills table (issue 5's columns) plus what a reader needs to judge it. */
+import type { AppProcess } from './app.process';
+
+/**
+ * One row of the drills table plus what a reader needs to judge it. Every figure is counted by the
+ * drill: `sent` what it sent, `confirmed` the publisher confirms it got (its own confirm channel
+ * for report requests; for events the API's 202, which it answers only on the broker's confirm),
+ * `stored` what reached the store. A figure that cannot be read is NaN, shown as `-`, and fails.
+ */
 export interface DrillResult {
   drill: string;
   load: string;
@@ -15,6 +22,8 @@ export interface DrillResult {
   checks: Record<string, boolean>;
   notes: string[];
   seconds: number;
+  /** Settings its app processes ran with other than the shipped defaults (filled in by the runner). */
+  overrides?: string[];
 }
 
 export interface Drill {
@@ -24,6 +33,23 @@ export interface Drill {
 
 export function passed(result: DrillResult): boolean {
   return Object.values(result.checks).every(Boolean);
+}
+
+const FIGURES = ['sent', 'confirmed', 'stored', 'duplicates', 'lost', 'deadLettered'] as const;
+
+/**
+ * What the runner adds to a drill's own result from the app processes it started: a check that
+ * none exited unasked or uncleanly (the reasons in its name, so the table shows them), the
+ * settings they ran with other than the defaults, and a check that every figure was measured.
+ */
+export function withProcessFindings(result: DrillResult, processes: AppProcess[]): DrillResult {
+  const problems = processes.flatMap((p) => p.exitProblems);
+  const shown = problems.length > 3 ? [...problems.slice(0, 3), `${problems.length - 3} more in latest.json`] : problems;
+  const unmeasured = FIGURES.filter((name) => !Number.isFinite(result[name]));
+  const checks = { ...result.checks, [`no app exit the drill did not ask for${shown.length ? ` (${shown.join('; ')})` : ''}`]: problems.length === 0 };
+  if (unmeasured.length) checks[`every figure measured (unreadable: ${unmeasured.join(', ')})`] = false;
+  const notes = problems.length > 3 ? [...result.notes, `app exits: ${problems.join('; ')}`] : result.notes;
+  return { ...result, checks, notes, overrides: [...new Set(processes.flatMap((p) => p.overrides))] };
 }
 
 /** A readiness watcher: polls a /health/ready URL and keeps the transitions (status changes). */

@@ -1,8 +1,9 @@
+import { EventIngestEnv, EventWorkerEnv } from '@app/config';
+import { waitFor } from '@app/testing';
 import { connect, ChannelModel } from 'amqplib';
 import neo4j, { Driver } from 'neo4j-driver';
-import { AppProcess, httpStatus } from './app.process';
-import { freePort, stack } from './stack.env';
-import { waitFor } from '@app/testing';
+import { AppProcess, httpStatus, waitUntilReady } from './app.process';
+import { deleteBrokerObjects, freePort, stack } from './stack.env';
 
 export const DRILL_ADMIN_TOKEN = 'drill-admin-token-0123456789abcdef';
 
@@ -22,6 +23,7 @@ export class EventHarness {
     this.prefix = `drill${name.replace(/\W/g, '')}${Date.now().toString(36)}`;
   }
 
+  /** Where things are (the drills' services, this drill's topology prefix); every other setting is the shipped default. */
   env(): Record<string, string> {
     return {
       RABBITMQ_URL: stack.rabbitmq,
@@ -31,23 +33,28 @@ export class EventHarness {
       QDRANT_URL: 'http://127.0.0.1:9', // unused: no Qdrant processor runs in the drills
       ADMIN_TOKEN: DRILL_ADMIN_TOKEN,
       EVENTS_TOPOLOGY_PREFIX: this.prefix,
-      EVENT_RETRY_DELAYS_MS: '1000,2000,5000',
-      LOG_LEVEL: 'log',
     };
   }
 
-  /** Starts the API (no processors in it) and, unless `worker` is false, one Neo4j worker process. */
+  /**
+   * Starts the API (no processors in it, the default) and, unless `worker` is false, the worker
+   * CLI with one Neo4j worker process. `apiEnv` changes settings of the API; the table states them.
+   */
   async start(options: { worker?: boolean; apiEnv?: Record<string, string> } = {}): Promise<this> {
     const port = await freePort();
     this.apiUrl = `http://127.0.0.1:${port}`;
-    this.api = new AppProcess(`${this.name}-api`, 'apps/event-ingest/src/main.ts', { ...this.env(), PORT: String(port), EVENT_PROCESSORS: 'none', ...options.apiEnv });
+    this.api = new AppProcess(`${this.name}-api`, 'apps/event-ingest/src/main.ts', EventIngestEnv, { ...this.env(), PORT: String(port), ...options.apiEnv });
     this.api.healthUrl = `${this.apiUrl}/health/ready`;
     this.api.start();
     if (options.worker !== false) {
-      this.worker = new AppProcess(`${this.name}-neo4j-worker`, 'apps/event-ingest/src/worker/main.ts', this.env(), ['--queue', 'neo4j', '--workers', '1', '--prefetch', '2000']).start();
+      this.worker = new AppProcess(`${this.name}-neo4j-worker`, 'apps/event-ingest/src/worker/main.ts', EventWorkerEnv, this.env(), ['--queue', 'neo4j']).start();
     }
-    await waitFor(async () => (await httpStatus(this.api.healthUrl!)).status === 200, { timeoutMs: 90_000, intervalMs: 250, description: 'event-ingest ready' });
-    if (this.worker) await waitFor(async () => (await this.queueInfo('neo4j')).consumers > 0, { timeoutMs: 90_000, intervalMs: 250, description: 'neo4j worker consuming' });
+    await waitUntilReady(this.api);
+    if (this.worker) {
+      const worker = this.worker;
+      await waitFor(async () => !worker.running || (await this.queueInfo('neo4j')).consumers > 0, { timeoutMs: 90_000, intervalMs: 250, description: 'neo4j worker consuming' });
+      if (!worker.running) throw new Error(`${worker.name} exited before it consumed (see ${worker.logFile})`);
+    }
     return this;
   }
 
@@ -80,15 +87,13 @@ export class EventHarness {
     return { receipts: new Set(receipts.records.map((r) => r.get('id') as string)), interactions: counts.records[0].get('n') as number };
   }
 
-  /** Ready messages in the drill's dead-letter queue (straight from the broker). */
+  /** Ready messages in the drill's dead-letter queue (straight from the broker; throws when it cannot be read). */
   async deadLettered(): Promise<number> {
     this.amqp ??= await connect(stack.rabbitmq);
     const channel = await this.amqp.createChannel();
     channel.on('error', () => undefined);
     try {
       return (await channel.checkQueue(`${this.prefix}.dlq`)).messageCount;
-    } catch {
-      return 0;
     } finally {
       await channel.close().catch(() => undefined);
     }
@@ -98,18 +103,9 @@ export class EventHarness {
   async close(): Promise<void> {
     await this.worker?.stop('SIGTERM');
     await this.api?.stop('SIGTERM');
-    try {
-      this.amqp ??= await connect(stack.rabbitmq);
-      const channel = await this.amqp.createChannel();
-      channel.on('error', () => undefined);
-      const queues = ['neo4j', 'qdrant', 'dlq'].map((q) => `${this.prefix}.${q}`);
-      const retries = queues.slice(0, 2).flatMap((q) => [1000, 2000, 5000].map((d) => `${q}.retry.${d}ms`));
-      for (const queue of [...queues, ...retries]) await channel.deleteQueue(queue).catch(() => undefined);
-      for (const exchange of [this.prefix, `${this.prefix}.dlx`]) await channel.deleteExchange(exchange).catch(() => undefined);
-      await this.amqp.close();
-    } catch {
-      // the broker may be the thing a drill broke; the stack is the drills' own and is stopped anyway
-    }
+    await this.amqp?.close().catch(() => undefined);
+    // The broker may be the thing a drill broke; the stack is the drills' own and is stopped anyway.
+    await deleteBrokerObjects(this.prefix).catch(() => undefined);
     const session = this.driver.session();
     await session
       .run(

@@ -32,6 +32,7 @@ export async function liveHeapMbAfterGc(pid: number, inspectPort: number): Promi
       });
     await call('HeapProfiler.collectGarbage');
     const usage = await call('Runtime.getHeapUsage');
+    if (typeof usage.usedSize !== 'number') throw new Error(`Runtime.getHeapUsage of pid ${pid} gave no usedSize`);
     return Math.round(usage.usedSize / 1024 / 1024);
   } finally {
     socket.close();

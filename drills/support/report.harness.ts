@@ -1,13 +1,13 @@
-import { REPORT_RESPONSE_TTL_MS } from '@app/contracts';
-import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest, waitFor } from '@app/testing';
+import { ReportWorkerEnv } from '@app/config';
+import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest } from '@app/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConnection } from 'mongoose';
 import { parseKnowledgeBaseFile } from '../../apps/report-worker/src/knowledge-base/knowledge-base-file.parser';
-import { AppProcess, httpStatus } from './app.process';
-import { freePort, mongoUri, ROOT, stack } from './stack.env';
+import { AppProcess, waitUntilReady } from './app.process';
+import { deleteBrokerObjects, freePort, mongoUri, ROOT, stack } from './stack.env';
 
-/** A value placed in every request's patient fields, so drill 6 can look for it in the logs. */
+/** A value placed in every request's patient fields, so the doors drill can look for it in the logs. */
 export const PATIENT_MARKER = 'Zyxdrill Patientname';
 /** Every patient value the drills send that no log line may contain. */
 export const PATIENT_MARKERS = [PATIENT_MARKER, 'zyxdrill-condition', 'zyxdrill-medication'];
@@ -25,10 +25,16 @@ export class ReportHarness {
   readonly queue: string;
   readonly database: string;
   readonly sentIds: string[] = [];
+  /** Messages published (valid and raw), and the broker's publisher confirms of them. */
+  readonly published = { sent: 0, confirmed: 0 };
   private readonly statusCounts = { success: 0, failed: 0 };
+  private consuming = false;
+  /** Every queue of this harness starts with it (request, response, DLQ, retry queues). */
+  private readonly prefix: string;
 
   constructor(readonly name: string) {
     const id = `${name}_${Date.now().toString(36)}`;
+    this.prefix = `drill_${id}.`;
     this.queue = `drill_${id}.requests`;
     this.database = `drill_${id}`;
   }
@@ -48,7 +54,16 @@ export class ReportHarness {
     const db = await createConnection(mongoUri(this.database)).asPromise();
     await db.collection('knowledge_base').insertMany(parseKnowledgeBaseFile(readFileSync(join(ROOT, 'data/knowledge-base/sample.json'), 'utf8')));
     await db.close();
-    await this.amqp.channel.assertQueue(this.responseQueue, { durable: true, arguments: { 'x-message-ttl': REPORT_RESPONSE_TTL_MS } });
+    return this;
+  }
+
+  /**
+   * Consumes the response queue, once, after the first worker is ready: the worker declares it with
+   * its topology's options (a declaration here with other options would be refused by the broker).
+   */
+  private async consumeResponses(): Promise<void> {
+    if (this.consuming) return;
+    this.consuming = true;
     await this.amqp.channel.consume(
       this.responseQueue,
       (message) => {
@@ -61,13 +76,12 @@ export class ReportHarness {
       },
       { noAck: true },
     );
-    return this;
   }
 
   /** Starts one more worker process (wait for it with waitReady). */
   async addWorker(overrides: Record<string, string> = {}): Promise<AppProcess> {
     const port = await freePort();
-    const worker = new AppProcess(`${this.name}-worker-${this.workers.length + 1}`, 'apps/report-worker/src/main.ts', {
+    const worker = new AppProcess(`${this.name}-worker-${this.workers.length + 1}`, 'apps/report-worker/src/main.ts', ReportWorkerEnv, {
       ...this.env(),
       HEALTH_PORT: String(port),
       WORKER_NAME: `${this.name}-${this.workers.length + 1}`,
@@ -79,44 +93,45 @@ export class ReportHarness {
   }
 
   async waitReady(worker: AppProcess, timeoutMs = 90_000): Promise<void> {
-    await waitFor(async () => (await httpStatus(worker.healthUrl!)).status === 200, { timeoutMs, intervalMs: 250, description: `${worker.name} ready` });
+    await waitUntilReady(worker, timeoutMs);
+    await this.consumeResponses();
   }
 
+  /** Where things are (the drills' services, this harness's queues and database, the fake LLM); every other setting is the shipped default. */
   env(): Record<string, string> {
     return {
       RABBITMQ_URL: stack.rabbitmq,
       RABBITMQ_REQUEST_QUEUE: this.queue,
       RABBITMQ_RESPONSE_QUEUE: this.responseQueue,
-      RABBITMQ_PREFETCH_COUNT: '64',
       MONGODB_URI: mongoUri(this.database),
       REDIS_URL: stack.redis,
-      MAX_RETRIES: '5',
-      REPORT_RETRY_DELAYS_MS: '1000,2000,5000,10000,20000',
-      REPORT_DRAIN_TIMEOUT_MS: '10000',
       OPENAI_API_KEY: 'sk-drill-fake-llm',
       OPENAI_BASE_URL: this.llm.baseUrl,
-      OPENAI_TIMEOUT_MS: '20000',
-      LOG_LEVEL: 'log',
     };
+  }
+
+  /** Sends one message on the confirm channel and counts the broker's confirm of it. */
+  private send(body: Buffer, messageId?: string): void {
+    this.published.sent += 1;
+    this.amqp.channel.sendToQueue(this.queue, body, { persistent: true, contentType: 'application/json', ...(messageId ? { messageId } : {}) }, (error) => {
+      if (!error) this.published.confirmed += 1;
+    });
   }
 
   /** Publishes `count` valid, distinct requests (own user each, so no content reuse), confirmed. */
   async publish(count: number): Promise<void> {
-    const channel = this.amqp.channel;
     for (let i = 0; i < count; i++) {
       const request = reportRequest({ patient: { age: 30 + (i % 50), sex: 'female', name: PATIENT_MARKER, conditions: [PATIENT_MARKERS[1]], medications: [PATIENT_MARKERS[2]] } });
       this.sentIds.push(request.request_id);
-      channel.sendToQueue(this.queue, Buffer.from(JSON.stringify(request)), { persistent: true, contentType: 'application/json' });
-      if (i % 500 === 499) await channel.waitForConfirms();
+      this.send(Buffer.from(JSON.stringify(request)));
+      if (i % 500 === 499) await this.amqp.channel.waitForConfirms();
     }
-    await channel.waitForConfirms();
+    await this.amqp.channel.waitForConfirms();
   }
 
   /** Publishes raw bodies (hostile input), each with its own message_id, confirmed. */
   async publishRaw(messages: Array<{ id: string; body: Buffer }>): Promise<void> {
-    for (const message of messages) {
-      this.amqp.channel.sendToQueue(this.queue, message.body, { persistent: true, contentType: 'application/json', messageId: message.id });
-    }
+    for (const message of messages) this.send(message.body, message.id);
     await this.amqp.channel.waitForConfirms();
   }
 
@@ -142,7 +157,17 @@ export class ReportHarness {
     return this.sentIds.filter((id) => this.responses.has(id)).length;
   }
 
-  /** Counts per request_id: answered success once, extra responses, stored reports, and the DLQ. */
+  /** Every document in this harness's medical_reports, whichever request it belongs to. */
+  async storedReports(): Promise<number> {
+    const db = await createConnection(mongoUri(this.database)).asPromise();
+    try {
+      return await db.collection('medical_reports').countDocuments();
+    } finally {
+      await db.close();
+    }
+  }
+
+  /** Counts per request_id: answered success once, extra responses, stored reports, and the DLQ (each read, or it throws). */
   async count(): Promise<{ answered: number; succeeded: number; extraResponses: number; stored: number; storedTwice: number; missing: number; dlq: number }> {
     const db = await createConnection(mongoUri(this.database)).asPromise();
     const perRequest = await db
@@ -165,15 +190,14 @@ export class ReportHarness {
       stored: this.sentIds.filter((id) => stored.has(id)).length,
       storedTwice: [...stored.values()].filter((n) => n > 1).length,
       missing: this.sentIds.filter((id) => !stored.has(id)).length,
-      dlq: await this.amqp.messageCount(this.dlq).catch(() => -1),
+      dlq: await this.amqp.messageCount(this.dlq),
     };
   }
 
   async close(): Promise<void> {
     for (const worker of this.workers) await worker.stop('SIGTERM');
-    const retries = [1, 2, 3, 4, 5].map((n) => `${this.queue}.retry.${n}`);
-    await this.amqp.deleteQueues([this.queue, this.responseQueue, this.dlq, ...retries]);
     await this.amqp.close();
+    await deleteBrokerObjects(this.prefix).catch(() => undefined); // the stack is the drills' own and stopped anyway
     const db = await createConnection(mongoUri(this.database)).asPromise();
     await db.dropDatabase().catch(() => undefined);
     await db.close();

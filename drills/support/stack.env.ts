@@ -60,3 +60,22 @@ export function mongoUri(database: string): string {
   url.pathname = `/${database}`;
   return url.toString();
 }
+
+/**
+ * Deletes every queue and exchange whose name starts with `prefix` from the drills' broker,
+ * through its management API: whatever names the apps derived from their settings (retry queues
+ * per delay, DLQs), the drill's own objects are found by its prefix.
+ */
+export async function deleteBrokerObjects(prefix: string): Promise<void> {
+  const base = new URL(stack.rabbitmqManagement);
+  const headers = { authorization: `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64')}` };
+  const api = (path: string) => `${base.protocol}//${base.host}/api/${path}`;
+  for (const kind of ['queues', 'exchanges']) {
+    const response = await fetch(api(`${kind}/%2F?columns=name`), { headers, signal: AbortSignal.timeout(10_000) });
+    if (!response.ok) throw new Error(`management API ${kind}: HTTP ${response.status}`);
+    const names = ((await response.json()) as Array<{ name: string }>).map((o) => o.name).filter((name) => name.startsWith(prefix));
+    for (const name of names) {
+      await fetch(api(`${kind}/%2F/${encodeURIComponent(name)}`), { method: 'DELETE', headers, signal: AbortSignal.timeout(10_000) });
+    }
+  }
+}
