@@ -1,11 +1,23 @@
 #!/usr/bin/env bash
-# Stop the local services that up.sh started (data is kept under .services/). Safe when
-# nothing runs.   bash scripts/services/down.sh   |   bash scripts/services/down.sh neo4j
+# Stop the local services that up.sh started (data is kept under .services/), the RabbitMQ
+# cluster of `up.sh --cluster` included. Safe when nothing runs.
+#   bash scripts/services/down.sh  (all)  |  bash scripts/services/down.sh neo4j rabbitmq-cluster
+# --cluster is accepted as in up.sh (it adds rabbitmq-cluster to the services named).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-services=("$@")
-[ ${#services[@]} -gt 0 ] || services=(rabbitmq redis mongo neo4j)
+services=()
+cluster=0
+for arg in "$@"; do
+  case "$arg" in
+    --cluster) cluster=1 ;;
+    -*) die "unknown option $arg (usage: down.sh [--cluster] [rabbitmq|redis|mongo|neo4j|rabbitmq-cluster ...])" ;;
+    *) services+=("$arg") ;;
+  esac
+done
+if [ ${#services[@]} -eq 0 ]; then services=(rabbitmq redis mongo neo4j rabbitmq-cluster)
+elif [ $cluster = 1 ]; then services+=(rabbitmq-cluster)
+fi
 rc=0
 pids=()
 for s in "${services[@]}"; do

@@ -2,14 +2,25 @@
 # Install (if missing) and start the local services on 127.0.0.1, wait until each answers,
 # print one line per service with its URL. Idempotent: services that already answer are left.
 #   bash scripts/services/up.sh            (all)   |   bash scripts/services/up.sh redis neo4j
+#   bash scripts/services/up.sh --cluster  (all, plus a 3-node RabbitMQ cluster: rabbitmq-cluster.sh)
 # Ports: SERVICES_RABBITMQ_PORT (5672), SERVICES_RABBITMQ_MGMT_PORT (15672), SERVICES_REDIS_PORT
 # (6379), SERVICES_MONGO_PORT (27017), SERVICES_NEO4J_PORT (7687), SERVICES_FERRETDB_DEBUG_PORT
-# (8089). State: SERVICES_STATE_DIR (<repo>/.services). Neo4j password: NEO4J_PASSWORD.
+# (8089), SERVICES_RABBITMQ_CLUSTER_PORT (first cluster node, 5681). State: SERVICES_STATE_DIR
+# (<repo>/.services). Neo4j password: NEO4J_PASSWORD.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-services=("$@")
+services=()
+cluster=0
+for arg in "$@"; do
+  case "$arg" in
+    --cluster) cluster=1 ;;
+    -*) die "unknown option $arg (usage: up.sh [--cluster] [rabbitmq|redis|mongo|neo4j|rabbitmq-cluster ...])" ;;
+    *) services+=("$arg") ;;
+  esac
+done
 [ ${#services[@]} -gt 0 ] || services=(rabbitmq redis mongo neo4j)
+[ $cluster = 0 ] || services+=(rabbitmq-cluster)
 t0="$(now)"
 mkdir -p "$STATE"
 

@@ -71,7 +71,7 @@ describe('validateSettings', () => {
 
   it('carries no credentials in code: none in the broker URL, no Neo4j password', () => {
     const settings = validateSettings(EventWorkerEnv, {});
-    expect(new URL(settings.RABBITMQ_URL).username).toBe('');
+    expect(settings.RABBITMQ_URL.map((url) => new URL(url).username)).toEqual(['']);
     expect(settings.NEO4J_PASSWORD).toBeUndefined();
   });
 
@@ -89,6 +89,36 @@ describe('validateSettings', () => {
       validateSettings(EventIngestEnv, { ADMIN_TOKEN, RABBITMQ_URL: 'http://user:secret@host' }),
     );
     expect(problem).not.toContain('secret');
+  });
+
+  it('hides the credentials of every URL in a list', () => {
+    const [problem] = problemsOf(() =>
+      validateSettings(EventIngestEnv, { ADMIN_TOKEN, RABBITMQ_URL: 'amqp://u:first-secret@a,http://u:second-secret@b' }),
+    );
+    expect(problem).not.toMatch(/first-secret|second-secret/);
+  });
+
+  it('takes one broker URL, or several separated by commas (the nodes of a cluster)', () => {
+    expect(validateSettings(EventWorkerEnv, { RABBITMQ_URL: 'amqps://u:p@mq.example:5671/vh' }).RABBITMQ_URL).toEqual(['amqps://u:p@mq.example:5671/vh']);
+    expect(validateSettings(EventWorkerEnv, { RABBITMQ_URL: 'amqp://a:5681, amqp://b:5682,amqp://c:5683' }).RABBITMQ_URL).toEqual([
+      'amqp://a:5681',
+      'amqp://b:5682',
+      'amqp://c:5683',
+    ]);
+    expect(validateSettings(ReportWorkerEnv, { RABBITMQ_URL: 'amqp://a,amqp://b' }).RABBITMQ_URL).toEqual(['amqp://a', 'amqp://b']);
+  });
+
+  it.each([
+    ['http://h', ''],
+    ['amqp://', ''],
+    ['amqp://a,http://b', '; URL 2 of 2 is not one'],
+    ['amqp://a,,amqp://c', '; URL 2 of 3 is empty'],
+    ['amqp://a,', '; URL 2 of 2 is empty'],
+    ['amqp://a,amqp://[b', '; URL 2 of 2 is not one'],
+  ])('refuses RABBITMQ_URL=%p, naming a bad entry of a list by its position', (value, which) => {
+    expect(problemsOf(() => validateSettings(EventWorkerEnv, { RABBITMQ_URL: value }))).toEqual([
+      `Invalid setting RABBITMQ_URL (got "${value}"): RABBITMQ_URL must be an amqp:// or amqps:// URL, or several separated by commas (one per cluster node)${which}`,
+    ]);
   });
 
   it('declares every sink unless EVENT_SINKS chooses some', () => {

@@ -8,7 +8,7 @@ const SECRET_NAME = /PASSWORD|TOKEN|SECRET|API_KEY/;
 function describeValue(name: string, value: unknown): string {
   if (value === undefined) return 'missing';
   if (SECRET_NAME.test(name)) return 'value hidden';
-  const text = String(value).replace(/\/\/[^/@]*@/, '//***@');
+  const text = String(value).replace(/\/\/[^/@]*@/g, '//***@');
   return `got "${text.length > 80 ? `${text.slice(0, 80)}…` : text}"`;
 }
 

@@ -43,7 +43,7 @@ export class RabbitConnectionModule {
           useFactory: (config: ConfigService) => {
             const topology = typeof source === 'function' ? source(config) : source;
             return {
-              uri: config.getOrThrow<string>('RABBITMQ_URL'),
+              uri: config.getOrThrow<string[]>('RABBITMQ_URL'),
               exchanges: topology.exchanges ?? [],
               queues: topology.queues ?? [],
               prefetchCount: topology.prefetchCount ?? 10,
