@@ -1,8 +1,9 @@
 import { EVENT_HEADERS } from '@app/contracts';
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
 import { Injectable } from '@nestjs/common';
-import { ChannelModel, ConfirmChannel, GetMessage } from 'amqplib';
+import { ChannelModel, ConfirmChannel, GetMessage, Options } from 'amqplib';
 import { BrokerUnavailableError } from './broker-unavailable.error';
+import { UnroutableMessageError } from './confirmed.publisher';
 import { withoutDeathHeaders } from './delivery-failure.router';
 
 export interface QueueStats {
@@ -20,6 +21,17 @@ export interface DeadLetter {
 export interface ReplayResult {
   replayed: number;
   skipped: number;
+}
+
+/** The stamp every replayed copy carries, whichever pipeline it belongs to. */
+export const REPLAYED_AT_HEADER = EVENT_HEADERS.replayedAt;
+
+/** A replay whose dead letters all go back to one queue (the report requests). */
+export interface QueueReplayOptions {
+  /** The queue the copies go to, through the default exchange. */
+  target: string;
+  /** The pipeline's attempt count and failure record: dropped, so each copy starts a fresh retry budget. */
+  resetHeaders: readonly string[];
 }
 
 /**
@@ -80,6 +92,42 @@ export class QueueAdminService {
     });
   }
 
+  /**
+   * Moves up to `limit` messages from `deadLetterQueue` to `options.target`. Each copy keeps the
+   * message's properties, correlationId and replyTo included, so an RPC caller still gets its
+   * answer. The originals are acked only after the broker confirmed every copy. A copy returned as
+   * unroutable (the target deleted mid-way) fails the replay with nothing acked: the dead letters
+   * stay, and a copy that did arrive is a duplicate, which an at-least-once consumer takes anyway.
+   */
+  async replayToQueue(deadLetterQueue: string, limit: number, options: QueueReplayOptions): Promise<{ replayed: number }> {
+    return this.withChannel(async (channel) => {
+      // The default exchange would confirm, and drop, copies for a queue that does not exist.
+      await channel.checkQueue(options.target);
+      let returned = 0;
+      channel.on('return', () => returned++);
+      const moved: GetMessage[] = [];
+      while (moved.length < limit) {
+        const message = await channel.get(deadLetterQueue);
+        if (!message) break;
+        channel.sendToQueue(options.target, message.content, { ...replayedCopyOptions(message, options.resetHeaders), mandatory: true });
+        moved.push(message);
+      }
+      await channel.waitForConfirms();
+      if (returned > 0) throw new UnroutableMessageError('', options.target, `${returned} of ${moved.length} replayed copies returned; the dead letters stay`);
+      for (const message of moved) channel.ack(message);
+      return { replayed: moved.length };
+    });
+  }
+
+  /** For one-shot commands, which start with the app: waits for the broker connection, BrokerUnavailableError after `timeoutMs`. */
+  async whenConnected(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.amqp.managedConnection?.isConnected()) {
+      if (Date.now() >= deadline) throw new BrokerUnavailableError(`not connected to the broker within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   private async withChannel<T>(work: (channel: ConfirmChannel) => Promise<T>): Promise<T> {
     if (!this.amqp.managedConnection?.isConnected()) throw new BrokerUnavailableError('not connected to the broker');
     // At run time golevelup's "Connection" is amqplib's ChannelModel (the typings lag behind).
@@ -121,5 +169,31 @@ function republishOptions(message: GetMessage) {
     messageId: message.properties.messageId,
     timestamp: message.properties.timestamp,
     headers: { ...headers, [EVENT_HEADERS.replayedAt]: new Date().toISOString() },
+  };
+}
+
+/** A quorum queue's count of deliveries: a replayed copy is a new message, with a new count. */
+const DELIVERY_COUNT_HEADER = 'x-delivery-count';
+
+/**
+ * The publish options of a replayed copy: the original's properties, without the broker's
+ * bookkeeping (x-death records, delivery count) and `resetHeaders`, stamped x-replayed-at.
+ */
+export function replayedCopyOptions(message: Pick<GetMessage, 'properties'>, resetHeaders: readonly string[], now = new Date()): Options.Publish {
+  const { contentType, contentEncoding, correlationId, replyTo, messageId, priority, timestamp, type, appId } = message.properties;
+  const headers = withoutDeathHeaders(message.properties.headers ?? {});
+  for (const key of [...resetHeaders, DELIVERY_COUNT_HEADER]) delete headers[key];
+  return {
+    contentType,
+    contentEncoding,
+    correlationId,
+    replyTo,
+    messageId,
+    priority,
+    timestamp,
+    type,
+    appId,
+    persistent: true,
+    headers: { ...headers, [REPLAYED_AT_HEADER]: now.toISOString() },
   };
 }

@@ -1,0 +1,33 @@
+import { parseArgs } from 'node:util';
+
+export type DeadLetterCommand = { command: 'list' | 'replay'; limit: number } | { command: 'help' };
+
+export const USAGE = `usage:
+  reports:dlq list [--limit N]      print the ids and failure of up to N dead letters (default 20; they stay)
+  reports:dlq replay [--limit N]    move up to N dead letters back to the request queue (default 100),
+                                    each with a fresh attempt budget`;
+
+const DEFAULT_LIMIT = { list: 20, replay: 100 } as const;
+const MAX_LIMIT = 100_000;
+
+/** Thrown for a bad command line; the command prints it with the usage and exits 64 (EX_USAGE). */
+export class UsageError extends Error {}
+
+export function parseDeadLetterArgs(argv: string[]): DeadLetterCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { limit: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { command: 'help' };
+  const [command, ...rest] = positionals;
+  if (command !== 'list' && command !== 'replay') throw new UsageError(command ? `unknown command "${command}"` : 'a command is needed: list or replay');
+  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest.join(' ')}"`);
+  if (values.limit === undefined) return { command, limit: DEFAULT_LIMIT[command] };
+  if (!/^\d+$/.test(values.limit) || Number(values.limit) < 1 || Number(values.limit) > MAX_LIMIT) {
+    throw new UsageError(`--limit must be a whole number from 1 to ${MAX_LIMIT}`);
+  }
+  return { command, limit: Number(values.limit) };
+}

@@ -1,0 +1,50 @@
+import { createJsonLogger, loadSettingsOrExit, ReportWorkerEnv } from '@app/config';
+import { QueueAdminService } from '@app/messaging';
+import { NestFactory } from '@nestjs/core';
+import { DeadLetterCommand, parseDeadLetterArgs, USAGE, UsageError } from './dead-letter-args';
+import { DeadLettersModule } from './dead-letters.module';
+import { DeadLettersService } from './dead-letters.service';
+
+/** How long the command waits for the broker before it gives up (exit 1). */
+const CONNECT_TIMEOUT_MS = 15_000;
+
+function commandOrExit(argv: string[]): DeadLetterCommand {
+  try {
+    return parseDeadLetterArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n${USAGE}\n`);
+    process.exit(64);
+  }
+}
+
+/**
+ * `npm run reports:dlq -- list|replay [--limit N]`
+ * (`node dist/apps/report-worker/apps/report-worker/src/dead-letters/dead-letters.command.js`):
+ * the report dead letters of RABBITMQ_REQUEST_QUEUE, listed or moved back to it. Prints one JSON
+ * document on stdout. Exit 0 done, 64 bad command line, 78 bad setting, 1 broker unreachable or
+ * queue missing.
+ */
+async function main(argv: string[]): Promise<void> {
+  const command = commandOrExit(argv);
+  if (command.command === 'help') return void process.stdout.write(`${USAGE}\n`);
+  // A bad setting ends the command here with one line per problem and exit 78, as the worker does.
+  loadSettingsOrExit(ReportWorkerEnv);
+  const app = await NestFactory.createApplicationContext(DeadLettersModule, { logger: createJsonLogger('error') });
+  let result: unknown;
+  try {
+    await app.get(QueueAdminService).whenConnected(CONNECT_TIMEOUT_MS);
+    const deadLetters = app.get(DeadLettersService);
+    result = command.command === 'list' ? await deadLetters.list(command.limit) : await deadLetters.replay(command.limit);
+  } finally {
+    await app.close();
+  }
+  // Printed after the connection closed, so no log line can follow the document on the terminal.
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  const hint = error.message.includes('NOT_FOUND') ? ' (the report worker declares its queues when it starts)' : '';
+  process.stderr.write(`${error.message}${hint}\n`);
+  process.exit(1);
+});

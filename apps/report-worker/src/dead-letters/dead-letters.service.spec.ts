@@ -1,0 +1,60 @@
+import { DeadLetter, QueueAdminService, QueueReplayOptions } from '@app/messaging';
+import { reportRequest } from '@app/testing';
+import type { ReportTopology } from '../transport/report-topology';
+import { DeadLettersService } from './dead-letters.service';
+
+class FakeQueueAdmin {
+  letters: DeadLetter[] = [];
+  replays: Array<{ queue: string; limit: number; options: QueueReplayOptions }> = [];
+
+  async stats(queue: string) {
+    return { queue, messages: this.letters.length, consumers: 0 };
+  }
+
+  async peek(_queue: string, limit: number) {
+    return this.letters.slice(0, limit);
+  }
+
+  async replayToQueue(queue: string, limit: number, options: QueueReplayOptions) {
+    this.replays.push({ queue, limit, options });
+    return { replayed: Math.min(limit, this.letters.length) };
+  }
+}
+
+const topology = { requestQueue: 'requests', deadLetterQueue: 'requests_dlq' } as ReportTopology;
+
+describe('DeadLettersService', () => {
+  let admin: FakeQueueAdmin;
+  let service: DeadLettersService;
+
+  beforeEach(() => {
+    admin = new FakeQueueAdmin();
+    service = new DeadLettersService(admin as unknown as QueueAdminService, topology);
+  });
+
+  it('lists the first dead letters of <requests>_dlq with the total, as ids and failure headers only', async () => {
+    admin.letters = ['r-1', 'r-2', 'r-3'].map((id) => ({ headers: { 'x-dead-letter-reason': `invalid request: ${id}` }, body: reportRequest({ request_id: id, user_id: 'u-1' }) }));
+    const listing = await service.list(2);
+    expect(listing).toEqual({
+      queue: 'requests_dlq',
+      total: 3,
+      messages: [
+        { request_id: 'r-1', user_id: 'u-1', reason: 'invalid request: r-1' },
+        { request_id: 'r-2', user_id: 'u-1', reason: 'invalid request: r-2' },
+      ],
+    });
+    expect(JSON.stringify(listing)).not.toMatch(/labs|patient|cholesterol/);
+  });
+
+  it('replays into the request queue with the attempt count and failure record reset', async () => {
+    admin.letters = [{ headers: {}, body: {} }];
+    expect(await service.replay(5)).toEqual({ queue: 'requests_dlq', target: 'requests', replayed: 1 });
+    expect(admin.replays).toEqual([
+      {
+        queue: 'requests_dlq',
+        limit: 5,
+        options: { target: 'requests', resetHeaders: ['x-report-attempt', 'x-dead-letter-reason', 'x-failed-at', 'x-worker'] },
+      },
+    ]);
+  });
+});
