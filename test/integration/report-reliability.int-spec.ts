@@ -8,6 +8,7 @@ import { Connection } from 'mongoose';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseKnowledgeBaseFile } from '../../apps/report-worker/src/knowledge-base/knowledge-base-file.parser';
+import { RequestHoldService } from '../../apps/report-worker/src/reports/request-hold.service';
 import { startReportWorker } from '../support/report-worker.app';
 
 const SAMPLE_KB = join(__dirname, '../../data/knowledge-base/sample.json');
@@ -172,14 +173,22 @@ describe('report worker when MongoDB or Redis is unreachable (TCP proxies, share
     redisProxy.restore();
   });
 
-  it('retries through the broker while MongoDB is down and completes once it is back', async () => {
+  it('holds the request while MongoDB is down, without a broker retry, and completes once it is back', async () => {
     mongoProxy.cut();
     const request = reportRequest();
     await h.publish(request);
+    const hold = h.app.get(RequestHoldService);
     const retryQueue = `${process.env.RABBITMQ_REQUEST_QUEUE}.retry.1000ms`; // the first of REPORT_RETRY_DELAYS_MS
-    await waitFor(async () => (await h.amqp.messageCount(retryQueue)) > 0, { timeoutMs: 15_000, intervalMs: 100, description: 'a broker retry' });
+    await waitFor(async () => hold.status.held === 1 || (await h.amqp.messageCount(retryQueue)) > 0, {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      description: 'the request held',
+    });
+    expect(await h.amqp.messageCount(retryQueue)).toBe(0);
+    expect(hold.status.causes).toEqual(['MongoDB unreachable']);
     expect(h.responsesFor(request.request_id)).toHaveLength(0);
     mongoProxy.restore();
-    expect(await h.responseFor(request.request_id, 30_000)).toMatchObject({ status: 'success' });
+    expect(await h.responseFor(request.request_id, 30_000)).toMatchObject({ status: 'success', attempts: 1 });
+    expect(hold.status.held).toBe(0);
   }, 60_000);
 });

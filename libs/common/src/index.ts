@@ -1,2 +1,3 @@
 export * from './micro-batcher';
 export * from './with-timeout';
+export * from './outage-hold';

@@ -17,6 +17,18 @@ const DUPLICATE_KEY = 11000;
 
 export type ClaimOutcome = 'created' | 'taken' | 'refused';
 
+export interface ClaimOptions {
+  /** The broker redelivered the message: its previous holder is gone, so any lease is taken over. */
+  takeover?: boolean;
+  /**
+   * A lease this owner holds does not count either: the caller knows no other delivery of the
+   * request is at work in its process (the lease is its own, or left by one that has ended).
+   */
+  ownLease?: boolean;
+  /** False for another try of a delivery that already claimed the job: the lease is renewed, no attempt counted. */
+  countAttempt?: boolean;
+}
+
 /**
  * The idempotency ledger: every state change is one atomic single-document update. The hot-path
  * writes (claim, insertReused, complete) go through a group-commit batcher; each is still its own
@@ -36,18 +48,28 @@ export class ReportJobsRepository {
    * completed and not held by another live delivery, and marks it processing under this owner's
    * lease. `created`: the job is new, so its report_id is the one passed in. `taken`: an existing
    * job, whose report_id the caller already read or must read. `refused`: completed or held
-   * elsewhere (the upsert collided with the existing _id). `takeover`: the broker redelivered the
-   * message, so its previous holder is gone and its lease does not count.
+   * elsewhere (the upsert collided with the existing _id). `takeover` (true, or `options.takeover`):
+   * the broker redelivered the message, so its previous holder is gone and its lease does not count.
    */
-  async claim(job: OpenJob, owner: string, leaseMs: number, takeover: boolean, now = new Date()): Promise<ClaimOutcome> {
-    const free: Filter<ReportJob> = takeover ? {} : { $or: [{ status: { $ne: 'processing' as const } }, { lease_until: { $lt: now } }] };
+  async claim(job: OpenJob, owner: string, leaseMs: number, options: boolean | ClaimOptions, now = new Date()): Promise<ClaimOutcome> {
+    const { takeover = false, ownLease = false, countAttempt = true } = typeof options === 'boolean' ? { takeover: options } : options;
+    const freeWhen = [{ status: { $ne: 'processing' as const } }, { lease_until: { $lt: now } }, ...(ownLease ? [{ lease_owner: owner }] : [])];
+    const free: Filter<ReportJob> = takeover ? {} : { $or: freeWhen };
+    const attempts = countAttempt ? { $inc: { attempts: 1 } } : {};
     const outcome = await this.writes.write({
       updateOne: {
         filter: { _id: job.request_id, status: { $ne: 'completed' }, ...free },
         update: {
-          $setOnInsert: { request_id: job.request_id, user_id: job.user_id, content_hash: job.content_hash, report_id: job.report_id, created_at: now },
+          $setOnInsert: {
+            request_id: job.request_id,
+            user_id: job.user_id,
+            content_hash: job.content_hash,
+            report_id: job.report_id,
+            created_at: now,
+            ...(countAttempt ? {} : { attempts: 1 }),
+          },
           $set: { status: 'processing', lease_owner: owner, lease_until: new Date(now.getTime() + leaseMs), started_at: now, updated_at: now },
-          $inc: { attempts: 1 },
+          ...attempts,
         },
         upsert: true,
       },

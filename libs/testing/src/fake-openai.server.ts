@@ -8,14 +8,16 @@ interface ChatRequest {
 
 /**
  * A local server that speaks OpenAI's chat-completions API closely enough for the real `openai`
- * SDK: settable latency, scripted failures (`failNext(2, 429)`), a call counter, and realistic
- * `usage`. Its answer is a JSON report that cites every knowledge-base id found in the prompt.
+ * SDK: settable latency, scripted failures (`failNext(2, 429)`, or every call until `recover()`
+ * with `failUntilRecovered(401)`), a call counter, and realistic `usage`. Its answer is a JSON
+ * report that cites every knowledge-base id found in the prompt.
  */
 export class FakeOpenAiServer {
   calls = 0;
   latencyMs = 0;
   private server?: Server;
   private failures: number[] = [];
+  private failingStatus?: number;
   private readonly sleeping = new Set<NodeJS.Timeout>();
 
   async start(port = 0): Promise<this> {
@@ -36,6 +38,17 @@ export class FakeOpenAiServer {
     return this;
   }
 
+  /** Every call answers `status` (401, 403, 404...) until recover() or reset(), after the scripted failures. */
+  failUntilRecovered(status: number): this {
+    this.failingStatus = status;
+    return this;
+  }
+
+  recover(): this {
+    this.failingStatus = undefined;
+    return this;
+  }
+
   setLatency(ms: number): this {
     this.latencyMs = ms;
     return this;
@@ -44,6 +57,7 @@ export class FakeOpenAiServer {
   reset(): this {
     this.calls = 0;
     this.failures = [];
+    this.failingStatus = undefined;
     this.latencyMs = 0;
     return this;
   }
@@ -62,7 +76,7 @@ export class FakeOpenAiServer {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) return this.reply(res, 404, { error: { message: 'not found' } });
     this.calls += 1;
-    const failure = this.failures.shift();
+    const failure = this.failures.shift() ?? this.failingStatus;
     if (this.latencyMs > 0) await this.sleep(this.latencyMs);
     if (failure) {
       return this.reply(res, failure, { error: { message: `scripted failure ${failure}`, type: 'fake', code: String(failure) } });

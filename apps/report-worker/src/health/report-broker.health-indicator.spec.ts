@@ -41,7 +41,7 @@ describe('ReportBrokerHealthIndicator', () => {
     consumer = new ReportRmqServer({
       urls: ['amqp://127.0.0.1:1'],
       queue: 'requests',
-      queueArguments: {},
+      queueOptions: { durable: true },
       prefetchCount: 4,
       consumerTag: 'worker-1',
       declarations: [],

@@ -4,11 +4,14 @@ import { reportRequest } from '@app/testing';
 import { Logger } from '@nestjs/common';
 import { ReportMetrics } from '../metrics/report.metrics';
 import { JobBusyError } from './failure.classifier';
-import { ReportGenerationService } from './report-generation.service';
+import { JobDelivery, ReportGenerationService } from './report-generation.service';
 import { DeterministicReportWriter } from './writers/deterministic.report-writer';
+import { ReportWriter } from './writers/report-writer.port';
+
+type ClaimOptions = { takeover: boolean; ownLease: boolean; countAttempt: boolean };
 
 /** In-memory stand-ins that log every MongoDB round trip the service makes, by repository method. */
-function world() {
+function world(writer: ReportWriter = new DeterministicReportWriter()) {
   const trips: string[] = [];
   const jobs = new Map<string, ReportJob>();
   const reports = new Set<string>();
@@ -18,12 +21,18 @@ function world() {
   const fakes = {
     jobs: {
       findByRequestId: (id: string) => log('jobs.find', jobs.has(id) ? { ...jobs.get(id)! } : null),
-      claim: (job: ReportJob) => {
+      claim: (job: ReportJob, owner: string, leaseMs: number, options: ClaimOptions) => {
         const current = jobs.get(job.request_id);
-        if (!current) jobs.set(job.request_id, { ...job, status: 'processing', attempts: 1 } as ReportJob);
-        else if (current.status === 'completed' || current.status === 'processing') return log('jobs.claim', 'refused');
-        else Object.assign(current, { status: 'processing', attempts: current.attempts + 1 });
-        return log('jobs.claim', current ? 'taken' : 'created');
+        const lease = { status: 'processing', lease_owner: owner, lease_until: new Date(Date.now() + leaseMs) };
+        if (!current) {
+          jobs.set(job.request_id, { ...job, ...lease, attempts: 1 } as ReportJob);
+          return log('jobs.claim', 'created');
+        }
+        const leased = current.status === 'processing' && current.lease_until! > new Date();
+        const free = options.takeover || !leased || (options.ownLease && current.lease_owner === owner);
+        if (current.status === 'completed' || !free) return log('jobs.claim', 'refused');
+        Object.assign(current, { ...lease, attempts: current.attempts + (options.countAttempt ? 1 : 0) });
+        return log('jobs.claim', 'taken');
       },
       insertReused: (job: ReportJob) => {
         if (jobs.has(job.request_id)) return log('jobs.insertReused', false);
@@ -58,15 +67,15 @@ function world() {
     fakes.knowledgeBase as never,
     fakes.cache as never,
     new ReportMetrics(),
-    new DeterministicReportWriter(),
+    writer,
     config as never,
   );
   const run = async (request: Record<string, unknown>, redelivered = false) => {
     trips.length = 0;
-    const response = await service.generate(request as unknown as ReportGenerationRequest, redelivered);
+    const response = await service.generate(request as unknown as ReportGenerationRequest, { redelivered, claimed: false });
     return { response, trips: [...trips].sort() };
   };
-  return { run, jobs, redis };
+  return { run, jobs, redis, service };
 }
 
 describe('ReportGenerationService round trips (every one a primary-key lookup or a single-document write)', () => {
@@ -121,6 +130,40 @@ describe('ReportGenerationService round trips (every one a primary-key lookup or
     const request = reportRequest();
     jobs.set(request.request_id, { request_id: request.request_id, status: 'processing', attempts: 1, report_id: 'r-held', lease_until: new Date(Date.now() + 60_000) } as ReportJob);
     await expect(run(request)).rejects.toBeInstanceOf(JobBusyError);
+  });
+
+  it('takes over its own lease left by an earlier delivery of this process instead of postponing', async () => {
+    const writer = new DeterministicReportWriter();
+    const failing = { write: jest.fn(writer.write.bind(writer)).mockRejectedValueOnce(new Error('LLM unavailable')) };
+    const { run, jobs } = world(failing as unknown as ReportWriter);
+    const request = reportRequest();
+    // The first delivery fails after its claim, and its release never reaches the store.
+    await expect(run(request)).rejects.toThrow('LLM unavailable');
+    expect(jobs.get(request.request_id)).toMatchObject({ status: 'processing', attempts: 1 });
+    const { response } = await run(request);
+    expect(response).toMatchObject({ status: 'success', attempts: 2, reused: false });
+  });
+
+  it('waits for its own lease while another delivery of the request is at work in this process', async () => {
+    const { service, jobs } = world();
+    const request = reportRequest() as unknown as ReportGenerationRequest;
+    await service.forDelivery(request.request_id, false, async (first) => {
+      await service.generate(request, first);
+      Object.assign(jobs.get(request.request_id)!, { status: 'processing', lease_until: new Date(Date.now() + 60_000) });
+      await service.forDelivery(request.request_id, false, (second) => expect(service.generate(request, second)).rejects.toBeInstanceOf(JobBusyError));
+    });
+  });
+
+  it('another try of the same delivery renews its claim without counting an attempt', async () => {
+    const writer = new DeterministicReportWriter();
+    const failing = { write: jest.fn(writer.write.bind(writer)).mockRejectedValueOnce(new Error('MongoDB away')) };
+    const { service, jobs } = world(failing as unknown as ReportWriter);
+    const request = reportRequest() as unknown as ReportGenerationRequest;
+    const delivery: JobDelivery = { redelivered: false, claimed: false };
+    await expect(service.generate(request, delivery)).rejects.toThrow('MongoDB away');
+    expect(delivery.claimed).toBe(true);
+    expect(await service.generate(request, delivery)).toMatchObject({ status: 'success', attempts: 1 });
+    expect(jobs.get(request.request_id)).toMatchObject({ status: 'completed', attempts: 1 });
   });
 
   it('a retried job whose report an earlier delivery already stored is completed, not written again', async () => {

@@ -19,13 +19,22 @@ type Reuse = Pick<ReportGenerationResponse, 'reused' | 'reused_by' | 'generator'
 type JobFacts = Pick<ReportJob, 'request_id' | 'user_id' | 'report_id' | 'content_hash' | 'attempts'>;
 type Claimed = { job: JobFacts } | { completed: ReportJob };
 
+/** One delivery's standing on its job, across the tries a hold makes of it. */
+export interface JobDelivery {
+  /** The broker's flag: the message's previous holder is gone, so a lease on its job does not count. */
+  readonly redelivered: boolean;
+  /** Set once this delivery has claimed the job: its later tries renew the claim without counting another attempt. */
+  claimed: boolean;
+}
+
 /**
  * The seed's generation flow behind the request_id ledger, with as few MongoDB round trips as the
  * guarantees allow (FerretDB charges several ms for each, more under concurrency):
  *   fresh report      read job ∥ content check, claim (1 write), LLM, store report, complete job ∥ record content
  *   same request_id   read job (completed): answered
  *   same content      read job ∥ Redis (`input:` + `report:` present): one write creates the job completed
- * Every lookup is by primary key. Throws on failure; the caller decides between retry and dead letter.
+ * Every lookup is by primary key. Throws on failure; the caller decides between holding the
+ * request, retrying it through the broker and dead-lettering it.
  */
 @Injectable()
 export class ReportGenerationService {
@@ -34,6 +43,12 @@ export class ReportGenerationService {
   private readonly recentUsers = new RecentUsersCache();
   private readonly leaseMs: number;
   private readonly reuseWindowMs: number;
+  /**
+   * Deliveries at work in this process, per request_id. A lease held by this process (`owner`)
+   * whose request has no other delivery here is stale: its holder's release failed (MongoDB away)
+   * or it is this delivery's own, so it is taken over instead of waited out.
+   */
+  private readonly deliveriesHere = new Map<string, number>();
 
   constructor(
     private readonly jobs: ReportJobsRepository,
@@ -51,24 +66,39 @@ export class ReportGenerationService {
     this.reuseWindowMs = config.get('REPORT_CACHE_TTL', { infer: true }) * 1000;
   }
 
-  /** `redelivered`: the broker's flag; the previous holder of this delivery is gone, so take the job over. */
-  async generate(request: ReportGenerationRequest, redelivered: boolean): Promise<ReportGenerationResponse> {
+  /**
+   * Runs `work` (one or more generate() tries) as one delivery of the request: registered as at
+   * work in this process until it settles, so another delivery of the same request meanwhile
+   * waits instead of taking over this one's lease.
+   */
+  async forDelivery<T>(requestId: string, redelivered: boolean, work: (delivery: JobDelivery) => Promise<T>): Promise<T> {
+    this.deliveriesHere.set(requestId, (this.deliveriesHere.get(requestId) ?? 0) + 1);
+    try {
+      return await work({ redelivered, claimed: false });
+    } finally {
+      const left = this.deliveriesHere.get(requestId)! - 1;
+      if (left === 0) this.deliveriesHere.delete(requestId);
+      else this.deliveriesHere.set(requestId, left);
+    }
+  }
+
+  async generate(request: ReportGenerationRequest, delivery: JobDelivery): Promise<ReportGenerationResponse> {
     const contentHash = contentHashOf(request);
     const facts = { request_id: request.request_id, user_id: request.user_id, content_hash: contentHash };
     // Both are primary-key reads (or Redis), independent of each other: run them together.
     const [existing, reusable] = await Promise.all([this.jobs.findByRequestId(request.request_id), this.findReusable(request.user_id, contentHash)]);
     if (existing?.status === 'completed') return this.success(existing, { reused: true, reused_by: 'request_id' });
-    if (existing && !redelivered && existing.status === 'processing' && existing.lease_until && existing.lease_until > new Date()) {
-      throw new JobBusyError(request.request_id);
-    }
+    const ownLease = delivery.claimed || (this.deliveriesHere.get(request.request_id) ?? 0) <= 1;
+    if (existing && !delivery.redelivered && this.heldByAnother(existing, ownLease)) throw new JobBusyError(request.request_id);
     if (!existing && reusable && (await this.jobs.insertReused({ ...facts, report_id: reusable }))) {
       return this.success({ ...facts, report_id: reusable, attempts: 1 }, { reused: true, reused_by: 'content_hash' });
     }
-    const claimed = await this.claim(facts, existing, redelivered);
+    const resumed = delivery.claimed;
+    const claimed = await this.claim(facts, existing, delivery, ownLease);
     if ('completed' in claimed) return this.success(claimed.completed, { reused: true, reused_by: 'request_id' });
     const { job } = claimed;
-    if (job.attempts > 1 && (await this.reports.exists(job.report_id))) {
-      // Our own report, stored by an earlier delivery that died before completing the job.
+    if ((job.attempts > 1 || resumed) && (await this.reports.exists(job.report_id))) {
+      // Our own report, stored by an earlier delivery (or try) that failed before completing the job.
       await this.finish(job, job.report_id);
       return this.success(job, { reused: true, reused_by: 'request_id' });
     }
@@ -95,12 +125,24 @@ export class ReportGenerationService {
     return stored && stored.created_at.getTime() >= since ? stored.report_id : undefined;
   }
 
-  /** Takes the job under a lease; the job row is read back only in the rare race where we lack it. */
-  private async claim(facts: Omit<JobFacts, 'report_id' | 'attempts'>, existing: ReportJob | null, redelivered: boolean): Promise<Claimed> {
+  /** Processing under a live lease that is not this process's own stale one (`ownLease`: ours counts as free). */
+  private heldByAnother(job: ReportJob, ownLease: boolean): boolean {
+    if (job.status !== 'processing' || !job.lease_until || job.lease_until <= new Date()) return false;
+    return !(ownLease && job.lease_owner === this.owner);
+  }
+
+  /**
+   * Takes the job under a lease; the job row is read back only in the rare race where we lack it.
+   * A delivery's first claim counts an attempt; its later tries (a hold) renew the lease only.
+   */
+  private async claim(facts: Omit<JobFacts, 'report_id' | 'attempts'>, existing: ReportJob | null, delivery: JobDelivery, ownLease: boolean): Promise<Claimed> {
     const candidate = randomUUID();
-    const outcome = await this.jobs.claim({ ...facts, report_id: candidate }, this.owner, this.leaseMs, redelivered);
+    const countAttempt = !delivery.claimed;
+    const options = { takeover: delivery.redelivered, ownLease, countAttempt };
+    const outcome = await this.jobs.claim({ ...facts, report_id: candidate }, this.owner, this.leaseMs, options);
+    if (outcome !== 'refused') delivery.claimed = true;
     if (outcome === 'created') return { job: { ...facts, report_id: candidate, attempts: 1 } };
-    if (outcome === 'taken' && existing) return { job: { ...facts, report_id: existing.report_id, attempts: existing.attempts + 1 } };
+    if (outcome === 'taken' && existing) return { job: { ...facts, report_id: existing.report_id, attempts: existing.attempts + (countAttempt ? 1 : 0) } };
     const current = await this.jobs.findByRequestId(facts.request_id);
     if (outcome === 'taken' && current) return { job: { ...facts, report_id: current.report_id, attempts: current.attempts } };
     // Refused: completed meanwhile (answer it), or held by another live delivery.

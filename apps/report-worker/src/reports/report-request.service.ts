@@ -7,6 +7,7 @@ import { NO_REPLY_YET } from '../transport/report-rmq.server';
 import { describeFailure, isTransient, JobBusyError } from './failure.classifier';
 import { ReportGenerationService } from './report-generation.service';
 import { ReportOutcomePublisher } from './report-outcome.publisher';
+import { HoldEndedError, RequestHoldService } from './request-hold.service';
 
 /** `queue`: answer on the response queue (emit, raw JSON). `caller`: return the answer for Nest to send to replyTo. */
 export type ReplyMode = 'queue' | 'caller';
@@ -38,9 +39,12 @@ function failed(requestId: string, userId: string, errorMessage: string, attempt
 
 /**
  * One delivery of a generate request, from body to outcome: validate, generate, then answer, or
- * park it in a retry queue (transient failure), or dead-letter it with a failed answer. Every
- * publish is confirmed before this resolves; the controller acks only after that. It throws only
- * when the outcome itself could not be published (the broker is away): then nothing is acked.
+ * park it in a retry queue (transient failure), or dead-letter it with a failed answer. While
+ * MongoDB is unreachable or the LLM refuses our settings, the request is held and tried again in
+ * hand (RequestHoldService) instead. Every publish is confirmed before this resolves; the
+ * controller acks only after that. It throws when the outcome could not be published (the broker
+ * is away) and when shutdown ends a hold: then nothing is acked, and the controller hands the
+ * delivery back to the broker.
  */
 @Injectable()
 export class ReportRequestService {
@@ -51,6 +55,7 @@ export class ReportRequestService {
     private readonly publisher: ReportOutcomePublisher,
     private readonly jobs: ReportJobsRepository,
     private readonly metrics: ReportMetrics,
+    private readonly hold: RequestHoldService,
   ) {}
 
   process(body: unknown, message: ConsumeMessage, mode: ReplyMode): Promise<ReportReply> {
@@ -59,6 +64,7 @@ export class ReportRequestService {
   }
 
   private async handle(body: unknown, message: ConsumeMessage, mode: ReplyMode): Promise<ReportReply> {
+    const receivedAt = Date.now();
     const attempt = attemptOf(message);
     const validation = validateReportRequest(body, message.content.length);
     if (!validation.ok) {
@@ -68,13 +74,16 @@ export class ReportRequestService {
       this.metrics.deadLettered.inc({ reason: 'invalid' });
       return this.answer(failed(validation.request_id, validation.user_id, reason), mode);
     }
+    const { request } = validation;
     try {
-      const response = await this.generation.generate(validation.request, message.fields.redelivered);
+      const response = await this.generation.forDelivery(request.request_id, message.fields.redelivered, (delivery) =>
+        this.hold.run(() => this.generation.generate(request, delivery), { requestId: request.request_id, receivedAt }),
+      );
       const answered = await this.answer(response, mode);
       if (response.reused_by) this.metrics.reused.inc({ kind: response.reused_by });
       return answered;
     } catch (error) {
-      return this.onFailure(validation.request, error, message, attempt, mode);
+      return this.onFailure(request, error, message, attempt, mode);
     }
   }
 
@@ -85,6 +94,7 @@ export class ReportRequestService {
     attempt: number,
     mode: ReplyMode,
   ): Promise<ReportReply> {
+    if (error instanceof HoldEndedError) return this.handBack(error, message, attempt);
     const reason = describeFailure(error);
     const context = { request_id: request.request_id, attempt, error: reason };
     if (error instanceof JobBusyError) {
@@ -106,6 +116,22 @@ export class ReportRequestService {
     // Best effort: MongoDB may be the reason we are here.
     await this.jobs.fail(request.request_id, reason).catch(() => undefined);
     return this.answer(failed(request.request_id, request.user_id, reason, attempt), mode);
+  }
+
+  /**
+   * A hold that ended with its cause still there gives the request back without spending an
+   * attempt. At the hold limit a copy goes to this attempt's retry queue (confirmed, then the
+   * delivery is acked), so the delivery count a quorum queue keeps does not grow with the outage.
+   * On shutdown the delivery is requeued as it is (the controller nacks when this throws), which
+   * frees the consumer at once; its redelivery takes the job over.
+   */
+  private async handBack(error: HoldEndedError, message: ConsumeMessage, attempt: number): Promise<ReportReply> {
+    if (error.end === 'shutting down') throw error;
+    // Best effort, so another worker need not wait out our lease (MongoDB may be the cause); before
+    // the copy exists, so it cannot undo the claim of the copy's delivery.
+    await this.jobs.release(error.requestId, `held: ${error.holdCause}`).catch(() => undefined);
+    await this.publisher.postpone(message, attempt);
+    return NO_REPLY_YET;
   }
 
   /** Counted once the answer is out (published, or handed to Nest for the RPC caller). */

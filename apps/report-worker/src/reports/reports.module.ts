@@ -1,4 +1,5 @@
 import { ReportWorkerEnv } from '@app/config';
+import { queueKindFrom } from '@app/messaging';
 import { ReportStorageModule } from '@app/mongo';
 import { Logger, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -11,6 +12,7 @@ import { ReportOutcomePublisher } from './report-outcome.publisher';
 import { ReportQueryService } from './report-query.service';
 import { ReportRequestService } from './report-request.service';
 import { ReportMessageController } from './report.message.controller';
+import { RequestHoldService } from './request-hold.service';
 import { DeterministicReportWriter } from './writers/deterministic.report-writer';
 import { REPORT_WRITER } from './writers/report-writer.port';
 
@@ -28,6 +30,7 @@ import { REPORT_WRITER } from './writers/report-writer.port';
           RABBITMQ_RESPONSE_QUEUE: config.get('RABBITMQ_RESPONSE_QUEUE', { infer: true }),
           MAX_RETRIES: config.get('MAX_RETRIES', { infer: true }),
           REPORT_RETRY_DELAYS_MS: config.get('REPORT_RETRY_DELAYS_MS', { infer: true }),
+          queueKind: queueKindFrom(config),
         }),
     },
     {
@@ -48,7 +51,9 @@ import { REPORT_WRITER } from './writers/report-writer.port';
     ReportGenerationService,
     ReportRequestService,
     ReportQueryService,
+    RequestHoldService,
   ],
-  exports: [REPORT_TOPOLOGY],
+  // RequestHoldService: readiness names what the held requests wait for.
+  exports: [REPORT_TOPOLOGY, RequestHoldService],
 })
 export class ReportsModule {}

@@ -31,6 +31,16 @@ export class ReportQueueEnv {
   @EnvInt(100, 120_000)
   REPORT_PUBLISH_TIMEOUT_MS = 10_000;
 
+  /**
+   * While MongoDB is unreachable or the LLM refuses the worker's configuration (401, 403, 404), a
+   * request stays in hand and is tried again with backoff (0.1 s to 5 s) without spending an
+   * attempt. After this long, counted from its delivery, it goes back to the broker unspent. The
+   * ceiling keeps a delivery (this plus its last try, at most OPENAI_TIMEOUT_MS of 10 minutes)
+   * under RabbitMQ's 30-minute delivery acknowledgement timeout, which would close the channel.
+   */
+  @EnvInt(1000, 15 * 60 * 1000)
+  REPORT_OUTAGE_HOLD_MS = 10 * 60 * 1000;
+
   /** On SIGTERM: how long in-flight requests may take to finish before the consumer closes anyway. */
   @EnvInt(0, 15 * 60 * 1000)
   REPORT_DRAIN_TIMEOUT_MS = 30_000;

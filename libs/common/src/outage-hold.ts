@@ -1,5 +1,5 @@
 export interface OutageHoldOptions {
-  /** True for "the store is unreachable" errors, which a later attempt can cure by itself. */
+  /** True for errors a later attempt can cure by itself ("the store is unreachable"). */
   isTransient: (error: unknown) => boolean;
   /** Stop holding after this long and let the caller's normal failure path take over. */
   maxHoldMs: number;
@@ -13,10 +13,10 @@ const FIRST_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 5000;
 
 /**
- * Runs `work` until it succeeds, retrying while the store is unreachable (with backoff up to 5 s).
- * The deliveries of the held batch stay unacknowledged meanwhile, and prefetch stops the broker
- * sending more: during an outage events wait in their queue instead of using up their retry
- * budget and landing in the DLQ.
+ * Runs `work` until it succeeds, retrying while a dependency is unreachable (with backoff up to 5 s).
+ * The deliveries the work belongs to (an event batch, a report request) stay unacknowledged
+ * meanwhile, and prefetch stops the broker sending more: during an outage messages wait in their
+ * queue instead of using up their retry budget and landing in the DLQ.
  */
 export async function holdThroughOutage<T>(work: () => Promise<T>, options: OutageHoldOptions): Promise<T> {
   const now = options.now ?? Date.now;
