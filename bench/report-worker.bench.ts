@@ -7,8 +7,7 @@
  * round trips per report and the time in them against the worker's own code.
  * BENCH_NODE_FLAGS adds node flags to the worker (e.g. `--max-semi-space-size=4`).
  */
-import { REPORT_RESPONSE_TTL_MS } from '@app/contracts';
-import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, reportTestQueues, waitFor } from '@app/testing';
+import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest, reportResponseQueueOptions, reportTestEnv, reportTestQueues, waitFor } from '@app/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -65,7 +64,7 @@ async function startWorker(prefetch: number): Promise<Worker> {
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env, TS_NODE_SWC: 'true' }, stdio: ['ignore', 'ignore', 'inherit'] });
   const amqp = await new ReportAmqpClient().connect(env.RABBITMQ_URL);
   await waitFor(() => fetch(`http://127.0.0.1:${env.HEALTH_PORT}/health/ready`).then((r) => r.ok), { timeoutMs: 90_000, intervalMs: 250 });
-  await amqp.channel.assertQueue(env.RABBITMQ_RESPONSE_QUEUE, { durable: true, arguments: { 'x-message-ttl': REPORT_RESPONSE_TTL_MS } });
+  await amqp.channel.assertQueue(env.RABBITMQ_RESPONSE_QUEUE, reportResponseQueueOptions());
   const received = new Map<string, number[]>();
   await amqp.channel.consume(
     env.RABBITMQ_RESPONSE_QUEUE,

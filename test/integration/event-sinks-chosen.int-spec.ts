@@ -100,7 +100,14 @@ describe('a sink removed from EVENT_SINKS', () => {
     // The queue exactly as the earlier deployment declared it, bound and holding one event.
     const earlier = await new EventBrokerFixture().open();
     const options = sinkQueueOptions(
-      { names: eventTopologyNames(scope), messageTtlMs: 600_000, maxLength: 10_000, retryDelaysMs: TEST_RETRY_DELAYS_MS, sinks: ['neo4j', 'qdrant'] },
+      {
+        names: eventTopologyNames(scope),
+        messageTtlMs: 600_000,
+        maxLength: 10_000,
+        retryDelaysMs: TEST_RETRY_DELAYS_MS,
+        sinks: ['neo4j', 'qdrant'],
+        queueKind: { type: 'quorum', deliveryLimit: 20 }, // the shipped defaults
+      },
       'qdrant',
     );
     await earlier.declareBoundQueue(scope, retired, options);

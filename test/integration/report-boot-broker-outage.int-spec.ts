@@ -1,18 +1,4 @@
-import { REPORT_RESPONSE_TTL_MS } from '@app/contracts';
-import {
-  AppProcess,
-  getJson,
-  jsonOf,
-  ReportAmqpClient,
-  reportRequest,
-  reportTestEnv,
-  reportTestQueues,
-  serviceUrls,
-  spawnApp,
-  TcpOutageProxy,
-  waitFor,
-  waitUntilReady,
-} from '@app/testing';
+import { AppProcess, getJson, jsonOf, ReportAmqpClient, reportRequest, reportResponseQueueOptions, reportTestEnv, reportTestQueues, serviceUrls, spawnApp, TcpOutageProxy, waitFor, waitUntilReady } from '@app/testing';
 import { ConsumeMessage } from 'amqplib';
 import { createConnection } from 'mongoose';
 import { AddressInfo, createServer, Server } from 'node:net';
@@ -59,7 +45,7 @@ describe('report worker booting during a broker outage', () => {
     env = reportTestEnv('report_boot', { RABBITMQ_URL: rabbitmq.url(serviceUrls.rabbitmq) });
     amqp = await new ReportAmqpClient().connect(serviceUrls.rabbitmq);
     // Declared with the worker's arguments, so responses can be collected before a worker runs.
-    await amqp.channel.assertQueue(env.RABBITMQ_RESPONSE_QUEUE, { durable: true, arguments: { 'x-message-ttl': REPORT_RESPONSE_TTL_MS } });
+    await amqp.channel.assertQueue(env.RABBITMQ_RESPONSE_QUEUE, reportResponseQueueOptions());
     responses = await amqp.collect(env.RABBITMQ_RESPONSE_QUEUE);
   });
 

@@ -1,16 +1,4 @@
-import { REPORT_RESPONSE_TTL_MS } from '@app/contracts';
-import {
-  AppProcess,
-  FakeOpenAiServer,
-  getJson,
-  jsonOf,
-  ReportAmqpClient,
-  reportRequest,
-  reportTestEnv,
-  reportTestQueues,
-  spawnApp,
-  waitFor,
-} from '@app/testing';
+import { AppProcess, FakeOpenAiServer, getJson, jsonOf, ReportAmqpClient, reportRequest, reportResponseQueueOptions, reportTestEnv, reportTestQueues, spawnApp, waitFor } from '@app/testing';
 import { ConsumeMessage } from 'amqplib';
 import { createConnection } from 'mongoose';
 import { AddressInfo, createServer } from 'node:net';
@@ -39,7 +27,7 @@ describe('report worker stopped with Ctrl-C under a wrapper script', () => {
     await llm.start();
     env = reportTestEnv('report_ctrl_c', { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: llm.baseUrl, LOG_LEVEL: 'log' });
     amqp = await new ReportAmqpClient().connect(env.RABBITMQ_URL);
-    await amqp.channel.assertQueue(env.RABBITMQ_RESPONSE_QUEUE, { durable: true, arguments: { 'x-message-ttl': REPORT_RESPONSE_TTL_MS } });
+    await amqp.channel.assertQueue(env.RABBITMQ_RESPONSE_QUEUE, reportResponseQueueOptions());
     responses = await amqp.collect(env.RABBITMQ_RESPONSE_QUEUE);
   });
 

@@ -1,5 +1,4 @@
-import { REPORT_PRIORITY, REPORT_RESPONSE_TTL_MS } from '@app/contracts';
-import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, reportTestQueues, waitFor } from '@app/testing';
+import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest, reportResponseQueueOptions, reportTestEnv, reportTestQueues, waitFor } from '@app/testing';
 import { ConsumeMessage } from 'amqplib';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -57,7 +56,7 @@ describe('report worker processes (spawned workers)', () => {
     amqp = await new ReportAmqpClient().connect(env.RABBITMQ_URL);
     db = await createConnection(env.MONGODB_URI).asPromise();
     // Declared with the worker's arguments, so responses can be collected before any worker runs.
-    await amqp.channel.assertQueue(env.RABBITMQ_RESPONSE_QUEUE, { durable: true, arguments: { 'x-message-ttl': REPORT_RESPONSE_TTL_MS } });
+    await amqp.channel.assertQueue(env.RABBITMQ_RESPONSE_QUEUE, reportResponseQueueOptions());
     responses = await amqp.collect(env.RABBITMQ_RESPONSE_QUEUE);
   });
 
@@ -75,7 +74,7 @@ describe('report worker processes (spawned workers)', () => {
     await llm.stop();
   });
 
-  it('serves urgent requests before normal ones (priority queue)', async () => {
+  it('serves urgent requests before normal ones (the urgent queue has slots of its own and is consumed first)', async () => {
     await worker();
     const before = responses.length;
     // The first worker only declares the queues; with it gone, requests wait for the next one.
@@ -85,7 +84,7 @@ describe('report worker processes (spawned workers)', () => {
     const normal = Array.from({ length: 5 }, () => reportRequest());
     const urgent = reportRequest();
     for (const request of normal) await amqp.publish(env.RABBITMQ_REQUEST_QUEUE, request);
-    await amqp.publish(env.RABBITMQ_REQUEST_QUEUE, urgent, { priority: REPORT_PRIORITY.urgent });
+    await amqp.publish(`${env.RABBITMQ_REQUEST_QUEUE}.urgent`, urgent);
     await worker();
     await waitFor(() => responses.length >= before + 6, { timeoutMs: 20_000, description: 'six responses' });
     expect(jsonOf(responses[before]).request_id).toBe(urgent.request_id);

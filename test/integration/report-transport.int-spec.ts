@@ -26,11 +26,8 @@ describe('report worker transport (real RabbitMQ, Redis, FerretDB)', () => {
     app = await startReportWorker();
     amqp = await new ReportAmqpClient().connect(env.RABBITMQ_URL);
     responses = await amqp.collect(env.RABBITMQ_RESPONSE_QUEUE);
-    // The settings a Nest client needs: the same queue arguments as the worker (or noAssert: true).
-    client = ClientProxyFactory.create({
-      transport: Transport.RMQ,
-      options: { urls: [env.RABBITMQ_URL], queue: requests, queueOptions: { durable: true, arguments: { 'x-max-priority': 10 } } },
-    });
+    // The settings a Nest client needs: noAssert, since the worker declares the queue (a quorum queue with a delivery limit).
+    client = ClientProxyFactory.create({ transport: Transport.RMQ, options: { urls: [env.RABBITMQ_URL], queue: requests, noAssert: true } });
     await client.connect();
   });
 
@@ -118,7 +115,7 @@ describe('report worker transport (real RabbitMQ, Redis, FerretDB)', () => {
     expect(await firstValueFrom(client.send(REPORT_PATTERNS.list, { user_id: '' }))).toMatchObject({ error: 'invalid_query' });
   });
 
-  it('accepts urgent requests with an AMQP priority from a Nest client', async () => {
+  it('accepts urgent requests with an AMQP priority from a Nest client (moved to the urgent queue, answered to the caller)', async () => {
     const request = reportRequest();
     const record = new RmqRecordBuilder(request).setOptions({ priority: REPORT_PRIORITY.urgent }).build();
     expect(await firstValueFrom(client.send(REPORT_PATTERNS.generate, record))).toMatchObject({ status: 'success' });

@@ -2,6 +2,7 @@ import { ReportWorkerEnv } from '@app/config';
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ReportBrokerHealthIndicator } from './health/report-broker.health-indicator';
+import { ReportOutcomePublisher } from './reports/report-outcome.publisher';
 import { createReportRmqServer } from './transport/report-rmq.server.factory';
 import { ReportTopology } from './transport/report-topology';
 import { REPORT_TOPOLOGY } from './transport/report-topology.token';
@@ -18,5 +19,7 @@ export function configureApp(app: INestApplication): INestApplication {
   const consumer = createReportRmqServer(config, app.get<ReportTopology>(REPORT_TOPOLOGY));
   app.connectMicroservice({ strategy: consumer });
   app.get(ReportBrokerHealthIndicator).watch(consumer);
+  const publisher = app.get(ReportOutcomePublisher);
+  consumer.forwardUrgentWith((message) => publisher.forwardUrgent(message));
   return app;
 }

@@ -2,10 +2,19 @@ import { IntersectionType } from '@nestjs/mapped-types';
 import { AdminEnv, EventsEnv, QdrantEnv } from './sections/events.env';
 import { HttpPortEnv, LoggingEnv } from './sections/http.env';
 import { Neo4jEnv } from './sections/neo4j.env';
+import { QueueKindEnv } from './sections/queue-kind.env';
 import { RabbitMqEnv } from './sections/rabbitmq.env';
 
 /** Every setting of the event workers and the DLQ command line; see .env.example. */
-export class EventWorkerEnv extends IntersectionType(LoggingEnv, HttpPortEnv, RabbitMqEnv, EventsEnv, Neo4jEnv, QdrantEnv) {}
+export class EventWorkerEnv extends IntersectionType(
+  LoggingEnv,
+  HttpPortEnv,
+  RabbitMqEnv,
+  QueueKindEnv,
+  EventsEnv,
+  Neo4jEnv,
+  QdrantEnv,
+) {}
 
 /** Every setting the event-ingest API reads: the workers' plus ADMIN_TOKEN for its admin endpoints. */
 export class EventIngestEnv extends IntersectionType(AdminEnv, EventWorkerEnv) {}

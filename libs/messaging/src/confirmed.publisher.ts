@@ -14,6 +14,12 @@ export interface ConfirmedPublishOptions extends Options.Publish {
    * options and the message published once more, instead of failing every later publish.
    */
   redeclare?: Options.AssertQueue;
+  /**
+   * While the broker blocks publishers (a memory or disk alarm), wait up to this long for it to
+   * unblock before failing. 0 (the default) fails at once: an HTTP caller answers 503 quickly; a
+   * consumer that holds the delivery meanwhile waits instead of spending it.
+   */
+  waitWhileBlockedMs?: number;
 }
 
 /** The broker routed the message to no queue and returned it: nothing holds it. */
@@ -40,6 +46,7 @@ export class ConfirmedPublisher implements OnModuleInit {
   private readonly logger = new Logger(ConfirmedPublisher.name);
   private readonly returned = new Map<string, string>();
   private blockedReason?: string;
+  private unblockWaiters: Array<() => void> = [];
 
   constructor(private readonly amqp: AmqpConnection) {}
 
@@ -75,8 +82,10 @@ export class ConfirmedPublisher implements OnModuleInit {
 
   private async publishOnce(exchange: string, routingKey: string, content: Buffer, options: ConfirmedPublishOptions): Promise<void> {
     if (!this.isConnected()) throw new BrokerUnavailableError('not connected to the broker');
-    if (this.blockedReason) throw new BrokerUnavailableError(`the broker blocks publishing: ${this.blockedReason}`);
-    const { timeoutMs, redeclare: _redeclare, ...publishOptions } = options;
+    if (this.blockedReason && !(await this.unblockedWithin(options.waitWhileBlockedMs ?? 0))) {
+      throw new BrokerUnavailableError(`the broker blocks publishing: ${this.blockedReason}`);
+    }
+    const { timeoutMs, redeclare: _redeclare, waitWhileBlockedMs: _wait, ...publishOptions } = options;
     const publishId = randomUUID();
     const headers = { ...(publishOptions.headers ?? {}), [PUBLISH_ID_HEADER]: publishId };
     const amqpOptions = { ...boundedPublishOptions({ ...publishOptions, headers }), mandatory: true };
@@ -101,9 +110,23 @@ export class ConfirmedPublisher implements OnModuleInit {
     this.returned.set(publishId, `${replyCode ?? ''} ${replyText ?? 'returned'}`.trim());
   }
 
+  /** True once the broker accepts publishes again (or the connection dropped: a new one starts unblocked). */
+  private unblockedWithin(ms: number): Promise<boolean> {
+    if (!this.blockedReason) return Promise.resolve(true);
+    if (ms <= 0) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      this.unblockWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
   private onBlocked(reason: string | undefined): void {
     if (reason === this.blockedReason) return;
     this.blockedReason = reason;
+    if (!reason) this.unblockWaiters.splice(0).forEach((wake) => wake());
     if (reason) this.logger.warn({ msg: 'broker blocks publishing; publishes fail until it unblocks', reason });
     else this.logger.log({ msg: 'broker accepts publishes again' });
   }

@@ -2,7 +2,8 @@ import { EVENT_HEADERS } from '@app/contracts';
 import { Injectable } from '@nestjs/common';
 import { ConsumeMessage } from 'amqplib';
 import { ConfirmedPublisher } from './confirmed.publisher';
-import { retryQueueOptions } from './event-topology.factory';
+import { QueueKind } from './durable-queue.options';
+import { deadLetterQueueOptions, retryQueueOptions } from './event-topology.factory';
 import { attemptsFromHeader, FailureRoute, routeFailure } from './retry.policy';
 
 export interface RetryTarget {
@@ -10,6 +11,9 @@ export interface RetryTarget {
   deadLetterQueue: string;
   delaysMs: number[];
   publishTimeoutMs: number;
+  queueKind: QueueKind;
+  /** While the broker blocks publishers, how long the copy waits (the delivery held) before failing. */
+  waitWhileBlockedMs: number;
 }
 
 /**
@@ -27,7 +31,8 @@ export class DeliveryFailureRouter {
     const queue = route.kind === 'retry' ? route.queue : target.deadLetterQueue;
     await this.publisher.publish('', queue, message.content, {
       persistent: true,
-      redeclare: route.kind === 'retry' ? retryQueueOptions(target.sinkQueue, route.delayMs) : { durable: true },
+      waitWhileBlockedMs: target.waitWhileBlockedMs,
+      redeclare: route.kind === 'retry' ? retryQueueOptions(target.sinkQueue, route.delayMs, target.queueKind) : deadLetterQueueOptions(target.queueKind),
       timeoutMs: target.publishTimeoutMs,
       contentType: message.properties.contentType,
       messageId: message.properties.messageId,

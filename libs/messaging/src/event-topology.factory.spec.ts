@@ -9,25 +9,57 @@ describe('buildEventTopology', () => {
     maxLength: 100,
     retryDelaysMs: [5000, 30000, 5000],
     sinks: ['neo4j', 'qdrant'],
+    queueKind: { type: 'quorum', deliveryLimit: 20 },
   };
   const topology = buildEventTopology(settings);
   const queue = (name: string) => topology.queues.find((q) => q.name === name)!;
 
-  it('binds both sink queues to the fanout, with TTL, max length and the dead-letter exchange', () => {
+  it('binds both sink queues to the fanout as quorum queues: TTL, refusing publishes when full, at-least-once dead-lettering, a delivery limit', () => {
     for (const name of ['events.neo4j', 'events.qdrant']) {
       expect(queue(name)).toMatchObject({
         exchange: 'events',
         routingKey: '',
-        options: { durable: true, arguments: { 'x-message-ttl': 60_000, 'x-max-length': 100, 'x-dead-letter-exchange': 'events.dlx' } },
+        options: {
+          durable: true,
+          arguments: {
+            'x-queue-type': 'quorum',
+            'x-message-ttl': 60_000,
+            'x-max-length': 100,
+            'x-overflow': 'reject-publish',
+            'x-dead-letter-exchange': 'events.dlx',
+            'x-dead-letter-strategy': 'at-least-once',
+            'x-delivery-limit': 20,
+          },
+        },
       });
     }
-    expect(queue('events.dlq')).toMatchObject({ exchange: 'events.dlx' });
+    expect(queue('events.dlq')).toEqual({ name: 'events.dlq', exchange: 'events.dlx', routingKey: '', options: { durable: true, arguments: { 'x-queue-type': 'quorum' } } });
+  });
+
+  it('keeps classic queues when asked, still refusing publishes when full', () => {
+    const classic = buildEventTopology({ ...settings, queueKind: { type: 'classic', deliveryLimit: 20 } });
+    expect(classic.queues.find((q) => q.name === 'events.neo4j')!.options!.arguments).toEqual({
+      'x-message-ttl': 60_000,
+      'x-max-length': 100,
+      'x-overflow': 'reject-publish',
+      'x-dead-letter-exchange': 'events.dlx',
+    });
   });
 
   it('sends retried messages back to their own sink queue only, never through the fanout', () => {
     expect(queue('events.qdrant.retry.30000ms')).toEqual({
       name: 'events.qdrant.retry.30000ms',
-      options: { durable: true, arguments: { 'x-message-ttl': 30000, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'events.qdrant' } },
+      options: {
+        durable: true,
+        arguments: {
+          'x-queue-type': 'quorum',
+          'x-message-ttl': 30000,
+          'x-dead-letter-exchange': '',
+          'x-dead-letter-routing-key': 'events.qdrant',
+          'x-overflow': 'reject-publish',
+          'x-dead-letter-strategy': 'at-least-once',
+        },
+      },
     });
     expect(queue('events.qdrant.retry.30000ms').exchange).toBeUndefined();
   });

@@ -1,5 +1,6 @@
 import { EventSinkName, EventTopologyNames, retryQueueName, sinkQueueName } from '@app/contracts';
 import { QueueOptions, RabbitMQExchangeConfig, RabbitMQQueueConfig } from '@golevelup/nestjs-rabbitmq';
+import { durableQueueOptions, QueueKind } from './durable-queue.options';
 
 export interface EventTopologySettings {
   names: EventTopologyNames;
@@ -8,6 +9,7 @@ export interface EventTopologySettings {
   retryDelaysMs: number[];
   /** The sinks the deployment runs (EVENT_SINKS): only their queues are declared and bound. */
   sinks: readonly EventSinkName[];
+  queueKind: QueueKind;
 }
 
 export interface EventTopology {
@@ -25,33 +27,34 @@ const SINGLE_CONSUMER_SINKS: ReadonlySet<EventSinkName> = new Set(['qdrant']);
 /**
  * Options of a sink queue. Consumers assert the queue with exactly these, so they must stay in
  * one place: RabbitMQ refuses a redeclaration with different arguments (PRECONDITION_FAILED).
- * Expired and overflowed messages (drop-head) are dead-lettered into the DLQ, never lost.
+ * Expired messages, and poison messages past the delivery limit, are dead-lettered into the DLQ;
+ * a full queue refuses new events (the API answers 503) instead of evicting old ones.
  */
 export function sinkQueueOptions(settings: EventTopologySettings, sink: EventSinkName): QueueOptions {
-  return {
-    durable: true,
+  return durableQueueOptions(settings.queueKind, {
+    consumed: true,
     arguments: {
       'x-message-ttl': settings.messageTtlMs,
       'x-max-length': settings.maxLength,
       'x-dead-letter-exchange': settings.names.deadLetterExchange,
       ...(SINGLE_CONSUMER_SINKS.has(sink) ? { 'x-single-active-consumer': true } : {}),
     },
-  };
+  }) as QueueOptions;
 }
 
 /**
  * A delay queue has no consumer: its messages wait for the queue's TTL, then the broker
  * dead-letters them through the default exchange straight back to their own sink queue.
  */
-export function retryQueueOptions(sinkQueue: string, delayMs: number): QueueOptions {
-  return {
-    durable: true,
-    arguments: {
-      'x-message-ttl': delayMs,
-      'x-dead-letter-exchange': '',
-      'x-dead-letter-routing-key': sinkQueue,
-    },
-  };
+export function retryQueueOptions(sinkQueue: string, delayMs: number, kind: QueueKind): QueueOptions {
+  return durableQueueOptions(kind, {
+    arguments: { 'x-message-ttl': delayMs, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': sinkQueue },
+  }) as QueueOptions;
+}
+
+/** The DLQ: kept until an operator replays or discards its letters. */
+export function deadLetterQueueOptions(kind: QueueKind): QueueOptions {
+  return durableQueueOptions(kind) as QueueOptions;
 }
 
 /**
@@ -71,7 +74,7 @@ export function buildEventTopology(settings: EventTopologySettings): EventTopolo
   const retryQueues: RabbitMQQueueConfig[] = sinks.flatMap((sink) =>
     delays.map((delay) => {
       const sinkQueue = sinkQueueName(names, sink);
-      return { name: retryQueueName(sinkQueue, delay), options: retryQueueOptions(sinkQueue, delay) };
+      return { name: retryQueueName(sinkQueue, delay), options: retryQueueOptions(sinkQueue, delay, settings.queueKind) };
     }),
   );
   return {
@@ -82,7 +85,7 @@ export function buildEventTopology(settings: EventTopologySettings): EventTopolo
     queues: [
       ...sinkQueues,
       ...retryQueues,
-      { name: names.deadLetterQueue, options: { durable: true }, exchange: names.deadLetterExchange, routingKey: '' },
+      { name: names.deadLetterQueue, options: deadLetterQueueOptions(settings.queueKind), exchange: names.deadLetterExchange, routingKey: '' },
     ],
   };
 }

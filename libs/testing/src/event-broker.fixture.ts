@@ -64,13 +64,24 @@ export class EventBrokerFixture {
     await this.withChannel((channel) => channel.purgeQueue(queue)).catch(() => undefined);
   }
 
-  /** Takes every ready message off a queue (acked), for assertions on what was published. */
+  /**
+   * Takes every ready message off a queue (acked), for assertions on what was published. Through a
+   * consumer, not basic.get: a quorum queue with a single active consumer refuses basic.get.
+   */
   async drain(queue: string): Promise<Array<{ body: string; headers: Record<string, unknown> }>> {
     return this.withChannel(async (channel) => {
-      const messages = [];
-      for (let message = await channel.get(queue, { noAck: true }); message; message = await channel.get(queue, { noAck: true })) {
-        messages.push({ body: message.content.toString(), headers: message.properties.headers ?? {} });
-      }
+      const { messageCount } = await channel.checkQueue(queue);
+      const messages: Array<{ body: string; headers: Record<string, unknown> }> = [];
+      if (messageCount === 0) return messages;
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`drained ${messages.length} of ${messageCount} messages of ${queue}`)), 10_000);
+        void channel.consume(queue, (message) => {
+          if (message) messages.push({ body: message.content.toString(), headers: message.properties.headers ?? {} });
+          if (messages.length < messageCount) return;
+          clearTimeout(timer);
+          resolve();
+        }, { noAck: true });
+      });
       return messages;
     });
   }

@@ -1,3 +1,6 @@
+import { REPORT_RESPONSE_TTL_MS } from '@app/contracts';
+import { durableQueueOptions } from '@app/messaging';
+import type { Options } from 'amqplib';
 import { serviceUrls, uniqueName } from './service-urls';
 
 /**
@@ -24,9 +27,23 @@ export function reportTestEnv(prefix: string, overrides: Record<string, string> 
   };
 }
 
-/** Every queue a report worker with these settings declares: the request, response and dead-letter queues and its delay queues. */
+/** Every queue a report worker with these settings declares: the request, urgent, response and dead-letter queues and its delay queues. */
 export function reportTestQueues(env: Record<string, string | undefined>): string[] {
   const requests = env.RABBITMQ_REQUEST_QUEUE ?? 'report_generation_requests';
   const delays = (env.REPORT_RETRY_DELAYS_MS ?? '1000,5000,30000').split(',').map((delay) => delay.trim());
-  return [requests, env.RABBITMQ_RESPONSE_QUEUE ?? 'report_generation_responses', `${requests}_dlq`, ...delays.map((delay) => `${requests}.retry.${delay}ms`)];
+  return [
+    requests,
+    `${requests}.urgent`,
+    env.RABBITMQ_RESPONSE_QUEUE ?? 'report_generation_responses',
+    `${requests}_dlq`,
+    ...delays.map((delay) => `${requests}.retry.${delay}ms`),
+  ];
+}
+
+/**
+ * The response queue as a worker with the shipped queue settings declares it (quorum, 24 h TTL),
+ * so a spec can collect answers before any worker runs.
+ */
+export function reportResponseQueueOptions(): Options.AssertQueue {
+  return durableQueueOptions({ type: 'quorum', deliveryLimit: 20 }, { arguments: { 'x-message-ttl': REPORT_RESPONSE_TTL_MS } });
 }

@@ -1,5 +1,5 @@
 import { ReportWorkerEnv } from '@app/config';
-import { REPORT_HEADERS, ReportGenerationResponse } from '@app/contracts';
+import { REPORT_HEADERS, REPORT_PRIORITY, ReportGenerationResponse } from '@app/contracts';
 import { ConfirmedPublisher, fitsShortString } from '@app/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -31,12 +31,15 @@ function carriedProperties(properties: MessageProperties, headers: Record<string
  * Every message the worker publishes goes through here, confirmed (ConfirmedPublisher): each
  * promise resolves only once the broker has taken the message, and only then is the request acked.
  * A broker that does not confirm within REPORT_PUBLISH_TIMEOUT_MS fails the publish, and the
- * request goes back to the broker instead of holding its delivery forever.
+ * request goes back to the broker instead of holding its delivery forever. While the broker blocks
+ * publishers (memory or disk alarm) a publish waits for it, up to REPORT_OUTAGE_HOLD_MS, with the
+ * delivery in hand: handing it back would only bring it round again, spending its delivery limit.
  */
 @Injectable()
 export class ReportOutcomePublisher {
   private readonly worker = `${hostname()}:${process.pid}`;
   private readonly timeoutMs: number;
+  private readonly blockedWaitMs: number;
 
   constructor(
     private readonly publisher: ConfirmedPublisher,
@@ -45,6 +48,7 @@ export class ReportOutcomePublisher {
     config: ConfigService<ReportWorkerEnv, true>,
   ) {
     this.timeoutMs = config.get('REPORT_PUBLISH_TIMEOUT_MS', { infer: true });
+    this.blockedWaitMs = config.get('REPORT_OUTAGE_HOLD_MS', { infer: true });
   }
 
   get maxRetries(): number {
@@ -58,16 +62,31 @@ export class ReportOutcomePublisher {
     await this.publish('respond', this.topology.responseQueue, Buffer.from(JSON.stringify(response)), options);
   }
 
-  /** Parks a copy in the delay queue of this retry; it returns to the request queue when its TTL runs out. */
+  /**
+   * Parks a copy in the delay queue of this retry; it returns to the request queue when its TTL
+   * runs out. A copy of an urgent request is marked urgent, so it is moved to the urgent queue again.
+   */
   async retry(message: ConsumeMessage, attempt: number): Promise<void> {
     const headers = { [REPORT_HEADERS.attempt]: attempt + 1, [REPORT_HEADERS.worker]: this.worker };
-    await this.publish('retry', this.topology.retryQueueFor(attempt), message.content, carriedProperties(message.properties, headers));
+    await this.publish('retry', this.topology.retryQueueFor(attempt), message.content, this.retryProperties(message, headers));
   }
 
   /** Busy elsewhere: wait like this attempt's retry, without spending an attempt. */
   async postpone(message: ConsumeMessage, attempt: number): Promise<void> {
     const headers = { [REPORT_HEADERS.attempt]: attempt, [REPORT_HEADERS.worker]: this.worker };
-    await this.publish('postpone', this.topology.retryQueueFor(attempt), message.content, carriedProperties(message.properties, headers));
+    await this.publish('postpone', this.topology.retryQueueFor(attempt), message.content, this.retryProperties(message, headers));
+  }
+
+  /** An urgent request that arrived on the request queue, moved to the urgent queue before any work. */
+  async forwardUrgent(message: ConsumeMessage): Promise<void> {
+    if (!this.topology.urgentQueue) throw new Error('no urgent queue: classic queues keep priorities instead');
+    await this.publish('forward_urgent', this.topology.urgentQueue, message.content, carriedProperties(message.properties, {}));
+  }
+
+  private retryProperties(message: ConsumeMessage, headers: Record<string, unknown>): Options.Publish {
+    const properties = carriedProperties(message.properties, headers);
+    const urgent = this.topology.urgentQueue !== undefined && message.fields.routingKey === this.topology.urgentQueue;
+    return urgent ? { ...properties, priority: REPORT_PRIORITY.urgent } : properties;
   }
 
   async deadLetter(message: ConsumeMessage, reason: string, attempt: number): Promise<void> {
@@ -83,6 +102,6 @@ export class ReportOutcomePublisher {
   /** Default exchange, confirmed; timed as a RabbitMQ round trip. A queue that has gone is declared again as the topology declares it. */
   private async publish(operation: string, queue: string, body: Buffer, options: Options.Publish): Promise<void> {
     const redeclare = this.topology.declarations.find((declaration) => declaration.name === queue)?.options;
-    await this.metrics.time('rabbitmq', operation, () => this.publisher.publish('', queue, body, { ...options, timeoutMs: this.timeoutMs, redeclare }));
+    await this.metrics.time('rabbitmq', operation, () => this.publisher.publish('', queue, body, { ...options, timeoutMs: this.timeoutMs, redeclare, waitWhileBlockedMs: this.blockedWaitMs }));
   }
 }

@@ -1,5 +1,8 @@
+import { REPORT_PRIORITY } from '@app/contracts';
+import { AckSettleGrace, settleDelivery } from '@app/messaging';
 import { Logger } from '@nestjs/common';
 import { RmqContext, RmqOptions, ServerRMQ } from '@nestjs/microservices';
+import type { Channel, ConsumeMessage, Options } from 'amqplib';
 import { ReportMessageDeserializer } from './report-message.deserializer';
 
 /** Returned by an RPC handler that has passed the request on (retry queue): answer later, not now. */
@@ -17,7 +20,9 @@ export type ConsumerStatus =
 export interface ReportRmqServerOptions {
   urls: string[];
   queue: string;
-  queueArguments: Record<string, unknown>;
+  queueOptions: Options.AssertQueue;
+  /** Consumed beside the request queue, and first, with slots of its own (a quarter of the prefetch). */
+  urgentQueue?: string;
   prefetchCount: number;
   consumerTag: string;
   /** Response, retry and dead-letter queues, declared before consuming starts (and after each reconnect). */
@@ -30,8 +35,13 @@ interface AmqpChannel {
   cancel(consumerTag: string): Promise<unknown>;
   assertQueue(name: string, options?: object): Promise<unknown>;
   checkQueue(name: string): Promise<unknown>;
+  prefetch(count: number): Promise<unknown>;
+  consume(queue: string, onMessage: (message: ConsumeMessage | null) => void, options: Options.Consume): Promise<unknown>;
   once(event: 'close', listener: () => void): unknown;
 }
+
+/** Moves an urgent request that arrived on the request queue to the urgent queue (confirmed). */
+export type UrgentForwarder = (message: ConsumeMessage) => Promise<void>;
 
 /**
  * Nest's RabbitMQ server with the behaviour a worker needs: manual acks (handlers settle each
@@ -46,6 +56,8 @@ export class ReportRmqServer extends ServerRMQ {
   private idleWaiters: Array<() => void> = [];
   private closing = false;
   private consumerState: ConsumerStatus = 'not started';
+  private forwardUrgent?: UrgentForwarder;
+  private readonly ackGrace = new AckSettleGrace();
 
   constructor(private readonly settings: ReportRmqServerOptions) {
     super({
@@ -54,7 +66,7 @@ export class ReportRmqServer extends ServerRMQ {
       noAck: false,
       prefetchCount: settings.prefetchCount,
       consumerTag: settings.consumerTag,
-      queueOptions: { durable: true, arguments: settings.queueArguments },
+      queueOptions: settings.queueOptions,
       deserializer: new ReportMessageDeserializer(),
       socketOptions: { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1 },
     } as Required<RmqOptions>['options']);
@@ -66,6 +78,18 @@ export class ReportRmqServer extends ServerRMQ {
 
   get consumerStatus(): ConsumerStatus {
     return this.consumerState;
+  }
+
+  private get urgentTag(): string {
+    return `${this.settings.consumerTag}.urgent`;
+  }
+
+  /**
+   * Requests published with an urgent priority to the request queue (as to a priority queue) are
+   * moved to the urgent queue before any work, when there is one: configureApp hands the publisher.
+   */
+  forwardUrgentWith(forward: UrgentForwarder): void {
+    this.forwardUrgent = forward;
   }
 
   override listen(callback: (error?: unknown, ...optionalParams: unknown[]) => void): Promise<void> {
@@ -83,25 +107,49 @@ export class ReportRmqServer extends ServerRMQ {
     channel.once('close', () => {
       if (this.consumerChannel === channel && !this.closing) this.consumerState = 'waiting for the broker';
     });
-    // A failure must never be published to a retry or dead-letter queue that does not exist yet
-    // (the default exchange drops unroutable messages and still confirms them).
+    await this.declare(channel);
+    if (this.settings.urgentQueue) await this.consumeUrgent(channel);
+    if (await this.consumeRequests(channel)) callback();
+  }
+
+  /**
+   * A failure must never be published to a retry or dead-letter queue that does not exist yet (the
+   * default exchange drops unroutable messages and still confirms them).
+   */
+  private async declare(channel: AmqpChannel): Promise<void> {
     for (const { name, options } of this.settings.declarations) await channel.assertQueue(name, options);
+  }
+
+  /** The request queue's consumer (Nest's setup); true once the broker has registered it. */
+  private async consumeRequests(channel: AmqpChannel): Promise<boolean> {
     await super.setupChannel(channel, () => undefined);
     // Nest does not wait for basic.consume-ok. A channel answers its methods in order and a refused
     // consume closes it, so this answer means the consumer is registered. No answer: the channel
     // closed, and the setup on the next one subscribes again.
     const registered = await channel.checkQueue(this.settings.queue).then(() => true, () => false);
-    if (!registered || this.consumerChannel !== channel || this.closing) return;
+    if (!registered || this.consumerChannel !== channel || this.closing) return false;
     this.consumerState = 'consuming';
-    callback();
+    return true;
+  }
+
+  /** Prefetch is per consumer: the urgent queue's slots are its own, whatever the backlog of the other. */
+  private async consumeUrgent(channel: AmqpChannel): Promise<void> {
+    const queue = this.settings.urgentQueue!;
+    await channel.prefetch(Math.max(1, Math.ceil(this.settings.prefetchCount / 4)));
+    await channel.consume(queue, (message) => void (message ? this.handleMessage(message as never, channel) : this.resubscribeUrgent(channel)), {
+      noAck: false,
+      consumerTag: this.urgentTag,
+    });
   }
 
   override async handleMessage(message: Record<string, unknown> | null, channel: unknown): Promise<void> {
     if (!message) return this.resubscribe(channel as AmqpChannel);
     this.inFlight += 1;
     try {
-      await super.handleMessage(message, channel);
+      if (this.isUrgentOnRequestQueue(message as unknown as ConsumeMessage)) await this.forward(message as unknown as ConsumeMessage, channel as Channel);
+      else await super.handleMessage(message, channel);
     } finally {
+      this.ackGrace.settled(); // handlers settle their delivery before they resolve
       this.inFlight -= 1;
       if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((wake) => wake());
     }
@@ -117,9 +165,33 @@ export class ReportRmqServer extends ServerRMQ {
     this.consumerState = 'cancelled by the broker';
     if (this.closing || channel !== this.consumerChannel) return;
     this.drainLogger.warn({ message: 'consumer cancelled by the broker; subscribing again', queue: this.settings.queue });
-    await this.setupChannel(channel, () => undefined).catch((error: Error) =>
-      this.drainLogger.warn({ message: 'could not subscribe again; waiting for the reconnect', error: error.message }),
-    );
+    await this.declare(channel)
+      .then(() => this.consumeRequests(channel))
+      .catch((error: Error) => this.drainLogger.warn({ message: 'could not subscribe again; waiting for the reconnect', error: error.message }));
+  }
+
+  private async resubscribeUrgent(channel: AmqpChannel): Promise<void> {
+    if (this.closing || channel !== this.consumerChannel) return;
+    this.drainLogger.warn({ message: 'consumer cancelled by the broker; subscribing again', queue: this.settings.urgentQueue });
+    await this.declare(channel)
+      .then(() => this.consumeUrgent(channel))
+      .catch((error: Error) => this.drainLogger.warn({ message: 'could not subscribe again; waiting for the reconnect', error: error.message }));
+  }
+
+  private isUrgentOnRequestQueue(message: ConsumeMessage): boolean {
+    if (!this.settings.urgentQueue || !this.forwardUrgent || message.fields.consumerTag !== this.settings.consumerTag) return false;
+    return (message.properties.priority ?? 0) >= REPORT_PRIORITY.urgent;
+  }
+
+  /** Acked once the urgent queue has confirmed its copy; requeued if it could not be moved. */
+  private async forward(message: ConsumeMessage, channel: Channel): Promise<void> {
+    try {
+      await this.forwardUrgent!(message);
+      settleDelivery(channel, message, 'ack', this.drainLogger);
+    } catch (error) {
+      this.drainLogger.warn({ message: 'could not move an urgent request to the urgent queue; requeued', error: (error as Error).message });
+      settleDelivery(channel, message, 'requeue', this.drainLogger);
+    }
   }
 
   override sendMessage<T>(message: T, replyTo: unknown, correlationId: string, context: RmqContext): void {
@@ -133,9 +205,11 @@ export class ReportRmqServer extends ServerRMQ {
     this.closing = true;
     this.consumerState = 'shutting down';
     await this.consumerChannel?.cancel(this.settings.consumerTag).catch(() => undefined);
+    if (this.settings.urgentQueue) await this.consumerChannel?.cancel(this.urgentTag).catch(() => undefined);
     this.drainLogger.log({ message: 'consumer cancelled, draining', in_flight: this.inFlight });
     const drained = await this.waitForIdle(this.settings.drainTimeoutMs);
     if (!drained) this.drainLogger.warn(`closing with ${this.inFlight} message(s) unsettled; the broker will redeliver them`);
+    await this.ackGrace.wait();
     // RPC replies are published on the next tick after a handler resolves.
     await new Promise((resolve) => setImmediate(resolve));
     await super.close();

@@ -1,26 +1,55 @@
 import { reportTopology } from './report-topology';
 
-describe('reportTopology', () => {
-  const topology = reportTopology({
-    RABBITMQ_REQUEST_QUEUE: 'report_generation_requests',
-    RABBITMQ_RESPONSE_QUEUE: 'report_generation_responses',
-    MAX_RETRIES: 4,
-    REPORT_RETRY_DELAYS_MS: [1000, 5000],
-  });
+const base = {
+  RABBITMQ_REQUEST_QUEUE: 'report_generation_requests',
+  RABBITMQ_RESPONSE_QUEUE: 'report_generation_responses',
+  MAX_RETRIES: 4,
+  REPORT_RETRY_DELAYS_MS: [1000, 5000],
+};
+const quorum = { type: 'quorum', deliveryLimit: 20 } as const;
 
-  it('derives the DLQ and one delay queue per distinct delay, named by the delay, from the request queue', () => {
+describe('reportTopology', () => {
+  const topology = reportTopology({ ...base, queueKind: quorum });
+  const declared = (name: string) => topology.declarations.find((q) => q.name === name)?.options;
+
+  it('derives the DLQ, the urgent queue and one delay queue per distinct delay, named by the delay, from the request queue', () => {
     expect(topology.deadLetterQueue).toBe('report_generation_requests_dlq');
+    expect(topology.urgentQueue).toBe('report_generation_requests.urgent');
     expect(topology.retryQueues).toEqual([
       { name: 'report_generation_requests.retry.1000ms', delayMs: 1000 },
       { name: 'report_generation_requests.retry.5000ms', delayMs: 5000 },
     ]);
-    expect(topology.requestQueueArguments).toEqual({ 'x-max-priority': 10 });
-    expect(topology.declarations.find((q) => q.name === 'report_generation_responses')?.options.arguments).toEqual({ 'x-message-ttl': 86_400_000 });
-    expect(topology.declarations.find((q) => q.name.endsWith('.retry.1000ms'))?.options.arguments).toEqual({
+  });
+
+  it('declares quorum queues: requests with a delivery limit dead-lettered at least once into the DLQ, delay queues back to the request queue', () => {
+    const request = {
+      durable: true,
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': 'report_generation_requests_dlq',
+        'x-overflow': 'reject-publish',
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-delivery-limit': 20,
+      },
+    };
+    expect(topology.requestQueueOptions).toEqual(request);
+    expect(declared('report_generation_requests.urgent')).toEqual(request);
+    expect(declared('report_generation_responses')).toEqual({ durable: true, arguments: { 'x-queue-type': 'quorum', 'x-message-ttl': 86_400_000 } });
+    expect(declared('report_generation_requests_dlq')).toEqual({ durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    expect(declared('report_generation_requests.retry.1000ms')?.arguments).toMatchObject({
       'x-message-ttl': 1000,
       'x-dead-letter-exchange': '',
       'x-dead-letter-routing-key': 'report_generation_requests',
+      'x-dead-letter-strategy': 'at-least-once',
     });
+  });
+
+  it('keeps the classic priority queue, without an urgent queue, on a single node', () => {
+    const classic = reportTopology({ ...base, queueKind: { type: 'classic', deliveryLimit: 20 } });
+    expect(classic.requestQueueOptions).toEqual({ durable: true, arguments: { 'x-max-priority': 10 } });
+    expect(classic.urgentQueue).toBeUndefined();
+    expect(classic.declarations.map((q) => q.name)).not.toContain('report_generation_requests.urgent');
   });
 
   it('sends each retry to the queue of its delay, the last delay repeating', () => {
@@ -33,8 +62,8 @@ describe('reportTopology', () => {
   });
 
   it('keeps the queue names when only the number of retries changes, so redeploying never redeclares a queue differently', () => {
-    const more = reportTopology({ ...{ RABBITMQ_REQUEST_QUEUE: 'q', RABBITMQ_RESPONSE_QUEUE: 'r', REPORT_RETRY_DELAYS_MS: [1000, 5000] }, MAX_RETRIES: 8 });
-    const fewer = reportTopology({ ...{ RABBITMQ_REQUEST_QUEUE: 'q', RABBITMQ_RESPONSE_QUEUE: 'r', REPORT_RETRY_DELAYS_MS: [1000, 5000] }, MAX_RETRIES: 2 });
+    const more = reportTopology({ ...base, MAX_RETRIES: 8, queueKind: quorum });
+    const fewer = reportTopology({ ...base, MAX_RETRIES: 2, queueKind: quorum });
     expect(more.declarations).toEqual(fewer.declarations);
   });
 });

@@ -1,9 +1,11 @@
 import { ReportWorkerEnv } from '@app/config';
 import { REPORT_PRIORITY, REPORT_RESPONSE_TTL_MS, retryQueueName } from '@app/contracts';
-import { retryQueueOptions } from '@app/messaging';
+import { durableQueueOptions, QueueKind, retryQueueOptions } from '@app/messaging';
 import type { Options } from 'amqplib';
 
-type TopologySettings = Pick<ReportWorkerEnv, 'RABBITMQ_REQUEST_QUEUE' | 'RABBITMQ_RESPONSE_QUEUE' | 'MAX_RETRIES' | 'REPORT_RETRY_DELAYS_MS'>;
+type TopologySettings = Pick<ReportWorkerEnv, 'RABBITMQ_REQUEST_QUEUE' | 'RABBITMQ_RESPONSE_QUEUE' | 'MAX_RETRIES' | 'REPORT_RETRY_DELAYS_MS'> & {
+  queueKind: QueueKind;
+};
 
 export interface QueueDeclaration {
   name: string;
@@ -12,8 +14,14 @@ export interface QueueDeclaration {
 
 export interface ReportTopology {
   requestQueue: string;
-  /** The only argument on the request queue; clients that declare it must pass the same (or use noAssert). */
-  requestQueueArguments: { 'x-max-priority': number };
+  /** How the request queue is declared; clients that declare it must pass the same, or use noAssert. */
+  requestQueueOptions: Options.AssertQueue;
+  /**
+   * Quorum queues have no message priorities: urgent requests wait in a queue of their own, which
+   * the worker consumes beside the request queue with slots of its own, so they never queue behind
+   * the normal backlog. Classic queues keep the priority queue instead (no urgent queue).
+   */
+  urgentQueue?: string;
   responseQueue: string;
   deadLetterQueue: string;
   /** Retries allowed before a transiently failing request is dead-lettered (MAX_RETRIES). */
@@ -28,32 +36,47 @@ export interface ReportTopology {
 
 /**
  * Queues of the report worker, derived from the request queue's name so that tests (and several
- * deployments on one broker) can run side by side: `<requests>_dlq`, `<requests>.retry.<delay>ms`.
- * Delay queues are named by their delay, as the event pipeline's are: a queue's TTL is fixed when
- * it is declared, so a deployment that changes REPORT_RETRY_DELAYS_MS declares new queues instead
- * of redeclaring old names with other arguments (which the broker refuses with PRECONDITION_FAILED).
+ * deployments on one broker) can run side by side: `<requests>_dlq`, `<requests>.urgent`,
+ * `<requests>.retry.<delay>ms`. Delay queues are named by their delay, as the event pipeline's
+ * are: a queue's TTL is fixed when it is declared, so a deployment that changes
+ * REPORT_RETRY_DELAYS_MS declares new queues instead of redeclaring old names with other
+ * arguments (which the broker refuses with PRECONDITION_FAILED).
  */
 export function reportTopology(settings: TopologySettings): ReportTopology {
+  const { queueKind } = settings;
   const requestQueue = settings.RABBITMQ_REQUEST_QUEUE;
+  const deadLetterQueue = `${requestQueue}_dlq`;
   const delays = settings.REPORT_RETRY_DELAYS_MS.length > 0 ? settings.REPORT_RETRY_DELAYS_MS : [1000];
   const used = [...new Set(delays.slice(0, Math.max(settings.MAX_RETRIES, 1)))];
   const retryQueues = used.map((delayMs) => ({ name: retryQueueName(requestQueue, delayMs), delayMs }));
   const retryQueueFor = (retry: number) => retryQueueName(requestQueue, delays[Math.min(Math.max(retry, 1), delays.length) - 1]);
-  const responseQueue = settings.RABBITMQ_RESPONSE_QUEUE;
-  const deadLetterQueue = `${requestQueue}_dlq`;
+  const requestQueueOptions = requestOptions(queueKind, deadLetterQueue);
+  const urgentQueue = queueKind.type === 'quorum' ? `${requestQueue}.urgent` : undefined;
   const declarations: QueueDeclaration[] = [
-    { name: responseQueue, options: { durable: true, arguments: { 'x-message-ttl': REPORT_RESPONSE_TTL_MS } } },
-    { name: deadLetterQueue, options: { durable: true } },
-    ...retryQueues.map(({ name, delayMs }) => ({ name, options: retryQueueOptions(requestQueue, delayMs) })),
+    ...(urgentQueue ? [{ name: urgentQueue, options: requestQueueOptions }] : []),
+    { name: settings.RABBITMQ_RESPONSE_QUEUE, options: durableQueueOptions(queueKind, { arguments: { 'x-message-ttl': REPORT_RESPONSE_TTL_MS } }) },
+    { name: deadLetterQueue, options: durableQueueOptions(queueKind) },
+    ...retryQueues.map(({ name, delayMs }) => ({ name, options: retryQueueOptions(requestQueue, delayMs, queueKind) })),
   ];
   return {
     requestQueue,
-    requestQueueArguments: { 'x-max-priority': REPORT_PRIORITY.max },
-    responseQueue,
+    requestQueueOptions,
+    urgentQueue,
+    responseQueue: settings.RABBITMQ_RESPONSE_QUEUE,
     deadLetterQueue,
     maxRetries: settings.MAX_RETRIES,
     retryQueues,
     retryQueueFor,
     declarations,
   };
+}
+
+/**
+ * Quorum: a request delivered RABBITMQ_DELIVERY_LIMIT times without being settled (it crashes
+ * every worker that takes it) is dead-lettered by the broker into the DLQ, at least once.
+ * Classic: the priority queue (priority 10 = urgent) of a single node.
+ */
+function requestOptions(kind: QueueKind, deadLetterQueue: string): Options.AssertQueue {
+  if (kind.type === 'classic') return { durable: true, arguments: { 'x-max-priority': REPORT_PRIORITY.max } };
+  return durableQueueOptions(kind, { consumed: true, arguments: { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': deadLetterQueue } });
 }

@@ -1,10 +1,9 @@
 import { EventMessage, parseEventMessage } from '@app/contracts';
-import { DeliveryFailureRouter } from '@app/messaging';
+import { AckSettleGrace, DeliveryFailureRouter } from '@app/messaging';
 import { Nack } from '@golevelup/nestjs-rabbitmq';
 import { Logger } from '@nestjs/common';
 import { ConsumeMessage } from 'amqplib';
-import { MicroBatcher } from '@app/common';
-import { holdThroughOutage } from '../batching/outage-hold';
+import { holdThroughOutage, MicroBatcher } from '@app/common';
 import { EventDeliverySettings } from './event-delivery.settings';
 import { EventStoreWriter } from './event-store.writer';
 
@@ -24,6 +23,7 @@ export class EventDeliveryProcessor {
   /** Deliveries between handle() and its answer: a drain waits for all of them. */
   private inProgress = 0;
   private settledWaiters: Array<() => void> = [];
+  private readonly ackGrace = new AckSettleGrace();
 
   constructor(
     private readonly writer: EventStoreWriter,
@@ -51,6 +51,7 @@ export class EventDeliveryProcessor {
     try {
       return await this.process(body, message);
     } finally {
+      this.ackGrace.settled(); // golevelup acks (or nacks) right after this returns
       if (--this.inProgress === 0) this.settledWaiters.splice(0).forEach((wake) => wake());
     }
   }
@@ -79,6 +80,7 @@ export class EventDeliveryProcessor {
     clearTimeout(timer);
     this.stopping.abort();
     await this.settled();
+    await this.ackGrace.wait();
   }
 
   private settled(): Promise<void> {

@@ -1,5 +1,5 @@
 import { EventSinkName, eventTopologyNames, sinkQueueName } from '@app/contracts';
-import { RetryTarget } from '@app/messaging';
+import { queueKindFrom, RetryTarget } from '@app/messaging';
 import { ConfigService } from '@nestjs/config';
 
 export interface EventDeliverySettings {
@@ -23,6 +23,8 @@ export function eventDeliverySettings(config: ConfigService, sink: EventSinkName
       deadLetterQueue: names.deadLetterQueue,
       delaysMs: config.getOrThrow<number[]>('EVENT_RETRY_DELAYS_MS'),
       publishTimeoutMs: config.getOrThrow<number>('EVENTS_PUBLISH_TIMEOUT_MS'),
+      queueKind: queueKindFrom(config),
+      waitWhileBlockedMs: config.getOrThrow<number>('EVENTS_OUTAGE_HOLD_MS'),
     },
     batchSize: config.getOrThrow<number>('EVENTS_BATCH_SIZE'),
     concurrency,

@@ -1,5 +1,5 @@
 import { EventSinkName, eventTopologyNames, sinkQueueName } from '@app/contracts';
-import { buildEventTopology, EventTopologySettings, RabbitTopology, requeueOnError, sinkQueueOptions } from '@app/messaging';
+import { buildEventTopology, EventTopologySettings, queueKindFrom, RabbitTopology, requeueOnError, sinkQueueOptions } from '@app/messaging';
 import { MessageHandlerOptions } from '@golevelup/nestjs-rabbitmq';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -17,6 +17,7 @@ export function eventTopologySettings(config: ConfigService): EventTopologySetti
     maxLength: config.getOrThrow<number>('EVENTS_MAX_LENGTH'),
     retryDelaysMs: config.getOrThrow<number[]>('EVENT_RETRY_DELAYS_MS'),
     sinks: config.getOrThrow<EventSinkName[]>('EVENT_SINKS'),
+    queueKind: queueKindFrom(config),
   };
 }
 

@@ -1,0 +1,42 @@
+import { ReportAmqpClient, reportRequest, reportTestEnv, reportTestQueues, waitFor } from '@app/testing';
+import { INestApplication } from '@nestjs/common';
+import { startReportWorker } from '../support/report-worker.app';
+
+/**
+ * A request that every worker taking it dies on is never settled: it would go round the workers
+ * forever. The request queue the worker declares (quorum) dead-letters it into the DLQ once it has
+ * been delivered RABBITMQ_DELIVERY_LIMIT times. The deliveries here are the spec's own, handed
+ * back unsettled as a crashed worker's are.
+ */
+describe('report request queue: the delivery limit as the poison-message backstop', () => {
+  jest.setTimeout(60_000);
+  const env = reportTestEnv('report_poison', { RABBITMQ_DELIVERY_LIMIT: '3' });
+  let amqp: ReportAmqpClient;
+
+  beforeAll(async () => {
+    Object.assign(process.env, env);
+    const app: INestApplication = await startReportWorker(); // declares the queues as production does
+    await app.close();
+    amqp = await new ReportAmqpClient().connect(env.RABBITMQ_URL);
+  });
+
+  afterAll(async () => {
+    await amqp?.deleteQueues(reportTestQueues(env));
+    await amqp?.close();
+  });
+
+  it('moves a request handed back unsettled more than the limit into the DLQ, at least once', async () => {
+    const poison = reportRequest();
+    await amqp.publish(env.RABBITMQ_REQUEST_QUEUE, poison);
+    let deliveries = 0;
+    await amqp.channel.consume(env.RABBITMQ_REQUEST_QUEUE, (message) => {
+      if (!message) return;
+      deliveries++;
+      amqp.channel.nack(message, false, true);
+    });
+    const letter = await waitFor(() => amqp.takeOne(`${env.RABBITMQ_REQUEST_QUEUE}_dlq`), { timeoutMs: 20_000, description: 'the request in the DLQ' });
+    expect(JSON.parse(letter.content.toString()).request_id).toBe(poison.request_id);
+    expect(deliveries).toBe(4); // the first delivery and three more: then the limit of 3 redeliveries is spent
+    expect((await amqp.queueStats(env.RABBITMQ_REQUEST_QUEUE))?.messageCount).toBe(0);
+  });
+});
