@@ -1,4 +1,4 @@
-import type { Options } from 'amqplib';
+import type { MessageProperties, Options } from 'amqplib';
 
 /** AMQP encodes these properties (and header names) as short strings: at most 255 bytes of UTF-8. */
 const SHORT_STRING_PROPERTIES = [
@@ -33,4 +33,13 @@ export function boundedPublishOptions(options: Options.Publish): Options.Publish
     bounded.headers = Object.fromEntries(Object.entries(options.headers).filter(([name]) => fitsShortString(name)));
   }
   return bounded;
+}
+
+/**
+ * Publish options of a copy of a delivered message (a retry, a dead letter, a replay): the same
+ * properties, so RPC callers still get their answer, persistent, with the given headers.
+ */
+export function copiedPublishOptions(properties: MessageProperties, headers: Record<string, unknown>): Options.Publish {
+  const { contentType, contentEncoding, correlationId, replyTo, messageId, priority, timestamp, type, appId } = properties;
+  return { contentType, contentEncoding, correlationId, replyTo, messageId, priority, timestamp, type, appId, persistent: true, headers };
 }

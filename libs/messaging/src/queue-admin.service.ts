@@ -2,6 +2,7 @@ import { EVENT_HEADERS } from '@app/contracts';
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
 import { Injectable } from '@nestjs/common';
 import { ChannelModel, ConfirmChannel, GetMessage, Options } from 'amqplib';
+import { copiedPublishOptions } from './amqp-properties';
 import { BrokerUnavailableError } from './broker-unavailable.error';
 import { UnroutableMessageError } from './confirmed.publisher';
 import { withoutDeathHeaders } from './delivery-failure.router';
@@ -180,20 +181,7 @@ const DELIVERY_COUNT_HEADER = 'x-delivery-count';
  * bookkeeping (x-death records, delivery count) and `resetHeaders`, stamped x-replayed-at.
  */
 export function replayedCopyOptions(message: Pick<GetMessage, 'properties'>, resetHeaders: readonly string[], now = new Date()): Options.Publish {
-  const { contentType, contentEncoding, correlationId, replyTo, messageId, priority, timestamp, type, appId } = message.properties;
   const headers = withoutDeathHeaders(message.properties.headers ?? {});
   for (const key of [...resetHeaders, DELIVERY_COUNT_HEADER]) delete headers[key];
-  return {
-    contentType,
-    contentEncoding,
-    correlationId,
-    replyTo,
-    messageId,
-    priority,
-    timestamp,
-    type,
-    appId,
-    persistent: true,
-    headers: { ...headers, [REPLAYED_AT_HEADER]: now.toISOString() },
-  };
+  return copiedPublishOptions(message.properties, { ...headers, [REPLAYED_AT_HEADER]: now.toISOString() });
 }

@@ -3,19 +3,6 @@ import { LlmCallError } from './writers/llm-call.error';
 /** Statuses worth another try later: rate limits, timeouts, conflicts and server errors. */
 const RETRYABLE_STATUS = new Set([408, 409, 425, 429]);
 
-const TRANSIENT_NAMES = new Set([
-  'MongoNetworkError',
-  'MongoNetworkTimeoutError',
-  'MongoServerSelectionError',
-  'MongooseServerSelectionError',
-  'MongoNotConnectedError',
-  'MongoTopologyClosedError',
-  'MongoPoolClearedError',
-  'MongoWriteConcernError',
-  'JobBusyError',
-  'UnusableLlmOutputError',
-]);
-
 /** The driver's names for "MongoDB cannot be reached, or cannot confirm a write now". */
 const MONGO_OUTAGE_NAMES = new Set([
   'MongoNetworkError',
@@ -27,6 +14,9 @@ const MONGO_OUTAGE_NAMES = new Set([
   'MongoPoolClearedError',
   'MongoWriteConcernError',
 ]);
+
+const TRANSIENT_NAMES = new Set([...MONGO_OUTAGE_NAMES, 'JobBusyError', 'UnusableLlmOutputError']);
+
 
 /** Server codes of a replica set without a writable primary for now (stepdown, shutdown, election). */
 const MONGO_NO_PRIMARY_CODES = new Set([91, 189, 10107, 11600, 11602, 13435, 13436]);

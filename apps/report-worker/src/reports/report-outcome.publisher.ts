@@ -1,6 +1,6 @@
 import { ReportWorkerEnv } from '@app/config';
 import { REPORT_HEADERS, REPORT_PRIORITY, ReportGenerationResponse } from '@app/contracts';
-import { ConfirmedPublisher, fitsShortString } from '@app/messaging';
+import { ConfirmedPublisher, copiedPublishOptions, fitsShortString } from '@app/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { ConsumeMessage, MessageProperties, Options } from 'amqplib';
@@ -9,22 +9,9 @@ import { ReportMetrics } from '../metrics/report.metrics';
 import { REPORT_TOPOLOGY } from '../transport/report-topology.token';
 import type { ReportTopology } from '../transport/report-topology';
 
-/** The properties a retried or dead-lettered copy keeps: RPC callers still get their answer. */
+/** The properties a retried or dead-lettered copy keeps (RPC callers still get their answer), with these headers added. */
 function carriedProperties(properties: MessageProperties, headers: Record<string, unknown>): Options.Publish {
-  const { contentType, contentEncoding, correlationId, replyTo, messageId, priority, timestamp, type, appId } = properties;
-  return {
-    contentType,
-    contentEncoding,
-    correlationId,
-    replyTo,
-    messageId,
-    priority,
-    timestamp,
-    type,
-    appId,
-    persistent: true,
-    headers: { ...(properties.headers ?? {}), ...headers },
-  };
+  return copiedPublishOptions(properties, { ...(properties.headers ?? {}), ...headers });
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Channel, ConsumeMessage } from 'amqplib';
 import { NO_REPLY_YET } from '../transport/report-rmq.server';
 import { InvalidQueryError, ReportQueryService } from './report-query.service';
 import { ReportRequestService } from './report-request.service';
+import { HoldEndedError } from './request-hold.service';
 
 /**
  * RabbitMQ handlers. Each calls one service method and then settles its message itself: ack once
@@ -73,7 +74,8 @@ export class ReportMessageController {
     try {
       result = await run();
     } catch (error) {
-      this.logger.error({ message: 'outcome not published; message requeued', pattern: ctx.getPattern(), error: (error as Error).message });
+      if (error instanceof HoldEndedError) this.logger.log({ message: 'held request handed back to the broker', pattern: ctx.getPattern(), reason: error.message });
+      else this.logger.error({ message: 'outcome not published; message requeued', pattern: ctx.getPattern(), error: (error as Error).message });
       settleDelivery(channel, message, 'requeue', this.logger);
       return onError;
     }

@@ -1,10 +1,9 @@
 import { ReportWorkerEnv } from '@app/config';
-import { queueKindFrom } from '@app/messaging';
 import { ReportStorageModule } from '@app/mongo';
 import { Logger, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ReportCacheService } from '../cache/report-cache.service';
-import { reportTopology } from '../transport/report-topology';
+import { reportTopologyFrom } from '../transport/report-topology';
 import { REPORT_TOPOLOGY } from '../transport/report-topology.token';
 import { KnowledgeBaseService } from './knowledge-base.service';
 import { ReportGenerationService } from './report-generation.service';
@@ -24,14 +23,7 @@ import { REPORT_WRITER } from './writers/report-writer.port';
     {
       provide: REPORT_TOPOLOGY,
       inject: [ConfigService],
-      useFactory: (config: ConfigService<ReportWorkerEnv, true>) =>
-        reportTopology({
-          RABBITMQ_REQUEST_QUEUE: config.get('RABBITMQ_REQUEST_QUEUE', { infer: true }),
-          RABBITMQ_RESPONSE_QUEUE: config.get('RABBITMQ_RESPONSE_QUEUE', { infer: true }),
-          MAX_RETRIES: config.get('MAX_RETRIES', { infer: true }),
-          REPORT_RETRY_DELAYS_MS: config.get('REPORT_RETRY_DELAYS_MS', { infer: true }),
-          queueKind: queueKindFrom(config),
-        }),
+      useFactory: reportTopologyFrom,
     },
     {
       provide: REPORT_WRITER,

@@ -1,6 +1,7 @@
 import { ReportWorkerEnv } from '@app/config';
 import { REPORT_PRIORITY, REPORT_RESPONSE_TTL_MS, retryQueueName } from '@app/contracts';
-import { durableQueueOptions, QueueKind, retryQueueOptions } from '@app/messaging';
+import { durableQueueOptions, QueueKind, queueKindFrom, retryQueueOptions } from '@app/messaging';
+import type { ConfigService } from '@nestjs/config';
 import type { Options } from 'amqplib';
 
 type TopologySettings = Pick<ReportWorkerEnv, 'RABBITMQ_REQUEST_QUEUE' | 'RABBITMQ_RESPONSE_QUEUE' | 'MAX_RETRIES' | 'REPORT_RETRY_DELAYS_MS'> & {
@@ -79,4 +80,15 @@ export function reportTopology(settings: TopologySettings): ReportTopology {
 function requestOptions(kind: QueueKind, deadLetterQueue: string): Options.AssertQueue {
   if (kind.type === 'classic') return { durable: true, arguments: { 'x-max-priority': REPORT_PRIORITY.max } };
   return durableQueueOptions(kind, { consumed: true, arguments: { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': deadLetterQueue } });
+}
+
+/** The topology of the validated settings: the worker and the dead-letter command line name the same queues. */
+export function reportTopologyFrom(config: ConfigService<ReportWorkerEnv, true>): ReportTopology {
+  return reportTopology({
+    RABBITMQ_REQUEST_QUEUE: config.get('RABBITMQ_REQUEST_QUEUE', { infer: true }),
+    RABBITMQ_RESPONSE_QUEUE: config.get('RABBITMQ_RESPONSE_QUEUE', { infer: true }),
+    MAX_RETRIES: config.get('MAX_RETRIES', { infer: true }),
+    REPORT_RETRY_DELAYS_MS: config.get('REPORT_RETRY_DELAYS_MS', { infer: true }),
+    queueKind: queueKindFrom(config as unknown as ConfigService),
+  });
 }
