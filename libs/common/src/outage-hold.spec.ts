@@ -40,6 +40,19 @@ describe('holdThroughOutage', () => {
     ).rejects.toThrow('unreachable');
   });
 
+  it('counts the hold from `since`, the arrival of the oldest delivery, not from its first try', async () => {
+    let clock = 10_000;
+    let tries = 0;
+    const work = async () => {
+      tries++;
+      clock += 1000;
+      throw new Error('unreachable');
+    };
+    const options = { isTransient: transient, maxHoldMs: 2500, signal: new AbortController().signal, now: () => clock, since: 8_000 };
+    await expect(holdThroughOutage(work, options)).rejects.toThrow('unreachable');
+    expect(tries).toBe(1); // 3 s since the oldest arrival by the end of the first try: no more holding
+  });
+
   it('stops waiting when aborted', async () => {
     const controller = new AbortController();
     const held = holdThroughOutage(async () => Promise.reject(new Error('unreachable')), {

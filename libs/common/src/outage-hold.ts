@@ -3,6 +3,12 @@ export interface OutageHoldOptions {
   isTransient: (error: unknown) => boolean;
   /** Stop holding after this long and let the caller's normal failure path take over. */
   maxHoldMs: number;
+  /**
+   * When the hold began: the arrival of the oldest delivery the work answers for (default: now).
+   * A delivery must be settled within the broker's consumer timeout counted from its arrival, not
+   * from when its batch happened to start.
+   */
+  since?: number;
   /** Aborted on shutdown: the wait ends at once and the last error is thrown. */
   signal: AbortSignal;
   onRetry?: (error: unknown, attempt: number) => void;
@@ -20,7 +26,7 @@ const MAX_BACKOFF_MS = 5000;
  */
 export async function holdThroughOutage<T>(work: () => Promise<T>, options: OutageHoldOptions): Promise<T> {
   const now = options.now ?? Date.now;
-  const started = now();
+  const started = options.since ?? now();
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();

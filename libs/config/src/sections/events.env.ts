@@ -142,9 +142,11 @@ export class EventsEnv {
 
   /**
    * While a store is unreachable a processor holds its batch and retries it in-process, so an
-   * outage does not burn the retry budget; after this long it falls back to the broker retries.
+   * outage does not burn the retry budget; after this long, counted from the arrival of the
+   * batch's oldest delivery, it falls back to the broker retries. At most 25 minutes: RabbitMQ
+   * closes the channel of a delivery unacknowledged for 30 (its consumer timeout).
    */
-  @EnvInt(0, 24 * 3600 * 1000)
+  @EnvInt(0, 25 * 60 * 1000)
   EVENTS_OUTAGE_HOLD_MS = 20 * 60 * 1000;
 }
 

@@ -8,6 +8,8 @@ import { EventDeliverySettings } from './event-delivery.settings';
 import { EventStoreWriter } from './event-store.writer';
 
 type Outcome = { kind: 'written' } | { kind: 'failed'; error: unknown } | { kind: 'handed-back' };
+/** An event and when its delivery arrived: a batch is held no longer than its oldest delivery allows. */
+type Arrival = { event: EventMessage; receivedAt: number };
 
 /**
  * What happens to one delivery of a sink queue, whatever the store: validate it (invalid → DLQ at
@@ -16,7 +18,7 @@ type Outcome = { kind: 'written' } | { kind: 'failed'; error: unknown } | { kind
  * confirmed. Returning undefined acks the delivery; a Nack(requeue) hands it back to the broker.
  */
 export class EventDeliveryProcessor {
-  private readonly batcher: MicroBatcher<EventMessage, Outcome>;
+  private readonly batcher: MicroBatcher<Arrival, Outcome>;
   private readonly stopping = new AbortController();
   private readonly logger: Logger;
   private outageRetries = 0;
@@ -59,7 +61,7 @@ export class EventDeliveryProcessor {
   private async process(body: unknown, message: ConsumeMessage): Promise<Nack | undefined> {
     const parsed = parseEventMessage(body);
     if (!parsed.ok) return this.routeFailure(message, parsed.reason, true, idOf(body));
-    const outcome = await this.batcher.add(parsed.event);
+    const outcome = await this.batcher.add({ event: parsed.event, receivedAt: Date.now() });
     if (outcome.kind === 'written') return undefined;
     if (outcome.kind === 'handed-back') return new Nack(true);
     return this.routeFailure(message, describeError(outcome.error), false, parsed.event.event_id);
@@ -88,12 +90,14 @@ export class EventDeliveryProcessor {
     return new Promise((resolve) => this.settledWaiters.push(resolve));
   }
 
-  private async flush(events: EventMessage[]): Promise<Outcome[]> {
+  private async flush(arrivals: Arrival[]): Promise<Outcome[]> {
     const started = Date.now();
+    const events = arrivals.map((arrival) => arrival.event);
     try {
       await holdThroughOutage(() => this.writer.write(events), {
         isTransient: (error) => this.writer.isTransient(error),
         maxHoldMs: this.settings.outageHoldMs,
+        since: Math.min(...arrivals.map((arrival) => arrival.receivedAt)),
         signal: this.stopping.signal,
         onRetry: (error, attempt) => this.logOutage(error, attempt, events.length),
       });
@@ -104,15 +108,15 @@ export class EventDeliveryProcessor {
         const kind = this.stopping.signal.aborted ? 'handed-back' : 'failed';
         return events.map(() => (kind === 'failed' ? { kind, error } : { kind }));
       }
-      if (events.length === 1) return [{ kind: 'failed', error }];
-      return this.writeOneByOne(events);
+      if (arrivals.length === 1) return [{ kind: 'failed', error }];
+      return this.writeOneByOne(arrivals);
     }
   }
 
   /** The store refused the batch: write each event alone so only the culprit goes to retry. */
-  private async writeOneByOne(events: EventMessage[]): Promise<Outcome[]> {
+  private async writeOneByOne(arrivals: Arrival[]): Promise<Outcome[]> {
     const outcomes: Outcome[] = [];
-    for (const event of events) outcomes.push(...(await this.flush([event])));
+    for (const arrival of arrivals) outcomes.push(...(await this.flush([arrival])));
     return outcomes;
   }
 
