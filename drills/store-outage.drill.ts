@@ -10,11 +10,11 @@ const OUTAGE_MS = Number(process.env.DRILL_OUTAGE_SECONDS ?? 30) * 1000;
 const REPORTS = Number(process.env.DRILL_STORE_REPORTS ?? 600);
 const EVENT_RATE = 500;
 
-/** Stops `name` for OUTAGE_MS; resolves with [stopped at, answering again at]. */
-async function outage(name: ServiceName): Promise<[number, number]> {
+/** Stops `name` for `ms`; resolves with [stopped at, answering again at]. */
+async function outage(name: ServiceName, ms = OUTAGE_MS): Promise<[number, number]> {
   const downAt = Date.now();
   await service('stop', name);
-  await sleep(OUTAGE_MS);
+  await sleep(ms);
   await service('start', name);
   return [downAt, Date.now()];
 }
@@ -25,17 +25,20 @@ function timeline(readiness: ReadinessLog, from: number): string {
   return readiness.transitions.map((t) => `${t.status}@${((t.at - from) / 1000).toFixed(1)}s`).join(' → ');
 }
 
-/** FerretDB down during report load: everything is answered after it returns, readiness shows it. */
-async function mongoOutage(notes: string[], checks: Record<string, boolean>) {
+/**
+ * FerretDB down for `outageMs` during the load of `reports` requests: everything is answered after
+ * it returns, without spending attempts, and readiness shows the outage.
+ */
+export async function mongoOutage(notes: string[], checks: Record<string, boolean>, outageMs = OUTAGE_MS, reports = REPORTS) {
   const harness = await new ReportHarness('store').open(200);
   try {
     const worker = await harness.addWorker();
     await harness.waitReady(worker);
     const readiness = new ReadinessLog(worker.healthUrl!, httpStatus).start();
-    await harness.publish(REPORTS);
-    await waitFor(() => harness.answered() >= REPORTS * 0.15, { timeoutMs: 300_000, intervalMs: 100 });
-    const [downAt, upAt] = await outage('mongo');
-    await waitFor(() => harness.answered() === REPORTS, { timeoutMs: 600_000, intervalMs: 250, description: 'every report request answered' });
+    await harness.publish(reports);
+    await waitFor(() => harness.answered() >= reports * 0.15, { timeoutMs: 300_000, intervalMs: 100 });
+    const [downAt, upAt] = await outage('mongo', outageMs);
+    await waitFor(() => harness.answered() === reports, { timeoutMs: 600_000, intervalMs: 250, description: 'every report request answered' });
     await waitFor(async () => (await httpStatus(worker.healthUrl!)).status === 200, { timeoutMs: 60_000, intervalMs: 250 });
     readiness.stop();
     const count = await harness.count();
@@ -43,10 +46,10 @@ async function mongoOutage(notes: string[], checks: Record<string, boolean>) {
     notes.push(`FerretDB: readiness ${timeline(readiness, downAt)}; ${failed.length} requests failed after their retries ran out`);
     const recoveryMs = readiness.recoveryMs(downAt, upAt);
     const { sent, confirmed } = harness.published;
-    checks['mongo: every request confirmed by the broker'] = confirmed === REPORTS;
+    checks['mongo: every request confirmed by the broker'] = confirmed === reports;
     checks['mongo: readiness 503 naming mongodb during the outage'] = readiness.sawDown('mongodb', downAt, upAt);
     checks['mongo: readiness 200 again after'] = recoveryMs !== undefined;
-    checks['mongo: every request answered success, stored once'] = count.succeeded === REPORTS && count.stored === REPORTS && count.storedTwice === 0;
+    checks['mongo: every request answered success, stored once'] = count.succeeded === reports && count.stored === reports && count.storedTwice === 0;
     checks['mongo: nothing dead-lettered'] = count.dlq === 0;
     return { sent, confirmed, stored: count.stored, duplicates: count.storedTwice, lost: sent - count.succeeded, dlq: count.dlq, recoveryMs };
   } finally {
