@@ -90,17 +90,42 @@ export class ConfirmedPublisher implements OnModuleInit {
     const headers = { ...(publishOptions.headers ?? {}), [PUBLISH_ID_HEADER]: publishId };
     const amqpOptions = { ...boundedPublishOptions({ ...publishOptions, headers }), mandatory: true };
     try {
-      // amqp-connection-manager reads `timeout` from the options and rejects with "timeout".
-      await this.amqp.publish(exchange, routingKey, content, { ...amqpOptions, timeout: timeoutMs } as Options.Publish);
+      await this.confirmed(this.amqp.publish(exchange, routingKey, content, amqpOptions), timeoutMs, options.waitWhileBlockedMs ?? 0);
     } catch (error) {
       this.returned.delete(publishId);
-      const reason = (error as Error).message === 'timeout' ? `no confirm within ${timeoutMs} ms` : (error as Error).message;
-      throw new BrokerUnavailableError(`broker did not accept the message: ${reason}`);
+      throw new BrokerUnavailableError(`broker did not accept the message: ${(error as Error).message}`);
     }
     const reply = this.returned.get(publishId);
     if (reply === undefined) return;
     this.returned.delete(publishId);
     throw new UnroutableMessageError(exchange, routingKey, reply);
+  }
+
+  /**
+   * The publish's confirm, within timeoutMs of time the broker accepts publishes. A message the
+   * broker took just before it blocked publishers is confirmed only once it unblocks: failing it
+   * meanwhile would have the caller publish it again, and both copies arrive. So while it blocks,
+   * the wait goes on (up to blockedWaitMs), and the timeout starts again once it unblocks.
+   */
+  private confirmed(publish: Promise<unknown>, timeoutMs: number, blockedWaitMs: number): Promise<void> {
+    const blockedUntil = Date.now() + blockedWaitMs;
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      let done = false;
+      const finish = (error?: Error) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onTimeout = () => {
+        if (!this.blockedReason || Date.now() >= blockedUntil) return finish(new Error(`no confirm within ${timeoutMs} ms`));
+        void this.unblockedWithin(blockedUntil - Date.now()).then((unblocked) => !done && (timer = setTimeout(onTimeout, unblocked ? timeoutMs : 0)));
+      };
+      timer = setTimeout(onTimeout, timeoutMs);
+      publish.then(() => finish(), (error: Error) => finish(error));
+    });
   }
 
   private onReturn(message: ConsumeMessage): void {
