@@ -9,6 +9,12 @@ cd "$(dirname "$0")/.."
 . scripts/services/lib.sh
 . drills/python-tools.sh
 
+# One drill run at a time: runs share the drills' stack, and the first to finish would stop it
+# under the other. A second run waits here for the first.
+mkdir -p "$SERVICES_STATE_DIR"
+exec 9>"$SERVICES_STATE_DIR/run.lock"
+flock -n 9 || { log "another drill run holds $SERVICES_STATE_DIR/run.lock; waiting for it"; flock 9; }
+
 # schemathesis is needed by hostile-input only: other drills run without Python or PyPI.
 if [ $# -eq 0 ] || printf '%s\n' "$@" | grep -qx hostile-input; then ensure_drill_python_tools; fi
 
@@ -21,9 +27,27 @@ if [ ! -d "$SERVICES_STATE_DIR/neo4j/build" ] && [ -d .services/neo4j/build ]; t
   mkdir -p "$SERVICES_STATE_DIR/neo4j" && cp -a .services/neo4j/build "$SERVICES_STATE_DIR/neo4j/"
 fi
 
-stop_stack() { [ "${DRILLS_KEEP_STACK:-0}" = 1 ] || bash scripts/services/down.sh || true; }
+# Toxiproxy (toxic-faults only), stopped with the stack. Its API port is below the ephemeral range
+# (32768-60999), where an outgoing connection of the loaded stack can hold it for a moment.
+export SERVICES_TOXIPROXY_PORT="${SERVICES_TOXIPROXY_PORT:-28474}"
+toxiproxy=0
+if [ $# -eq 0 ] || printf '%s\n' "$@" | grep -qx toxic-faults; then toxiproxy=1; fi
+
+# The 3-node RabbitMQ cluster (cluster-node-kill only) on the drills' ports (AMQP + 9..11); down.sh stops it.
+cluster=()
+if [ $# -eq 0 ] || printf '%s\n' "$@" | grep -qx cluster-node-kill; then cluster=(--cluster); fi
+
+stop_stack() {
+  [ "${DRILLS_KEEP_STACK:-0}" = 1 ] && return 0
+  [ $toxiproxy = 0 ] || bash scripts/services/toxiproxy.sh stop || true
+  bash scripts/services/down.sh || true
+}
 trap stop_stack EXIT
-bash scripts/services/up.sh
+bash scripts/services/up.sh ${cluster[@]+"${cluster[@]}"} 9>&-  # the services must not hold the run lock
+if [ $toxiproxy = 1 ]; then
+  bash scripts/services/toxiproxy.sh start 9>&-  # nor Toxiproxy
+  export DRILLS_TOXIPROXY_URL="http://127.0.0.1:$SERVICES_TOXIPROXY_PORT"
+fi
 
 H=127.0.0.1
 export DRILLS_RABBITMQ_URL="amqp://guest:guest@$H:$SERVICES_RABBITMQ_PORT"
@@ -32,4 +56,4 @@ export DRILLS_MONGODB_URI="mongodb://$H:$SERVICES_MONGO_PORT/drills"
 export DRILLS_REDIS_URL="redis://$H:$SERVICES_REDIS_PORT"
 export DRILLS_NEO4J_URI="bolt://$H:$SERVICES_NEO4J_PORT"
 mkdir -p drills/results
-TS_NODE_SWC=true node --experimental-websocket -r ts-node/register -r tsconfig-paths/register drills/run-drills.ts "$@"
+TS_NODE_SWC=true node --experimental-websocket -r ts-node/register -r tsconfig-paths/register drills/run-drills.ts "$@" 9>&-
