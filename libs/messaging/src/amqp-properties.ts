@@ -15,7 +15,7 @@ const SHORT_STRING_PROPERTIES = [
 
 export const AMQP_SHORT_STRING_MAX_BYTES = 255;
 
-export function fitsShortString(value: unknown): boolean {
+function fitsShortString(value: unknown): boolean {
   return typeof value !== 'string' || Buffer.byteLength(value, 'utf8') <= AMQP_SHORT_STRING_MAX_BYTES;
 }
 

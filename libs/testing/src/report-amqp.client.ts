@@ -1,4 +1,4 @@
-import { connect, ChannelModel, ConfirmChannel, ConsumeMessage, GetMessage, Options } from 'amqplib';
+import { connect, Channel, ChannelModel, ConfirmChannel, ConsumeMessage, GetMessage, Options } from 'amqplib';
 
 /**
  * A plain AMQP client for specs: publishes the way the seeds' pika client does (default exchange,
@@ -28,25 +28,22 @@ export class ReportAmqpClient {
     return received;
   }
 
-  /** Takes one message off a queue on a throwaway channel; undefined when it is empty or does not exist. */
+  /** Takes one message off a queue; undefined when it is empty or does not exist. */
   async takeOne(queue: string): Promise<GetMessage | undefined> {
-    const channel = await this.connection!.createChannel();
-    channel.on('error', () => undefined);
-    try {
-      return (await channel.get(queue, { noAck: true })) || undefined;
-    } catch {
-      return undefined;
-    } finally {
-      await channel.close().catch(() => undefined);
-    }
+    return this.onThrowawayChannel(async (channel) => (await channel.get(queue, { noAck: true })) || undefined);
   }
 
-  /** Depth and consumers of a queue, on a throwaway channel; undefined when it does not exist. */
+  /** Depth and consumers of a queue; undefined when it does not exist. */
   async queueStats(queue: string): Promise<{ messageCount: number; consumerCount: number } | undefined> {
+    return this.onThrowawayChannel((channel) => channel.checkQueue(queue));
+  }
+
+  /** A channel of its own, so a 404 for a missing queue closes it and not the client's main one. */
+  private async onThrowawayChannel<T>(work: (channel: Channel) => Promise<T>): Promise<T | undefined> {
     const channel = await this.connection!.createChannel();
     channel.on('error', () => undefined);
     try {
-      return await channel.checkQueue(queue);
+      return await work(channel);
     } catch {
       return undefined;
     } finally {

@@ -1,6 +1,6 @@
 import { ReportWorkerEnv } from '@app/config';
 import { REPORT_HEADERS, REPORT_PRIORITY, ReportGenerationResponse } from '@app/contracts';
-import { ConfirmedPublisher, copiedPublishOptions, fitsShortString } from '@app/messaging';
+import { ConfirmedPublisher, copiedPublishOptions } from '@app/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { ConsumeMessage, MessageProperties, Options } from 'amqplib';
@@ -27,6 +27,8 @@ export class ReportOutcomePublisher {
   private readonly worker = `${hostname()}:${process.pid}`;
   private readonly timeoutMs: number;
   private readonly blockedWaitMs: number;
+  /** How each queue of the topology is declared, to declare again one that has gone. */
+  private readonly declarations: ReadonlyMap<string, Options.AssertQueue>;
 
   constructor(
     private readonly publisher: ConfirmedPublisher,
@@ -36,16 +38,19 @@ export class ReportOutcomePublisher {
   ) {
     this.timeoutMs = config.get('REPORT_PUBLISH_TIMEOUT_MS', { infer: true });
     this.blockedWaitMs = config.get('REPORT_OUTAGE_HOLD_MS', { infer: true });
+    this.declarations = new Map(topology.declarations.map(({ name, options }) => [name, options]));
   }
 
   get maxRetries(): number {
     return this.topology.maxRetries;
   }
 
-  /** The response carries request_id as its correlation id when it fits one (255 bytes); the body always does. */
+  /**
+   * The response carries request_id as its correlation id; the publisher leaves out one that does
+   * not fit an AMQP short string (255 bytes), and the body always carries it.
+   */
   async respond(response: ReportGenerationResponse): Promise<void> {
-    const correlationId = response.request_id && fitsShortString(response.request_id) ? response.request_id : undefined;
-    const options = { persistent: true, contentType: 'application/json', correlationId, type: `report.${response.status}` };
+    const options = { persistent: true, contentType: 'application/json', correlationId: response.request_id || undefined, type: `report.${response.status}` };
     await this.publish('respond', this.topology.responseQueue, Buffer.from(JSON.stringify(response)), options);
   }
 
@@ -88,7 +93,7 @@ export class ReportOutcomePublisher {
 
   /** Default exchange, confirmed; timed as a RabbitMQ round trip. A queue that has gone is declared again as the topology declares it. */
   private async publish(operation: string, queue: string, body: Buffer, options: Options.Publish): Promise<void> {
-    const redeclare = this.topology.declarations.find((declaration) => declaration.name === queue)?.options;
+    const redeclare = this.declarations.get(queue);
     await this.metrics.time('rabbitmq', operation, () => this.publisher.publish('', queue, body, { ...options, timeoutMs: this.timeoutMs, redeclare, waitWhileBlockedMs: this.blockedWaitMs }));
   }
 }
