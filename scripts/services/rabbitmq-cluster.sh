@@ -1,7 +1,7 @@
 # A 3-node RabbitMQ cluster on 127.0.0.1 from the Debian package (sourced by service.sh, after
 # lib.sh), beside the single node, for failover work: RABBITMQ_URL lists the three nodes.
 # Node n (1..3) listens for AMQP on SERVICES_RABBITMQ_CLUSTER_PORT + n - 1 (default: the single
-# node's port + 9, so 5681-5683, or 35681-35683 for the drills' stack), its management UI on that
+# node's port + 9, so 5681-5683, or 12681-12683 for the drills' stack), its management UI on that
 # + 10000 and its Erlang distribution on that + 20000. Node names carry the port (the Erlang port
 # mapper is shared by every stack on the machine). One Erlang cookie for the three nodes and the
 # CLI; data and logs under $STATE/rabbitmq-cluster/node-n (kept across restarts, like the single
