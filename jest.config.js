@@ -1,6 +1,6 @@
 // Three suites, one config: `jest --selectProjects unit|integration|e2e`.
 const moduleNameMapper = {
-  '^@app/(common|contracts|config|messaging|mongo|processors|testing)(/.*)?$': '<rootDir>/libs/$1/src$2',
+  '^@app/(common|contracts|config|crypto|messaging|mongo|processors|testing)(/.*)?$': '<rootDir>/libs/$1/src$2',
 };
 const transform = {
   '^.+\\.ts$': [

@@ -5,7 +5,7 @@
  * in this process; the real RabbitMQ and Neo4j. Everything uses a topology and ids of its own
  * (prefix bench-evt-...) and is deleted at the end. BENCH_SECONDS sets each load phase (10).
  */
-import { EventBrokerFixture, EventGraphProbe, serviceUrls, waitFor } from '@app/testing';
+import { EventBrokerFixture, EventGraphProbe, serviceUrls, testSecrets, waitFor } from '@app/testing';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpuMicros, load, LoadResult, percentile, printTable, ROOT, startProcess, stopProcess } from './event-bench.support';
@@ -23,7 +23,7 @@ const PREFIX = `bench-evt-${Date.now().toString(36)}`;
 const API_PORT = 18000 + Math.floor(Math.random() * 1000);
 const CEILING_PORT = API_PORT + 1000;
 const TYPES = ['view', 'view', 'view', 'view', 'cart', 'cart', 'remove_from_cart', 'purchase'];
-const env = { ADMIN_TOKEN: 'bench-admin-token-0123456789', NEO4J_PASSWORD: serviceUrls.neo4jPassword, EVENTS_TOPOLOGY_PREFIX: PREFIX, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+const env = { ADMIN_TOKEN: testSecrets().ADMIN_TOKEN, NEO4J_PASSWORD: serviceUrls.neo4jPassword, EVENTS_TOPOLOGY_PREFIX: PREFIX, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
 
 let counter = 0;
 /** A realistic event: 5,000 users, 1,000 products, mostly views; ids carry the bench prefix. */

@@ -7,7 +7,7 @@
  * round trips per report and the time in them against the worker's own code.
  * BENCH_NODE_FLAGS adds node flags to the worker (e.g. `--max-semi-space-size=4`).
  */
-import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest, reportResponseQueueOptions, reportTestEnv, reportTestQueues, waitFor } from '@app/testing';
+import { FakeOpenAiServer, jsonOf, provideTestSecrets, ReportAmqpClient, reportRequest, reportResponseQueueOptions, reportTestEnv, reportTestQueues, waitFor } from '@app/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -22,6 +22,8 @@ const BUILT = join(ROOT, 'dist/apps/report-worker/apps/report-worker/src/main.js
 const BUILD = process.env.BENCH_BUILD !== '0';
 const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const llm = new FakeOpenAiServer();
+// The worker's keys, made for this run unless the caller set them; every worker started inherits them.
+provideTestSecrets(process.env);
 
 interface Worker {
   child: ChildProcess;

@@ -1,4 +1,4 @@
-import { waitFor } from '@app/testing';
+import { describeFinding, scanTrackedFiles, SECRET_SETTINGS, waitFor } from '@app/testing';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,7 +51,8 @@ async function post(url: string, headers: Record<string, string> = {}): Promise<
 /**
  * Drill 6: the doors. Admin endpoints refuse without ADMIN_TOKEN and with wrong ones (and the
  * guard compares with crypto.timingSafeEqual); no patient field value appears in any log the
- * drills captured; no credential is written into tracked files outside .env.example and fixtures.
+ * drills captured; no credential is written into tracked files outside .env.example and fixtures,
+ * and no admin token or report key in any tracked file at all.
  */
 export const doorsDrill: Drill = {
   name: 'doors',
@@ -120,6 +121,10 @@ export const doorsDrill: Drill = {
     const scan = credentialScan();
     checks['no credentials outside .env.example and fixtures'] = scan.hits.length === 0;
     notes.push(`credential scan of tracked files: ${scan.hits.length ? scan.hits.join(', ') : 'none'} outside the allow-list; local defaults allowed: ${scan.localDefaults.join(', ') || 'none'}`);
+    // The unit suite's scan (libs/testing), tests and fixtures included: those generate their secrets.
+    const secrets = scanTrackedFiles(ROOT);
+    checks['no usable token or key in any tracked file'] = secrets.length === 0;
+    notes.push(`secret scan of tracked files (${SECRET_SETTINGS.join(', ')} given a value; 32-byte keys in base64): ${secrets.map(describeFinding).join(', ') || 'none'}`);
     return {
       drill: 'doors',
       load: `${sent} admin calls, 51 report requests with patient markers, tracked files`,

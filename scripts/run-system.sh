@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 bash scripts/services/up.sh
 npm run build
 [ -f .env ] || cp .env.example .env
+# Secrets have no defaults: each one .env lacks is generated into it (a set value is kept).
+node scripts/secrets/ensure-env-secrets.mjs .env
 npm run kb:import --silent || echo "knowledge base import failed; reports will cite nothing" >&2
 
 # Job control: each app runs in its own process group, so a Ctrl-C (SIGINT to the terminal's

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { settingOverrides } from './setting-overrides';
-import { ROOT } from './stack.env';
+import { ROOT, secrets } from './stack.env';
 
 export const LOG_DIR = join(ROOT, 'drills/results/logs');
 
@@ -70,7 +70,7 @@ export class AppProcess {
     const log = createWriteStream(this.logFile, { flags: this.starts === 0 ? 'w' : 'a' });
     const child = spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(ROOT, this.entry), ...this.args], {
       cwd: ROOT,
-      env: { ...process.env, ENV_FILE: '/dev/null', TS_NODE_SWC: 'true', ...this.env },
+      env: { ...process.env, ...secrets, ENV_FILE: '/dev/null', TS_NODE_SWC: 'true', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const run: Run = { child, startedAt: Date.now() };

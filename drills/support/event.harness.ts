@@ -3,9 +3,9 @@ import { waitFor } from '@app/testing';
 import { connect, ChannelModel } from 'amqplib';
 import neo4j, { Driver } from 'neo4j-driver';
 import { AppProcess, httpStatus, waitUntilReady } from './app.process';
-import { deleteBrokerObjects, freePort, stack } from './stack.env';
+import { deleteBrokerObjects, freePort, secrets, stack } from './stack.env';
 
-export const DRILL_ADMIN_TOKEN = 'drill-admin-token-0123456789abcdef';
+export const DRILL_ADMIN_TOKEN = secrets.ADMIN_TOKEN;
 
 /**
  * The event pipeline of one drill on the drills' stack: the API process, the Neo4j worker

@@ -10,9 +10,9 @@ const WIRING = new Set([
   'PORT', 'HEALTH_PORT', 'WORKER_NAME',
   'RABBITMQ_URL', 'RABBITMQ_REQUEST_QUEUE', 'RABBITMQ_RESPONSE_QUEUE', 'EVENTS_TOPOLOGY_PREFIX',
   'MONGODB_URI', 'REDIS_URL', 'NEO4J_URI', 'NEO4J_USER', 'NEO4J_PASSWORD', 'QDRANT_URL', 'QDRANT_API_KEY',
-  'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'ADMIN_TOKEN',
+  'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'ADMIN_TOKEN', 'REPORT_ENCRYPTION_KEYS', 'REPORT_CONTENT_HMAC_KEY',
 ]);
-const SECRET = /PASSWORD|TOKEN|SECRET|API_KEY/;
+const SECRET = /PASSWORD|TOKEN|SECRET|_KEYS?$/;
 
 /** Every setting a settings class validates (its class-validator properties). */
 function settingNames(schema: ClassConstructor<object>): Set<string> {

@@ -1,3 +1,4 @@
+import { provideTestSecrets } from '@app/testing';
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -21,6 +22,13 @@ export const stack = {
   neo4jUser: 'neo4j',
   neo4jPassword: process.env.NEO4J_PASSWORD ?? 'neo4j-password',
 };
+
+/**
+ * The admin token and the report worker's keys of this drill run: those of the caller's
+ * environment, else made afresh. Every app a drill starts gets the same ones (AppProcess), so a
+ * second worker opens what the first sealed.
+ */
+export const secrets = provideTestSecrets({ ...process.env });
 
 export type ServiceName = 'rabbitmq' | 'redis' | 'mongo' | 'neo4j';
 

@@ -18,7 +18,6 @@ describe('event pipeline, API and worker processes', () => {
   beforeAll(async () => {
     await qdrant.start();
     env = {
-      ADMIN_TOKEN: 'e2e-admin-token-0123456789',
       EVENTS_TOPOLOGY_PREFIX: scope,
       QDRANT_URL: qdrant.url,
       QDRANT_VECTOR_SIZE: '3',

@@ -1,10 +1,10 @@
-import { EventBrokerFixture, EventGraphProbe, serviceUrls, uniqueName, withEnv } from '@app/testing';
+import { EventBrokerFixture, EventGraphProbe, serviceUrls, testSecrets, uniqueName, withEnv } from '@app/testing';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { configureApp, createHttpAdapter } from '../../apps/event-ingest/src/configure-app';
 import { EventIngestModule, EventIngestOptions } from '../../apps/event-ingest/src/event-ingest.module';
 
-export const ADMIN_TOKEN = 'event-spec-admin-token-0123456789';
+export const ADMIN_TOKEN = testSecrets().ADMIN_TOKEN;
 /** Short broker retry delays, so a spec sees retries run out in about a second. */
 export const TEST_RETRY_DELAYS_MS = [100, 200, 300];
 

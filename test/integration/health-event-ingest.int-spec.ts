@@ -32,7 +32,6 @@ describe('event-ingest health', () => {
     restoreEnv = withEnv({
       RABBITMQ_URL: rabbitmq.url(serviceUrls.rabbitmq),
       NEO4J_URI: neo4j.url(serviceUrls.neo4j),
-      ADMIN_TOKEN: 'health-spec-admin-token',
       EVENT_PROCESSORS: 'neo4j',
       EVENTS_TOPOLOGY_PREFIX: prefix,
     });

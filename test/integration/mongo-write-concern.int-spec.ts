@@ -8,6 +8,7 @@ import { BulkWriteBatcher } from '../../libs/mongo/src/bulk-write.batcher';
 import { MongoConnectionModule } from '../../libs/mongo/src/mongo-connection.module';
 import { ReportJobsRepository } from '../../libs/mongo/src/report-jobs.repository';
 import { ReportStorageModule } from '../../libs/mongo/src/report-storage.module';
+import { ReportProtectionModule } from '../../apps/report-worker/src/protection/report-protection.module';
 
 const WRITE_COMMANDS = ['insert', 'update', 'delete'];
 
@@ -25,10 +26,18 @@ describe('mongo write concern', () => {
   let connection: Connection;
 
   beforeAll(async () => {
-    const settings = { MONGODB_URI: uri.toString(), MONGODB_SOCKET_TIMEOUT_MS: 20_000, MONGODB_MAX_POOL_SIZE: 4 };
+    const settings = {
+      MONGODB_URI: uri.toString(),
+      MONGODB_SOCKET_TIMEOUT_MS: 20_000,
+      MONGODB_MAX_POOL_SIZE: 4,
+      REPORT_ENCRYPTION_KEYS: process.env.REPORT_ENCRYPTION_KEYS,
+      REPORT_CONTENT_HMAC_KEY: process.env.REPORT_CONTENT_HMAC_KEY,
+      REPORT_RETENTION_DAYS: 30,
+    };
     moduleRef = await Test.createTestingModule({
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => settings] }),
+        ReportProtectionModule,
         MongoConnectionModule.forRoot({ monitorCommands: true }),
         ReportStorageModule,
       ],

@@ -2,7 +2,7 @@ import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest, reportTestEn
 import { INestApplication } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { ConsumeMessage } from 'amqplib';
-import { Connection } from 'mongoose';
+import { Connection, createConnection } from 'mongoose';
 import { startReportWorker } from '../support/report-worker.app';
 
 const ENTRY = 'apps/report-worker/src/dead-letters/dead-letters.command.ts';
@@ -20,15 +20,17 @@ describe('report dead-letter command (reports:dlq)', () => {
   jest.setTimeout(120_000);
   const llm = new FakeOpenAiServer();
   let env: Record<string, string>;
-  /** The command's settings: MongoDB and Redis point at closed ports, since the command needs neither. */
+  /** The command's settings: MongoDB and Redis point at closed ports, since `list` needs neither. */
   let commandEnv: Record<string, string>;
+  /** `replay` writes the audit trail: MongoDB is there, Redis still not. */
+  let replayEnv: Record<string, string>;
   let restoreEnv: () => void;
   let amqp: ReportAmqpClient;
   let requests: string;
   let dlq: string;
   let worker: INestApplication | undefined;
 
-  const run = (...args: string[]) => spawnApp(ENTRY, commandEnv, args);
+  const run = (...args: string[]) => spawnApp(ENTRY, args[0] === 'replay' ? replayEnv : commandEnv, args);
 
   /** The worker as main.ts runs it; it declares every report queue before it consumes. */
   async function bootWorker(): Promise<INestApplication> {
@@ -52,6 +54,7 @@ describe('report dead-letter command (reports:dlq)', () => {
     await llm.start();
     env = reportTestEnv('report_dlq', { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: llm.baseUrl, MAX_RETRIES: '1', REPORT_RETRY_DELAYS_MS: '100', LOG_LEVEL: 'error' });
     commandEnv = { ...env, MONGODB_URI: 'mongodb://127.0.0.1:1/unreachable', REDIS_URL: 'redis://127.0.0.1:1' };
+    replayEnv = { ...commandEnv, MONGODB_URI: env.MONGODB_URI };
     restoreEnv = withEnv(env);
     requests = env.RABBITMQ_REQUEST_QUEUE;
     dlq = `${requests}_dlq`;
@@ -126,6 +129,21 @@ describe('report dead-letter command (reports:dlq)', () => {
     expect(documentOf(rest.output())).toMatchObject({ replayed: 1 });
     expect(await amqp.messageCount(dlq)).toBe(0);
     expect(await amqp.takeOne(requests)).toBeDefined();
+
+    // Each replay is in the audit trail, before and after it moved anything, under the broker user it ran as.
+    const db = await createConnection(env.MONGODB_URI).asPromise();
+    try {
+      const trail = await db.collection('audit_events').find({ action: 'dlq.replay' }).sort({ at: 1 }).toArray();
+      const actor = decodeURIComponent(new URL(env.RABBITMQ_URL).username);
+      expect(trail.map((e) => [e.outcome, e.detail, e.actor, e.actor_via])).toEqual([
+        ['started', 'up to 1', actor, 'operator'],
+        ['replayed', '1 dead letters', actor, 'operator'],
+        ['started', 'up to 100', actor, 'operator'],
+        ['replayed', '1 dead letters', actor, 'operator'],
+      ]);
+    } finally {
+      await db.close();
+    }
   });
 
   it('refuses a bad command line with the usage and exit code 64', async () => {

@@ -29,7 +29,7 @@ describe('report request queue: the delivery limit as the poison-message backsto
     const poison = reportRequest();
     await amqp.publish(env.RABBITMQ_REQUEST_QUEUE, poison);
     let deliveries = 0;
-    await amqp.channel.consume(env.RABBITMQ_REQUEST_QUEUE, (message) => {
+    const { consumerTag } = await amqp.channel.consume(env.RABBITMQ_REQUEST_QUEUE, (message) => {
       if (!message) return;
       deliveries++;
       amqp.channel.nack(message, false, true);
@@ -38,5 +38,26 @@ describe('report request queue: the delivery limit as the poison-message backsto
     expect(JSON.parse(letter.content.toString()).request_id).toBe(poison.request_id);
     expect(deliveries).toBe(4); // the first delivery and three more: then the limit of 3 redeliveries is spent
     expect((await amqp.queueStats(env.RABBITMQ_REQUEST_QUEUE))?.messageCount).toBe(0);
+    await amqp.channel.cancel(consumerTag);
+  });
+
+  it('has the worker dead-letter the delivery at the limit itself, sealed, instead of trying it once more', async () => {
+    const poison = reportRequest({ assessment: { summary: 'POISON-MARKER-assessment' } });
+    await amqp.publish(env.RABBITMQ_REQUEST_QUEUE, poison);
+    // Three deliveries handed back unsettled, as three crashed workers leave them: the worker gets the fourth, the last the limit allows.
+    for (let delivery = 1; delivery <= 3; delivery++) {
+      const message = await waitFor(async () => (await amqp.channel.get(env.RABBITMQ_REQUEST_QUEUE)) || undefined, { description: `delivery ${delivery}` });
+      amqp.channel.nack(message, false, true);
+    }
+    const app = await startReportWorker();
+    try {
+      const letter = await waitFor(() => amqp.takeOne(`${env.RABBITMQ_REQUEST_QUEUE}_dlq`), { timeoutMs: 20_000, description: 'the request in the DLQ' });
+      expect(letter.properties.headers?.['x-dead-letter-reason']).toMatch(/^invalid request: poison: delivered 4 times without being settled/);
+      expect(letter.properties.headers?.['x-sealed-body']).toBeTruthy();
+      expect(letter.content.toString()).not.toContain('POISON-MARKER');
+      expect((await amqp.queueStats(env.RABBITMQ_REQUEST_QUEUE))?.messageCount).toBe(0);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { REPORT_PATTERNS } from '@app/contracts';
 import { KnowledgeBaseRepository } from '@app/mongo';
-import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, reportTestQueues, serviceUrls, TcpOutageProxy, waitFor } from '@app/testing';
+import { FakeOpenAiServer, jsonOf, openStoredReport, ReportAmqpClient, reportRequest, reportTestEnv, reportTestQueues, serviceUrls, TcpOutageProxy, waitFor } from '@app/testing';
 import { INestApplication } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { ConsumeMessage } from 'amqplib';
@@ -72,11 +72,12 @@ describe('report worker reliability with the LLM writer (fake OpenAI over the re
     const stored = await h.db().collection('medical_reports').findOne({ report_id: response.report_id });
     expect(stored!.tokens_used).toBeGreaterThan(0);
     expect(stored!.estimated_cost).toBeGreaterThan(0);
-    expect(stored!.report_data.sections.map((s: { category: string }) => s.category)).toEqual(
+    const content = openStoredReport(stored as never);
+    expect((content.report_data.sections as Array<{ category: string }>).map((s) => s.category)).toEqual(
       expect.arrayContaining(['cholesterol', 'blood_pressure', 'blood_sugar', 'physical_activity']),
     );
-    expect(stored!.markdown_content).toMatch(/\[kb-chol-001\]/);
-    expect(stored!.report_data.references).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'kb-bp-001' })]));
+    expect(content.markdown_content).toMatch(/\[kb-chol-001\]/);
+    expect(content.report_data.references).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'kb-bp-001' })]));
     expect(llm.calls).toBe(1);
   });
 

@@ -1,5 +1,5 @@
 import { REPORT_PATTERNS, REPORT_PRIORITY } from '@app/contracts';
-import { jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, reportTestQueues, waitFor } from '@app/testing';
+import { asReader, jsonOf, openStoredReport, specBrokerUser, ReportAmqpClient, reportRequest, reportTestEnv, reportTestQueues, waitFor } from '@app/testing';
 import { INestApplication } from '@nestjs/common';
 import { ClientProxy, ClientProxyFactory, RmqRecordBuilder, Transport } from '@nestjs/microservices';
 import { getConnectionToken } from '@nestjs/mongoose';
@@ -10,7 +10,7 @@ import { startReportWorker } from '../support/report-worker.app';
 
 /** Points 1, 2 and 5 of issue 3: every kind of client, validation and dead letters, the query patterns. */
 describe('report worker transport (real RabbitMQ, Redis, FerretDB)', () => {
-  const env = reportTestEnv('report_transport');
+  const env = reportTestEnv('report_transport', { REPORT_READERS: `${specBrokerUser}:*` });
   const requests = env.RABBITMQ_REQUEST_QUEUE;
   const dlq = `${requests}_dlq`;
   let app: INestApplication;
@@ -49,7 +49,7 @@ describe('report worker transport (real RabbitMQ, Redis, FerretDB)', () => {
     const reports = app.get<Connection>(getConnectionToken()).collection('medical_reports');
     const stored = await reports.findOne({ report_id: response.report_id });
     expect(stored).toMatchObject({ user_id: request.user_id, generator: 'deterministic', tokens_used: 0 });
-    expect(stored!.markdown_content).toContain('Not written by an AI model');
+    expect(openStoredReport(stored as never).markdown_content).toContain('Not written by an AI model');
     expect(await app.get<Connection>(getConnectionToken()).collection('users').countDocuments({ user_id: request.user_id })).toBe(1);
   });
 
@@ -93,26 +93,26 @@ describe('report worker transport (real RabbitMQ, Redis, FerretDB)', () => {
   it('answers status, get, list and delete over send() and over plain AMQP with reply_to', async () => {
     const request = reportRequest();
     const { report_id } = await firstValueFrom(client.send(REPORT_PATTERNS.generate, request));
-    const status = await firstValueFrom(client.send(REPORT_PATTERNS.status, { request_id: request.request_id }));
+    const status = await firstValueFrom(client.send(REPORT_PATTERNS.status, asReader({ request_id: request.request_id })));
     expect(status).toMatchObject({ status: 'completed', attempts: 1, report_id });
     expect(status.completed_at).toBeTruthy();
-    const got = await firstValueFrom(client.send(REPORT_PATTERNS.get, { report_id }));
+    const got = await firstValueFrom(client.send(REPORT_PATTERNS.get, asReader({ report_id })));
     expect(got).toMatchObject({ found: true, source: 'cache' });
     expect(got.report.json_content.sections.length).toBeGreaterThan(0);
-    const page = await firstValueFrom(client.send(REPORT_PATTERNS.list, { user_id: request.user_id, page: 1, page_size: 10 }));
+    const page = await firstValueFrom(client.send(REPORT_PATTERNS.list, asReader({ user_id: request.user_id, page: 1, page_size: 10 })));
     expect(page).toMatchObject({ total: 1, items: [expect.objectContaining({ report_id })] });
 
     // A plain AMQP client: {pattern, data} with reply_to and correlation_id gets the same answer.
     const replies = await amqp.channel.assertQueue('', { exclusive: true });
     const answers = await amqp.collect(replies.queue);
-    await amqp.publish(requests, { pattern: REPORT_PATTERNS.status, data: { request_id: request.request_id } }, { replyTo: replies.queue, correlationId: 'c-1' });
+    await amqp.publish(requests, { pattern: REPORT_PATTERNS.status, data: { request_id: request.request_id } }, { replyTo: replies.queue, correlationId: 'c-1', userId: specBrokerUser });
     const answer = await waitFor(() => answers.find((m) => m.properties.correlationId === 'c-1'));
     expect(jsonOf(answer).response).toMatchObject({ status: 'completed', report_id });
 
-    expect(await firstValueFrom(client.send(REPORT_PATTERNS.delete, { report_id }))).toEqual({ report_id, deleted: true });
-    expect(await firstValueFrom(client.send(REPORT_PATTERNS.get, { report_id }))).toEqual({ report_id, found: false });
-    expect(await firstValueFrom(client.send(REPORT_PATTERNS.status, { request_id: request.request_id }))).toMatchObject({ found: false });
-    expect(await firstValueFrom(client.send(REPORT_PATTERNS.list, { user_id: '' }))).toMatchObject({ error: 'invalid_query' });
+    expect(await firstValueFrom(client.send(REPORT_PATTERNS.delete, asReader({ report_id })))).toEqual({ report_id, deleted: true });
+    expect(await firstValueFrom(client.send(REPORT_PATTERNS.get, asReader({ report_id })))).toEqual({ report_id, found: false });
+    expect(await firstValueFrom(client.send(REPORT_PATTERNS.status, asReader({ request_id: request.request_id })))).toMatchObject({ found: false });
+    expect(await firstValueFrom(client.send(REPORT_PATTERNS.list, asReader({ user_id: '' })))).toMatchObject({ error: 'invalid_query' });
   });
 
   it('accepts urgent requests with an AMQP priority from a Nest client (moved to the urgent queue, answered to the caller)', async () => {

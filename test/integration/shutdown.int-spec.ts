@@ -22,7 +22,6 @@ describe('process lifecycle', () => {
       port: 18302,
       env: (port: number) => ({
         PORT: String(port),
-        ADMIN_TOKEN: 'lifecycle-spec-admin-token',
         EVENTS_TOPOLOGY_PREFIX: uniqueName('lifecycle_events'),
       }),
     },

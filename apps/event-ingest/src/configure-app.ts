@@ -1,15 +1,19 @@
+import { HttpServerEnv, httpServerSettings } from '@app/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DistinctMessagesValidationPipe } from './distinct-messages.validation.pipe';
+import { httpServerOptions } from './http-server.options';
 import { acceptJsonBodiesOnly } from './json-body.parser';
 import { limitJsonNesting } from './json-nesting.hook';
+import { limitRequestRate } from './rate-limit.hook';
 
-/** Default largest request body; EVENTS_BODY_LIMIT_BYTES overrides it (a full batch is ~300 KB). */
-const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024;
-
-/** The Fastify adapter main.ts uses; tests create theirs here too so limits match production. */
-export function createHttpAdapter(bodyLimit = Number(process.env.EVENTS_BODY_LIMIT_BYTES) || DEFAULT_BODY_LIMIT): FastifyAdapter {
-  const adapter = new FastifyAdapter({ bodyLimit });
+/**
+ * The Fastify adapter main.ts uses; tests create theirs here too so limits match production.
+ * Without `settings` it reads them from the environment (and .env).
+ */
+export function createHttpAdapter(settings: HttpServerEnv = httpServerSettings()): FastifyAdapter {
+  const adapter = new FastifyAdapter(httpServerOptions(settings));
+  limitRequestRate(adapter, settings.HTTP_RATE_LIMIT_PER_MINUTE);
   acceptJsonBodiesOnly(adapter);
   limitJsonNesting(adapter.getInstance());
   return adapter;

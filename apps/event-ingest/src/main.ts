@@ -13,7 +13,7 @@ async function bootstrap(): Promise<void> {
   const logger = createJsonLogger(settings.LOG_LEVEL);
   const app = await NestFactory.create<NestFastifyApplication>(
     EventIngestModule.forRoot(),
-    createHttpAdapter(settings.EVENTS_BODY_LIMIT_BYTES),
+    createHttpAdapter(settings),
     { logger, abortOnError: false },
   );
   configureApp(app);

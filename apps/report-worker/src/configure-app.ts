@@ -1,6 +1,8 @@
 import { ReportWorkerEnv } from '@app/config';
 import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { QueueAdminService } from '@app/messaging';
 import { ConfigService } from '@nestjs/config';
+import { ReplyToPolicy } from './access/reply-to.policy';
 import { ReportBrokerHealthIndicator } from './health/report-broker.health-indicator';
 import { ReportOutcomePublisher } from './reports/report-outcome.publisher';
 import { createReportRmqServer } from './transport/report-rmq.server.factory';
@@ -21,5 +23,8 @@ export function configureApp(app: INestApplication): INestApplication {
   app.get(ReportBrokerHealthIndicator).watch(consumer);
   const publisher = app.get(ReportOutcomePublisher);
   consumer.forwardUrgentWith((message) => publisher.forwardUrgent(message));
+  const admin = app.get(QueueAdminService);
+  const replyTo = new ReplyToPolicy((queue) => admin.exclusivityOf(queue));
+  consumer.guardRepliesWith((queue) => replyTo.refusal(queue));
   return app;
 }

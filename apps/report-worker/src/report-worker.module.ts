@@ -5,6 +5,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { RedisCacheModule } from './cache/redis-cache.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ReportProtectionModule } from './protection/report-protection.module';
 import { ReportsModule } from './reports/reports.module';
 
 /** Composition root of the report worker. Built by a function so settings are read at boot, not at import. */
@@ -19,6 +20,7 @@ export class ReportWorkerModule {
         RabbitConnectionModule.forRoot(),
         // Command events feed the MongoDB round-trip metrics.
         MongoConnectionModule.forRoot({ monitorCommands: true }),
+        ReportProtectionModule,
         MetricsModule,
         RedisCacheModule,
         HealthModule,

@@ -1,6 +1,6 @@
 import { IntersectionType } from '@nestjs/mapped-types';
 import { AdminEnv, EventsEnv, QdrantEnv } from './sections/events.env';
-import { HttpPortEnv, LoggingEnv } from './sections/http.env';
+import { HttpLimitsEnv, HttpPortEnv, LoggingEnv } from './sections/http.env';
 import { Neo4jEnv } from './sections/neo4j.env';
 import { QueueKindEnv } from './sections/queue-kind.env';
 import { RabbitMqEnv } from './sections/rabbitmq.env';
@@ -9,6 +9,7 @@ import { RabbitMqEnv } from './sections/rabbitmq.env';
 export class EventWorkerEnv extends IntersectionType(
   LoggingEnv,
   HttpPortEnv,
+  HttpLimitsEnv,
   RabbitMqEnv,
   QueueKindEnv,
   EventsEnv,

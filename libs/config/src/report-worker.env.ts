@@ -1,10 +1,13 @@
 import { IntersectionType } from '@nestjs/mapped-types';
 import { HealthPortEnv, LoggingEnv } from './sections/http.env';
+import { MessageSizeEnv } from './sections/message-size.env';
 import { MongoEnv } from './sections/mongo.env';
 import { OpenAiEnv } from './sections/openai.env';
 import { QueueKindEnv } from './sections/queue-kind.env';
 import { RabbitMqEnv } from './sections/rabbitmq.env';
 import { RedisEnv } from './sections/redis.env';
+import { ReportAccessEnv } from './sections/report-access.env';
+import { ReportProtectionEnv } from './sections/report-protection.env';
 import { ReportQueueEnv } from './sections/report-queue.env';
 
 /** Every setting the report worker reads; see .env.example. */
@@ -14,6 +17,9 @@ export class ReportWorkerEnv extends IntersectionType(
   RabbitMqEnv,
   QueueKindEnv,
   ReportQueueEnv,
+  MessageSizeEnv,
+  ReportProtectionEnv,
+  ReportAccessEnv,
   MongoEnv,
   RedisEnv,
   OpenAiEnv,

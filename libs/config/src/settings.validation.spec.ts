@@ -4,7 +4,11 @@ import { chosenSinks, sinksOf } from './sections/events.env';
 import { SettingsError } from './settings.error';
 import { validateSettings } from './settings.validation';
 
-const ADMIN_TOKEN = 'a-long-enough-admin-token';
+import { randomBytes } from 'node:crypto';
+
+const ADMIN_TOKEN = randomBytes(24).toString('base64url');
+/** The report worker's keys have no default; made afresh for every run, never written down. */
+const KEYS = { REPORT_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`, REPORT_CONTENT_HMAC_KEY: randomBytes(32).toString('base64') };
 
 function problemsOf(run: () => unknown): string[] {
   try {
@@ -18,7 +22,7 @@ function problemsOf(run: () => unknown): string[] {
 
 describe('validateSettings', () => {
   it('fills every report worker setting with its documented default', () => {
-    const settings = validateSettings(ReportWorkerEnv, {});
+    const settings = validateSettings(ReportWorkerEnv, KEYS);
     expect(settings).toMatchObject({
       RABBITMQ_REQUEST_QUEUE: 'report_generation_requests',
       RABBITMQ_RESPONSE_QUEUE: 'report_generation_responses',
@@ -46,12 +50,19 @@ describe('validateSettings', () => {
   });
 
   it('treats an empty value as not set', () => {
-    expect(validateSettings(ReportWorkerEnv, { OPENAI_API_KEY: '', HEALTH_PORT: '' }).HEALTH_PORT).toBe(8001);
+    expect(validateSettings(ReportWorkerEnv, { ...KEYS, OPENAI_API_KEY: '', HEALTH_PORT: '' }).HEALTH_PORT).toBe(8001);
+  });
+
+  it('refuses to start the report worker without its keys, naming each and never showing a value', () => {
+    const problems = problemsOf(() => validateSettings(ReportWorkerEnv, { REPORT_ENCRYPTION_KEYS: `k1:${randomBytes(16).toString('base64')}` }));
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^Invalid setting REPORT_ENCRYPTION_KEYS \(value hidden\): .*exactly 32 bytes/);
+    expect(problems[1]).toMatch(/^Invalid setting REPORT_CONTENT_HMAC_KEY \(missing\): .*at least 32 random bytes/);
   });
 
   it('names each bad setting on a line of its own', () => {
     const problems = problemsOf(() =>
-      validateSettings(ReportWorkerEnv, { RABBITMQ_PREFETCH_COUNT: '12abc', MONGODB_URI: 'http://nope' }),
+      validateSettings(ReportWorkerEnv, { ...KEYS, RABBITMQ_PREFETCH_COUNT: '12abc', MONGODB_URI: 'http://nope' }),
     );
     expect(problems).toHaveLength(2);
     expect(problems.join('\n')).toMatch(/^Invalid setting RABBITMQ_PREFETCH_COUNT \(got "12abc"\): .*whole number/m);
@@ -62,7 +73,17 @@ describe('validateSettings', () => {
     expect(problemsOf(() => validateSettings(EventIngestEnv, {}))).toEqual([
       expect.stringMatching(/^Invalid setting ADMIN_TOKEN \(missing\): .*ADMIN_TOKEN is required/),
     ]);
-    expect(problemsOf(() => validateSettings(EventIngestEnv, { ADMIN_TOKEN: 'short' }))[0]).toContain('value hidden');
+    expect(problemsOf(() => validateSettings(EventIngestEnv, { ADMIN_TOKEN: ADMIN_TOKEN.slice(0, 23) }))[0]).toContain('value hidden');
+  });
+
+  it.each([
+    ['the published placeholder', 'change-me-to-a-long-random-token', 'is a published placeholder, not a secret'],
+    ['a token under 24 characters', ADMIN_TOKEN.slice(0, 23), 'must be at least 24 characters'],
+  ])('refuses %s as the admin token, on one line saying how to make one', (_, token, problem) => {
+    expect(problemsOf(() => validateSettings(EventIngestEnv, { ADMIN_TOKEN: token }))).toEqual([
+      `Invalid setting ADMIN_TOKEN (value hidden): ADMIN_TOKEN ${problem}: npm start writes one into .env, or make one with \`openssl rand -base64 32\``,
+    ]);
+    expect(validateSettings(EventIngestEnv, { ADMIN_TOKEN: ADMIN_TOKEN.slice(0, 24) }).ADMIN_TOKEN).toHaveLength(24);
   });
 
   it('does not ask the event workers for the admin token they never use', () => {
@@ -105,7 +126,7 @@ describe('validateSettings', () => {
       'amqp://b:5682',
       'amqp://c:5683',
     ]);
-    expect(validateSettings(ReportWorkerEnv, { RABBITMQ_URL: 'amqp://a,amqp://b' }).RABBITMQ_URL).toEqual(['amqp://a', 'amqp://b']);
+    expect(validateSettings(ReportWorkerEnv, { ...KEYS, RABBITMQ_URL: 'amqp://a,amqp://b' }).RABBITMQ_URL).toEqual(['amqp://a', 'amqp://b']);
   });
 
   it.each([

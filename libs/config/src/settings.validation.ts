@@ -2,7 +2,7 @@ import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { SettingsError } from './settings.error';
 
-const SECRET_NAME = /PASSWORD|TOKEN|SECRET|API_KEY/;
+const SECRET_NAME = /PASSWORD|TOKEN|SECRET|_KEYS?$/;
 
 /** Shows a value in an error without leaking secrets or URL credentials. */
 function describeValue(name: string, value: unknown): string {

@@ -9,3 +9,6 @@ export * from './report-response.dto';
 export * from './report-query.dto';
 export * from './json-nesting';
 export * from './report-request.limits';
+export * from './unparsed-message';
+export * from './oversized-message';
+export * from './report-signature';

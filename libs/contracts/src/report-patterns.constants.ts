@@ -26,4 +26,6 @@ export const REPORT_HEADERS = {
   deadLetterReason: 'x-dead-letter-reason',
   failedAt: 'x-failed-at',
   worker: 'x-worker',
+  /** On a dead letter whose body the worker sealed: the id of the key it was sealed under. */
+  sealedBody: 'x-sealed-body',
 } as const;

@@ -1,3 +1,4 @@
+import { OversizedMessage } from './oversized-message';
 import { validateReportRequest } from './report-request.validation';
 
 const valid = {
@@ -31,6 +32,16 @@ describe('validateReportRequest', () => {
   it('rejects bodies that are not JSON objects', () => {
     expect(validateReportRequest('{oops')).toMatchObject({ ok: false, problems: ['body: not valid JSON'] });
     expect(validateReportRequest([1])).toMatchObject({ ok: false, problems: ['body: must be a JSON object'] });
+  });
+
+  it('refuses a body the consumer left unparsed for its size, naming size and limit', () => {
+    expect(validateReportRequest(OversizedMessage.check(Buffer.alloc(2048), 1024), 2048)).toEqual({
+      ok: false,
+      problems: ['body: 2048 bytes, more than the 1024 allowed (not parsed)'],
+      request_id: '',
+      user_id: '',
+    });
+    expect(OversizedMessage.check(Buffer.alloc(1024), 1024)).toBeUndefined();
   });
 
   it('refuses a body larger than the limit before looking at its fields', () => {

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { MAX_JSON_DEPTH, nestingDepth } from './json-nesting';
+import { UnparsedMessage } from './unparsed-message';
 import { ReportGenerationRequest } from './report-request.dto';
 import { oversizedLists, REPORT_REQUEST_LIMITS, shownProblems } from './report-request.limits';
 
@@ -28,9 +29,11 @@ function refused(body: object, problems: string[]): RequestValidation {
 
 /**
  * Validates a decoded message body; the one place a request is checked (at the edge).
- * `bodyBytes`, when known, is the size of the message as it arrived.
+ * `bodyBytes`, when known, is the size of the message as it arrived. A body the consumer did not
+ * parse (UnparsedMessage: too large, or poison) is refused as it is: its ids are unknown.
  */
 export function validateReportRequest(body: unknown, bodyBytes = 0): RequestValidation {
+  if (body instanceof UnparsedMessage) return { ok: false, problems: [body.problem], request_id: '', user_id: '' };
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     const problem = typeof body === 'string' ? 'body: not valid JSON' : 'body: must be a JSON object';
     return { ok: false, problems: [problem], request_id: '', user_id: '' };

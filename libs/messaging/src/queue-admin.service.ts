@@ -33,6 +33,8 @@ export interface QueueReplayOptions {
   target: string;
   /** The pipeline's attempt count and failure record: dropped, so each copy starts a fresh retry budget. */
   resetHeaders: readonly string[];
+  /** The body each copy carries (a sealed dead letter is opened here); the message's own by default. */
+  contentOf?: (message: GetMessage) => Buffer;
 }
 
 /**
@@ -110,13 +112,31 @@ export class QueueAdminService {
       while (moved.length < limit) {
         const message = await channel.get(deadLetterQueue);
         if (!message) break;
-        channel.sendToQueue(options.target, message.content, { ...replayedCopyOptions(message, options.resetHeaders), mandatory: true });
+        channel.sendToQueue(options.target, options.contentOf?.(message) ?? message.content, { ...replayedCopyOptions(message, options.resetHeaders), mandatory: true });
         moved.push(message);
       }
       await channel.waitForConfirms();
       if (returned > 0) throw new UnroutableMessageError('', options.target, `${returned} of ${moved.length} replayed copies returned; the dead letters stay`);
       for (const message of moved) channel.ack(message);
       return { replayed: moved.length };
+    });
+  }
+
+  /**
+   * Whether a queue is exclusive to another connection (a passive declare is refused with 405
+   * RESOURCE_LOCKED), open to every connection, or missing (404).
+   */
+  async exclusivityOf(queue: string): Promise<'exclusive' | 'shared' | 'missing'> {
+    return this.withChannel(async (channel) => {
+      try {
+        await channel.checkQueue(queue);
+        return 'shared';
+      } catch (error) {
+        const code = (error as { code?: number }).code;
+        if (code === 405) return 'exclusive';
+        if (code === 404) return 'missing';
+        throw error;
+      }
     });
   }
 

@@ -1,7 +1,10 @@
 export * from './mongo-connection.module';
 export * from './report-storage.module';
 export * from './user.schema';
+export * from './medical-report';
 export * from './medical-report.schema';
+export * from './report-retention';
+export * from './report-retention.sweeper';
 export * from './knowledge-base-entry.schema';
 export * from './report-job.schema';
 export * from './users.repository';
@@ -12,3 +15,5 @@ export * from './report-content.schema';
 export * from './report-contents.repository';
 export * from './bulk-write.batcher';
 export * from './mongo-read.health-indicator';
+export * from './audit-event.schema';
+export * from './audit-events.repository';

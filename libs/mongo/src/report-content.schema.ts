@@ -13,6 +13,8 @@ export class ReportContent {
   @Prop({ required: true }) content_hash: string;
   @Prop({ required: true }) report_id: string;
   @Prop({ required: true }) created_at: Date;
+  /** The reused report's end of retention: past it, the input is no longer reused. */
+  @Prop() expires_at?: Date;
 }
 
 export type ReportContentDocument = HydratedDocument<ReportContent>;

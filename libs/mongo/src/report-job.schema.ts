@@ -28,6 +28,8 @@ export class ReportJob {
   @Prop() started_at?: Date;
   @Prop() completed_at?: Date;
   @Prop() failed_at?: Date;
+  /** End of retention (REPORT_RETENTION_DAYS from creation). */
+  @Prop() expires_at?: Date;
 }
 
 export type ReportJobDocument = HydratedDocument<ReportJob>;

@@ -4,6 +4,7 @@ import type { Collection, Filter } from 'mongodb';
 import { Model } from 'mongoose';
 import { appliedOrThrow, BulkWriteBatcher } from './bulk-write.batcher';
 import { ReportJob } from './report-job.schema';
+import { ReportRetention } from './report-retention';
 
 export interface OpenJob {
   request_id: string;
@@ -38,7 +39,10 @@ export interface ClaimOptions {
 export class ReportJobsRepository {
   private readonly writes: BulkWriteBatcher<ReportJob>;
 
-  constructor(@InjectModel(ReportJob.name) private readonly jobs: Model<ReportJob>) {
+  constructor(
+    @InjectModel(ReportJob.name) private readonly jobs: Model<ReportJob>,
+    private readonly retention: ReportRetention,
+  ) {
     this.writes = new BulkWriteBatcher(jobs.collection as unknown as Collection<ReportJob>);
   }
 
@@ -66,6 +70,7 @@ export class ReportJobsRepository {
             content_hash: job.content_hash,
             report_id: job.report_id,
             created_at: now,
+            expires_at: this.retention.expiresAt(now),
             ...(countAttempt ? {} : { attempts: 1 }),
           },
           $set: { status: 'processing', lease_owner: owner, lease_until: new Date(now.getTime() + leaseMs), started_at: now, updated_at: now },
@@ -83,7 +88,7 @@ export class ReportJobsRepository {
    * completed, in one write. False when a row for this request_id already exists (left untouched).
    */
   async insertReused(job: OpenJob, now = new Date()): Promise<boolean> {
-    const row = { ...job, status: 'completed' as const, reused_by: 'content_hash' as const, attempts: 1, created_at: now, updated_at: now, started_at: now, completed_at: now };
+    const row = { ...job, status: 'completed' as const, reused_by: 'content_hash' as const, attempts: 1, created_at: now, expires_at: this.retention.expiresAt(now), updated_at: now, started_at: now, completed_at: now };
     const outcome = await this.writes.write({ updateOne: { filter: { _id: job.request_id }, update: { $setOnInsert: row }, upsert: true } });
     return appliedOrThrow(outcome).upserted;
   }
@@ -122,6 +127,10 @@ export class ReportJobsRepository {
 
   async findByRequestId(requestId: string): Promise<ReportJob | null> {
     return this.jobs.findOne({ _id: requestId }).lean().exec();
+  }
+
+  async deleteExpired(now = new Date()): Promise<number> {
+    return (await this.jobs.deleteMany({ expires_at: { $lte: now } }).exec()).deletedCount;
   }
 
   async deleteByReportId(reportId: string): Promise<number> {

@@ -13,3 +13,8 @@ export * from './event-factory';
 export * from './event-broker.fixture';
 export * from './event-graph.probe';
 export * from './readiness.expectations';
+export * from './test-secrets';
+export * from './tracked-secrets.scanner';
+export * from './stored-report.reader';
+export * from './broker-users';
+export * from './reader-record';

@@ -2,6 +2,7 @@ import { EventSinkName, eventTopologyNames } from '@app/contracts';
 import { QueueAdminService } from '@app/messaging';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { AdminAudit } from './admin.audit';
 import { AdminTokenGuard } from './admin-token.guard';
 import { KnownQueues } from './known-queues';
 import { PipelineHealthService } from './pipeline-health.service';
@@ -13,6 +14,7 @@ import { RetiredSinksUnbinder } from './retired-sinks.unbinder';
   providers: [
     QueueAdminService,
     AdminTokenGuard,
+    AdminAudit,
     PipelineHealthService,
     RetiredSinksUnbinder,
     {

@@ -8,11 +8,14 @@ import {
   Param,
   Post,
   Query,
+  Req,
   ServiceUnavailableException,
   UseGuards,
 } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { DlqLimitDto } from './admin-queries.dto';
+import { AdminAudit } from './admin.audit';
 import { AdminTokenGuard } from './admin-token.guard';
 import { isBrokerNotFound } from './broker-not-found';
 import { KnownQueues } from './known-queues';
@@ -27,6 +30,7 @@ export class RabbitMqAdminHttpController {
     private readonly health: RabbitMqHealthIndicator,
     private readonly pipeline: PipelineHealthService,
     @Inject(KnownQueues) private readonly known: KnownQueues,
+    private readonly audit: AdminAudit,
   ) {}
 
   /** 200 also when degraded (a chosen sink without consumer): this API still takes events. */
@@ -50,8 +54,9 @@ export class RabbitMqAdminHttpController {
   @ApiBearerAuth()
   @ApiUnauthorizedResponse({ description: 'ADMIN_TOKEN missing or wrong' })
   @ApiOperation({ summary: 'Delete every ready message of one pipeline queue' })
-  purge(@Param('name') name: string) {
-    return this.run(() => this.queues.purge(this.queue(name)));
+  purge(@Param('name') name: string, @Req() request: FastifyRequest) {
+    const queue = this.queue(name);
+    return this.audit.around('queue.purge', request.ip, queue, () => this.run(() => this.queues.purge(queue)));
   }
 
   @Get('dlq')
@@ -70,8 +75,9 @@ export class RabbitMqAdminHttpController {
   @ApiBearerAuth()
   @ApiUnauthorizedResponse({ description: 'ADMIN_TOKEN missing or wrong' })
   @ApiOperation({ summary: 'Move dead letters back to the sink queue they failed in, with a fresh retry budget' })
-  replay(@Query() query: DlqLimitDto) {
-    return this.run(() => this.queues.replay(this.known.names.deadLetterQueue, query.limit ?? 100, this.known.sinkQueues));
+  replay(@Query() query: DlqLimitDto, @Req() request: FastifyRequest) {
+    const dlq = this.known.names.deadLetterQueue;
+    return this.audit.around('dlq.replay', request.ip, dlq, () => this.run(() => this.queues.replay(dlq, query.limit ?? 100, this.known.sinkQueues)));
   }
 
   private queue(name: string): string {

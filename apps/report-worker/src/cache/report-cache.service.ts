@@ -1,4 +1,5 @@
 import { ReportWorkerEnv } from '@app/config';
+import { EnvelopeCipher } from '@app/crypto';
 import { MedicalReport } from '@app/mongo';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -9,7 +10,7 @@ import { ReportMetrics } from '../metrics/report.metrics';
 /** Redis is an accelerator, never a dependency: an operation that takes longer than this is skipped. */
 const CACHE_OP_TIMEOUT_MS = 150;
 
-/** What `input:{user_id}` holds: the user's last input by hash, not the input itself (no health data in Redis). */
+/** What `input:{user_id}` holds: the fingerprint of the user's last input and its report, not the input itself. */
 export interface CachedInput {
   content_hash: string;
   report_id: string;
@@ -17,8 +18,10 @@ export interface CachedInput {
 }
 
 /**
- * The seed's Redis keys, degraded gracefully: when Redis is slow or down, reads miss and writes are
- * dropped (after a short timeout), and reports still complete from MongoDB.
+ * The seed's Redis keys, every value sealed (EnvelopeCipher, for the context of its key): Redis
+ * holds no readable health data. Degraded gracefully: when Redis is slow or down, reads miss and
+ * writes are dropped (after a short timeout), and reports still complete from MongoDB. A cached
+ * report never outlives its retention.
  */
 @Injectable()
 export class ReportCacheService {
@@ -28,6 +31,7 @@ export class ReportCacheService {
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    private readonly cipher: EnvelopeCipher,
     private readonly metrics: ReportMetrics,
     config: ConfigService<ReportWorkerEnv, true>,
   ) {
@@ -35,33 +39,34 @@ export class ReportCacheService {
     this.reportTtlMs = config.get('REPORT_CACHE_TTL', { infer: true }) * 1000;
   }
 
-  getInput(userId: string): Promise<CachedInput | undefined> {
-    return this.bounded('get input', () => this.cache.get<CachedInput>(`input:${userId}`));
-  }
-
   async setInput(userId: string, input: CachedInput): Promise<void> {
-    await this.bounded('set input', () => this.cache.set(`input:${userId}`, input, this.inputTtlMs));
+    const key = `input:${userId}`;
+    await this.bounded('set input', () => this.cache.set(key, this.cipher.sealJson(input, key), this.inputTtlMs));
   }
 
-  getReport(reportId: string): Promise<MedicalReport | undefined> {
-    return this.bounded('get report', () => this.cache.get<MedicalReport>(`report:${reportId}`));
-  }
-
-  /**
-   * Whether `report:{id}` is cached, without fetching the report. It is written only after the
-   * report is stored and removed by report.delete, so a hit means the report exists (undefined: Redis
-   * did not answer).
-   */
-  hasReport(reportId: string): Promise<boolean | undefined> {
-    return this.bounded('has report', () => this.cache.stores[0].has(`report:${reportId}`));
+  /** A cached report, or undefined (not cached, Redis away, or a value that does not open under the ring). */
+  async getReport(reportId: string): Promise<MedicalReport | undefined> {
+    const key = `report:${reportId}`;
+    const sealed = await this.bounded('get report', () => this.cache.get<string>(key));
+    if (sealed === undefined) return undefined;
+    try {
+      return this.cipher.openJson<MedicalReport>(sealed, key);
+    } catch (error) {
+      this.logger.warn({ message: 'cached report does not open; read from MongoDB instead', report_id: reportId, error: (error as Error).message });
+      return undefined;
+    }
   }
 
   async setReport(report: MedicalReport): Promise<void> {
-    await this.bounded('set report', () => this.cache.set(`report:${report.report_id}`, report, this.reportTtlMs));
+    const key = `report:${report.report_id}`;
+    const ttlMs = Math.min(this.reportTtlMs, new Date(report.expires_at).getTime() - Date.now());
+    if (ttlMs <= 0) return;
+    await this.bounded('set report', () => this.cache.set(key, this.cipher.sealJson(report, key), ttlMs));
   }
 
-  async forget(keys: string[]): Promise<void> {
-    await this.bounded('delete', () => this.cache.mdel(keys));
+  /** True when Redis confirmed the deletion; false when it did not answer (the keys may still be there). */
+  async forget(keys: string[]): Promise<boolean> {
+    return (await this.bounded('delete', async () => (await this.cache.mdel(keys), true))) ?? false;
   }
 
   private async bounded<T>(what: string, operation: () => Promise<T>): Promise<T | undefined> {

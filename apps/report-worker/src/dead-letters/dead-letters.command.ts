@@ -1,6 +1,7 @@
 import { createJsonLogger, loadSettingsOrExit, ReportWorkerEnv } from '@app/config';
 import { QueueAdminService } from '@app/messaging';
 import { NestFactory } from '@nestjs/core';
+import { operatorRecord, withAuditTrail } from '../operator/audit-trail.module';
 import { DeadLetterCommand, parseDeadLetterArgs, USAGE, UsageError } from './dead-letter-args';
 import { DeadLettersModule } from './dead-letters.module';
 import { DeadLettersService } from './dead-letters.service';
@@ -23,22 +24,34 @@ function commandOrExit(argv: string[]): DeadLetterCommand {
  * (`node dist/apps/report-worker/apps/report-worker/src/dead-letters/dead-letters.command.js`):
  * the report dead letters of RABBITMQ_REQUEST_QUEUE, listed or moved back to it. Prints one JSON
  * document on stdout. Exit 0 done, 64 bad command line, 78 bad setting, 1 broker unreachable or
- * queue missing.
+ * queue missing (or, for replay, the audit trail in MongoDB unreachable).
  */
 async function main(argv: string[]): Promise<void> {
   const command = commandOrExit(argv);
   if (command.command === 'help') return void process.stdout.write(`${USAGE}\n`);
   // A bad setting ends the command here with one line per problem and exit 78, as the worker does.
-  loadSettingsOrExit(ReportWorkerEnv);
-  const app = await NestFactory.createApplicationContext(DeadLettersModule, { logger: createJsonLogger('error') });
-  let result: unknown;
-  try {
-    await app.get(QueueAdminService).whenConnected(CONNECT_TIMEOUT_MS);
-    const deadLetters = app.get(DeadLettersService);
-    result = command.command === 'list' ? await deadLetters.list(command.limit) : await deadLetters.replay(command.limit);
-  } finally {
-    await app.close();
-  }
+  const settings = loadSettingsOrExit(ReportWorkerEnv);
+  const run = async () => {
+    const app = await NestFactory.createApplicationContext(DeadLettersModule, { logger: createJsonLogger('error') });
+    try {
+      await app.get(QueueAdminService).whenConnected(CONNECT_TIMEOUT_MS);
+      const deadLetters = app.get(DeadLettersService);
+      return command.command === 'list' ? await deadLetters.list(command.limit) : await deadLetters.replay(command.limit);
+    } finally {
+      await app.close();
+    }
+  };
+  // A replay moves patient data back into play: it is audited, and refused while the audit trail is unreachable.
+  const result: unknown =
+    command.command === 'list'
+      ? await run()
+      : await withAuditTrail(async (trail) => {
+          const record = (outcome: string, detail: string) => trail.append(operatorRecord(settings.RABBITMQ_URL[0], { action: 'dlq.replay', outcome, detail }));
+          await record('started', `up to ${command.limit}`);
+          const replay = (await run()) as { replayed: number };
+          await record('replayed', `${replay.replayed} dead letters`);
+          return replay;
+        });
   // Printed after the connection closed, so no log line can follow the document on the terminal.
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }

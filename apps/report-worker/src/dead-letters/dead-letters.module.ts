@@ -2,16 +2,18 @@ import { ReportWorkerEnv, settingsModule } from '@app/config';
 import { QueueAdminService, RabbitConnectionModule } from '@app/messaging';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { ReportProtectionModule } from '../protection/report-protection.module';
 import { reportTopologyFrom } from '../transport/report-topology';
 import { REPORT_TOPOLOGY } from '../transport/report-topology.token';
 import { DeadLettersService } from './dead-letters.service';
 
 /**
  * The dead-letter command's composition root: the report worker's settings, its queue names and
- * one AMQP connection that declares nothing. No MongoDB, no Redis: the command works while they are down.
+ * one AMQP connection that declares nothing, and the key ring that opens sealed dead letters. No
+ * MongoDB, no Redis: the command works while they are down.
  */
 @Module({
-  imports: [settingsModule(ReportWorkerEnv), RabbitConnectionModule.forRoot()],
+  imports: [settingsModule(ReportWorkerEnv), RabbitConnectionModule.forRoot(), ReportProtectionModule],
   providers: [
     QueueAdminService,
     DeadLettersService,

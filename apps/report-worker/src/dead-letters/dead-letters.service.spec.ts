@@ -1,5 +1,8 @@
 import { DeadLetter, QueueAdminService, QueueReplayOptions } from '@app/messaging';
+import { EnvelopeCipher, KeyRing } from '@app/crypto';
 import { reportRequest } from '@app/testing';
+import { randomBytes } from 'node:crypto';
+import { sealDeadLetter } from './sealed-dead-letter';
 import type { ReportTopology } from '../transport/report-topology';
 import { DeadLettersService } from './dead-letters.service';
 
@@ -23,13 +26,15 @@ class FakeQueueAdmin {
 
 const topology = { requestQueue: 'requests', deadLetterQueue: 'requests_dlq' } as ReportTopology;
 
+const cipher = new EnvelopeCipher(KeyRing.parse(`k1:${randomBytes(32).toString('base64')}`));
+
 describe('DeadLettersService', () => {
   let admin: FakeQueueAdmin;
   let service: DeadLettersService;
 
   beforeEach(() => {
     admin = new FakeQueueAdmin();
-    service = new DeadLettersService(admin as unknown as QueueAdminService, topology);
+    service = new DeadLettersService(admin as unknown as QueueAdminService, topology, cipher);
   });
 
   it('lists the first dead letters of <requests>_dlq with the total, as ids and failure headers only', async () => {
@@ -46,6 +51,14 @@ describe('DeadLettersService', () => {
     expect(JSON.stringify(listing)).not.toMatch(/labs|patient|cholesterol/);
   });
 
+  it('opens a sealed dead letter to show its ids, and nothing else of it', async () => {
+    const sealed = sealDeadLetter(cipher, 'requests_dlq', Buffer.from(JSON.stringify(reportRequest({ request_id: 'r-9', user_id: 'u-9' }))));
+    expect(sealed.body.toString()).not.toMatch(/u-9|labs|patient/);
+    admin.letters = [{ headers: { ...sealed.headers, 'x-dead-letter-reason': 'invalid request' }, body: sealed.body.toString() }];
+    const listing = await service.list(1);
+    expect(listing.messages).toEqual([{ request_id: 'r-9', user_id: 'u-9', reason: 'invalid request' }]);
+  });
+
   it('replays into the request queue with the attempt count and failure record reset', async () => {
     admin.letters = [{ headers: {}, body: {} }];
     expect(await service.replay(5)).toEqual({ queue: 'requests_dlq', target: 'requests', replayed: 1 });
@@ -53,7 +66,11 @@ describe('DeadLettersService', () => {
       {
         queue: 'requests_dlq',
         limit: 5,
-        options: { target: 'requests', resetHeaders: ['x-report-attempt', 'x-dead-letter-reason', 'x-failed-at', 'x-worker'] },
+        options: {
+          target: 'requests',
+          resetHeaders: ['x-report-attempt', 'x-dead-letter-reason', 'x-failed-at', 'x-worker', 'x-sealed-body'],
+          contentOf: expect.any(Function),
+        },
       },
     ]);
   });

@@ -1,9 +1,11 @@
 import { REPORT_HEADERS } from '@app/contracts';
-import { QueueAdminService } from '@app/messaging';
+import { EnvelopeCipher } from '@app/crypto';
+import { DeadLetter, QueueAdminService } from '@app/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { REPORT_TOPOLOGY } from '../transport/report-topology.token';
 import type { ReportTopology } from '../transport/report-topology';
 import { DeadLetterSummary, summarizeDeadLetter } from './dead-letter.summary';
+import { openDeadLetter } from './sealed-dead-letter';
 
 export interface DeadLetterListing {
   queue: string;
@@ -19,7 +21,7 @@ export interface DeadLetterReplay {
 }
 
 /** The attempt count and the failure record: a replayed request starts a fresh retry budget. */
-const RESET_ON_REPLAY = [REPORT_HEADERS.attempt, REPORT_HEADERS.deadLetterReason, REPORT_HEADERS.failedAt, REPORT_HEADERS.worker];
+const RESET_ON_REPLAY = [REPORT_HEADERS.attempt, REPORT_HEADERS.deadLetterReason, REPORT_HEADERS.failedAt, REPORT_HEADERS.worker, REPORT_HEADERS.sealedBody];
 
 /** The report dead-letter queue (`<requests>_dlq`), looked at and replayed with the event pipeline's queue admin. */
 @Injectable()
@@ -27,6 +29,7 @@ export class DeadLettersService {
   constructor(
     private readonly admin: QueueAdminService,
     @Inject(REPORT_TOPOLOGY) private readonly topology: ReportTopology,
+    private readonly cipher: EnvelopeCipher,
   ) {}
 
   /** The first `limit` dead letters, left in the queue, as ids and failure metadata only. */
@@ -34,14 +37,26 @@ export class DeadLettersService {
     const queue = this.topology.deadLetterQueue;
     const { messages: total } = await this.admin.stats(queue);
     const letters = await this.admin.peek(queue, limit);
-    return { queue, total, messages: letters.map(summarizeDeadLetter) };
+    return { queue, total, messages: letters.map((letter) => summarizeDeadLetter(this.opened(letter))) };
   }
 
   /** Up to `limit` dead letters back to the request queue, where any worker takes them as new. */
   async replay(limit: number): Promise<DeadLetterReplay> {
     const queue = this.topology.deadLetterQueue;
     const target = this.topology.requestQueue;
-    const { replayed } = await this.admin.replayToQueue(queue, limit, { target, resetHeaders: RESET_ON_REPLAY });
+    const contentOf = ({ content, properties }: { content: Buffer; properties: { headers?: Record<string, unknown> } }) => openDeadLetter(this.cipher, queue, content, properties.headers);
+    const { replayed } = await this.admin.replayToQueue(queue, limit, { target, resetHeaders: RESET_ON_REPLAY, contentOf });
     return { queue, target, replayed };
+  }
+
+  /** The letter with its request opened, for the summary to read its two ids. */
+  private opened(letter: DeadLetter): DeadLetter {
+    if (typeof letter.body !== 'string' || letter.headers[REPORT_HEADERS.sealedBody] === undefined) return letter;
+    const request = openDeadLetter(this.cipher, this.topology.deadLetterQueue, Buffer.from(letter.body), letter.headers).toString('utf8');
+    try {
+      return { ...letter, body: JSON.parse(request) };
+    } catch {
+      return { ...letter, body: request };
+    }
   }
 }

@@ -46,6 +46,7 @@ describe('ReportBrokerHealthIndicator', () => {
       consumerTag: 'worker-1',
       declarations: [],
       drainTimeoutMs: 100,
+      maxMessageBytes: 1024 * 1024,
     });
     indicator.watch(consumer);
   });

@@ -3,9 +3,10 @@ import { KnowledgeBaseRepository, MongoConnectionModule, ReportStorageModule } f
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { readFile } from 'node:fs/promises';
+import { ReportProtectionModule } from '../protection/report-protection.module';
 import { parseKnowledgeBaseFile } from './knowledge-base-file.parser';
 
-@Module({ imports: [settingsModule(ReportWorkerEnv), MongoConnectionModule.forRoot(), ReportStorageModule] })
+@Module({ imports: [settingsModule(ReportWorkerEnv), ReportProtectionModule, MongoConnectionModule.forRoot(), ReportStorageModule] })
 class KnowledgeBaseImportModule {}
 
 /**

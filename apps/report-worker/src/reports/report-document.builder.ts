@@ -12,6 +12,7 @@ export interface ReportParts {
   draft: ReportDraft;
   startedAt: number;
   now: Date;
+  expiresAt: Date;
 }
 
 function markdownOf(data: Record<string, any>): string {
@@ -69,6 +70,7 @@ export function buildMedicalReport(parts: ReportParts): MedicalReport {
     generator: draft.generator,
     model: draft.model,
     created_at: now,
+    expires_at: parts.expiresAt,
     generation_time_seconds: Math.round((performance.now() - parts.startedAt) / 10) / 100,
     tokens_used: draft.tokens_used,
     estimated_cost: draft.estimated_cost,

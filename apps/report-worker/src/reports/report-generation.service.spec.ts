@@ -1,7 +1,9 @@
 import { ReportGenerationRequest } from '@app/contracts';
-import { ReportJob } from '@app/mongo';
+import { ContentHmac } from '@app/crypto';
+import { ReportJob, ReportRetention } from '@app/mongo';
 import { reportRequest } from '@app/testing';
 import { Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { ReportMetrics } from '../metrics/report.metrics';
 import { JobBusyError } from './failure.classifier';
 import { JobDelivery, ReportGenerationService } from './report-generation.service';
@@ -52,9 +54,7 @@ function world(writer: ReportWriter = new DeterministicReportWriter()) {
     users: { touch: () => log('users.touch', undefined) },
     knowledgeBase: { forCategories: async () => [] },
     cache: {
-      getInput: async (user: string) => redis.get(`input:${user}`),
       setInput: async (user: string, input: unknown) => void redis.set(`input:${user}`, input),
-      hasReport: async (id: string) => redis.has(`report:${id}`),
       setReport: async (report: { report_id: string }) => void redis.set(`report:${report.report_id}`, report),
     },
   };
@@ -68,6 +68,8 @@ function world(writer: ReportWriter = new DeterministicReportWriter()) {
     fakes.cache as never,
     new ReportMetrics(),
     writer,
+    new ContentHmac(randomBytes(32).toString('base64')),
+    new ReportRetention(24 * 3600 * 1000),
     config as never,
   );
   const run = async (request: Record<string, unknown>, redelivered = false) => {
@@ -75,7 +77,7 @@ function world(writer: ReportWriter = new DeterministicReportWriter()) {
     const response = await service.generate(request as unknown as ReportGenerationRequest, { redelivered, claimed: false });
     return { response, trips: [...trips].sort() };
   };
-  return { run, jobs, redis, service };
+  return { run, jobs, contents, redis, service };
 }
 
 describe('ReportGenerationService round trips (every one a primary-key lookup or a single-document write)', () => {
@@ -96,33 +98,34 @@ describe('ReportGenerationService round trips (every one a primary-key lookup or
     expect(trips).not.toContain('users.touch');
   });
 
-  it('the same request_id again: one read, answered from the ledger', async () => {
+  it('the same request_id again: the ledger answers (the reuse index is read beside it)', async () => {
     const { run } = world();
     const request = reportRequest();
     const first = await run(request);
     const { response, trips } = await run(request);
     expect(response).toMatchObject({ reused: true, reused_by: 'request_id', report_id: first.response.report_id });
-    expect(trips).toEqual(['jobs.find']);
+    expect(trips).toEqual(['contents.find', 'jobs.find']);
   });
 
-  it('the same content with a new request_id: Redis proves the report, one write creates the job completed', async () => {
+  it('the same content with a new request_id: the reuse index answers by primary key, one write creates the job completed', async () => {
     const { run, jobs } = world();
     const request = reportRequest();
     const first = await run(request);
     const { response, trips } = await run({ ...request, request_id: 'again' });
     expect(response).toMatchObject({ reused: true, reused_by: 'content_hash', report_id: first.response.report_id });
-    expect(trips).toEqual(['jobs.find', 'jobs.insertReused']);
+    expect(trips).toEqual(['contents.find', 'jobs.find', 'jobs.insertReused']);
     expect(jobs.get('again')).toMatchObject({ status: 'completed', report_id: first.response.report_id });
   });
 
-  it('the same content when Redis lost the keys: the durable index answers by primary key', async () => {
-    const { run, redis } = world();
+  it('a report gone from the reuse index (deleted or expired) is not reused, whatever Redis still holds of it', async () => {
+    const { run, contents, redis } = world();
     const request = reportRequest();
     const first = await run(request);
-    redis.clear();
-    const { response, trips } = await run({ ...request, request_id: 'again' });
-    expect(response).toMatchObject({ reused_by: 'content_hash', report_id: first.response.report_id });
-    expect(trips).toEqual(['contents.find', 'jobs.find', 'jobs.insertReused']);
+    contents.clear();
+    expect(redis.has(`report:${first.response.report_id}`)).toBe(true);
+    const { response } = await run({ ...request, request_id: 'again' });
+    expect(response).toMatchObject({ reused: false });
+    expect(response.report_id).not.toBe(first.response.report_id);
   });
 
   it('postpones a request another live delivery holds, without a write; a redelivery takes it over', async () => {

@@ -1,6 +1,7 @@
 import { ReportWorkerEnv } from '@app/config';
+import { ContentHmac } from '@app/crypto';
 import { ReportGenerationRequest, ReportGenerationResponse } from '@app/contracts';
-import { MedicalReportsRepository, ReportContentsRepository, ReportJob, ReportJobsRepository, UsersRepository } from '@app/mongo';
+import { MedicalReportsRepository, ReportContentsRepository, ReportJob, ReportJobsRepository, ReportRetention, UsersRepository } from '@app/mongo';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
@@ -32,7 +33,7 @@ export interface JobDelivery {
  * guarantees allow (FerretDB charges several ms for each, more under concurrency):
  *   fresh report      read job ∥ content check, claim (1 write), LLM, store report, complete job ∥ record content
  *   same request_id   read job (completed): answered
- *   same content      read job ∥ Redis (`input:` + `report:` present): one write creates the job completed
+ *   same content      read job ∥ reuse index: one write creates the job completed
  * Every lookup is by primary key. Throws on failure; the caller decides between holding the
  * request, retrying it through the broker and dead-lettering it.
  */
@@ -59,6 +60,8 @@ export class ReportGenerationService {
     private readonly cache: ReportCacheService,
     private readonly metrics: ReportMetrics,
     @Inject(REPORT_WRITER) private readonly writer: ReportWriter,
+    private readonly fingerprint: ContentHmac,
+    private readonly retention: ReportRetention,
     config: ConfigService<ReportWorkerEnv, true>,
   ) {
     // A holder that died renews nothing: its lease simply runs out after the longest LLM call.
@@ -83,7 +86,7 @@ export class ReportGenerationService {
   }
 
   async generate(request: ReportGenerationRequest, delivery: JobDelivery): Promise<ReportGenerationResponse> {
-    const contentHash = contentHashOf(request);
+    const contentHash = contentHashOf(request, this.fingerprint);
     const facts = { request_id: request.request_id, user_id: request.user_id, content_hash: contentHash };
     // Both are primary-key reads (or Redis), independent of each other: run them together.
     const [existing, reusable] = await Promise.all([this.jobs.findByRequestId(request.request_id), this.findReusable(request.user_id, contentHash)]);
@@ -110,17 +113,12 @@ export class ReportGenerationService {
   }
 
   /**
-   * A report for the same input of the same user within REPORT_CACHE_TTL. Redis first: `input:`
-   * names the user's last input and `report:` present proves its report is stored and not deleted,
-   * so a hit costs MongoDB nothing. Otherwise (Redis lost the key, expired it earlier than the
-   * window, holds another input, or is down) the durable index answers, by primary key.
+   * A report for the same input of the same user within REPORT_CACHE_TTL, from the durable reuse
+   * index (by primary key), which report.delete and retention clear: a deleted or expired report is
+   * never reused, whatever Redis still holds.
    */
   private async findReusable(userId: string, contentHash: string): Promise<string | undefined> {
     const since = Date.now() - this.reuseWindowMs;
-    const cached = await this.cache.getInput(userId);
-    if (cached?.content_hash === contentHash && Date.parse(cached.created_at) >= since && (await this.cache.hasReport(cached.report_id))) {
-      return cached.report_id;
-    }
     const stored = await this.contents.find(userId, contentHash);
     return stored && stored.created_at.getTime() >= since ? stored.report_id : undefined;
   }
@@ -159,7 +157,8 @@ export class ReportGenerationService {
     const knowledge = await this.knowledgeBase.forCategories(categoriesOf(request));
     const [draft] = await Promise.all([this.write({ request, findings, knowledge }), touched]);
     const now = new Date();
-    const report = buildMedicalReport({ reportId: job.report_id, contentHash: job.content_hash, request, findings, knowledge, draft, startedAt, now });
+    const expiresAt = this.retention.expiresAt(now);
+    const report = buildMedicalReport({ reportId: job.report_id, contentHash: job.content_hash, request, findings, knowledge, draft, startedAt, now, expiresAt });
     await this.reports.insertOnce(report);
     await Promise.all([this.finish(job, job.report_id, now), this.cache.setReport(report)]);
     this.logger.log({

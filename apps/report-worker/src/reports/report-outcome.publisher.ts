@@ -1,10 +1,12 @@
 import { ReportWorkerEnv } from '@app/config';
 import { REPORT_HEADERS, REPORT_PRIORITY, ReportGenerationResponse } from '@app/contracts';
+import { EnvelopeCipher } from '@app/crypto';
 import { ConfirmedPublisher, copiedPublishOptions } from '@app/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { ConsumeMessage, MessageProperties, Options } from 'amqplib';
 import { hostname } from 'node:os';
+import { sealDeadLetter } from '../dead-letters/sealed-dead-letter';
 import { ReportMetrics } from '../metrics/report.metrics';
 import { REPORT_TOPOLOGY } from '../transport/report-topology.token';
 import type { ReportTopology } from '../transport/report-topology';
@@ -34,6 +36,7 @@ export class ReportOutcomePublisher {
     private readonly publisher: ConfirmedPublisher,
     @Inject(REPORT_TOPOLOGY) private readonly topology: ReportTopology,
     private readonly metrics: ReportMetrics,
+    private readonly cipher: EnvelopeCipher,
     config: ConfigService<ReportWorkerEnv, true>,
   ) {
     this.timeoutMs = config.get('REPORT_PUBLISH_TIMEOUT_MS', { infer: true });
@@ -81,14 +84,17 @@ export class ReportOutcomePublisher {
     return urgent ? { ...properties, priority: REPORT_PRIORITY.urgent } : properties;
   }
 
+  /** The request parked in the dead-letter queue, its body sealed (see sealDeadLetter), with why and when it failed. */
   async deadLetter(message: ConsumeMessage, reason: string, attempt: number): Promise<void> {
+    const sealed = sealDeadLetter(this.cipher, this.topology.deadLetterQueue, message.content);
     const headers = {
+      ...sealed.headers,
       [REPORT_HEADERS.attempt]: attempt,
       [REPORT_HEADERS.deadLetterReason]: reason,
       [REPORT_HEADERS.failedAt]: new Date().toISOString(),
       [REPORT_HEADERS.worker]: this.worker,
     };
-    await this.publish('dead_letter', this.topology.deadLetterQueue, message.content, carriedProperties(message.properties, headers));
+    await this.publish('dead_letter', this.topology.deadLetterQueue, sealed.body, carriedProperties(message.properties, headers));
   }
 
   /** Default exchange, confirmed; timed as a RabbitMQ round trip. A queue that has gone is declared again as the topology declares it. */

@@ -1,7 +1,9 @@
 import { REPORT_HEADERS, ReportGenerationRequest, ReportGenerationResponse, validateReportRequest } from '@app/contracts';
-import { ReportJobsRepository } from '@app/mongo';
+import { AuditEventsRepository, ReportJobsRepository } from '@app/mongo';
 import { Injectable, Logger } from '@nestjs/common';
 import type { ConsumeMessage } from 'amqplib';
+import { AccessRefusedError, actorOf, ANONYMOUS, ReportCaller } from '../access/report-caller';
+import { ReportAccessService } from '../access/report-access.service';
 import { ReportMetrics } from '../metrics/report.metrics';
 import { NO_REPLY_YET } from '../transport/report-rmq.server';
 import { describeFailure, isTransient, JobBusyError } from './failure.classifier';
@@ -56,6 +58,8 @@ export class ReportRequestService {
     private readonly jobs: ReportJobsRepository,
     private readonly metrics: ReportMetrics,
     private readonly hold: RequestHoldService,
+    private readonly access: ReportAccessService,
+    private readonly audit: AuditEventsRepository,
   ) {}
 
   process(body: unknown, message: ConsumeMessage, mode: ReplyMode): Promise<ReportReply> {
@@ -66,25 +70,49 @@ export class ReportRequestService {
   private async handle(body: unknown, message: ConsumeMessage, mode: ReplyMode): Promise<ReportReply> {
     const receivedAt = Date.now();
     const attempt = attemptOf(message);
+    let caller: ReportCaller = ANONYMOUS;
+    try {
+      caller = this.access.callerOf(message);
+    } catch (error) {
+      if (!(error instanceof AccessRefusedError)) throw error;
+      return this.refuse(message, `refused: ${error.message}`, attempt, mode, { request_id: '', user_id: '' }, caller);
+    }
     const validation = validateReportRequest(body, message.content.length);
     if (!validation.ok) {
       const reason = `invalid request: ${validation.problems.join('; ')}`.slice(0, 1000);
       this.logger.warn({ message: 'request rejected', request_id: validation.request_id, problems: validation.problems.length });
-      await this.publisher.deadLetter(message, reason, attempt);
-      this.metrics.deadLettered.inc({ reason: 'invalid' });
-      return this.answer(failed(validation.request_id, validation.user_id, reason), mode);
+      return this.refuse(message, reason, attempt, mode, validation, caller);
     }
     const { request } = validation;
     try {
+      // The audit record is part of the outcome: a store outage holds it like the report itself.
+      const generateAndRecord = async (delivery: Parameters<ReportGenerationService['generate']>[1]) => {
+        const response = await this.generation.generate(request, delivery);
+        await this.record(caller, response.reused ? 'reused' : 'generated', response);
+        return response;
+      };
       const response = await this.generation.forDelivery(request.request_id, message.fields.redelivered, (delivery) =>
-        this.hold.run(() => this.generation.generate(request, delivery), { requestId: request.request_id, receivedAt }),
+        this.hold.run(() => generateAndRecord(delivery), { requestId: request.request_id, receivedAt }),
       );
       const answered = await this.answer(response, mode);
       if (response.reused_by) this.metrics.reused.inc({ kind: response.reused_by });
       return answered;
     } catch (error) {
-      return this.onFailure(request, error, message, attempt, mode);
+      return this.onFailure(request, error, message, attempt, mode, caller);
     }
+  }
+
+  /** A request that cannot be taken (invalid, or refused by the access checks): dead-lettered once, answered failed. */
+  private async refuse(message: ConsumeMessage, reason: string, attempt: number, mode: ReplyMode, ids: { request_id: string; user_id: string }, caller: ReportCaller) {
+    await this.publisher.deadLetter(message, reason, attempt);
+    this.metrics.deadLettered.inc({ reason: 'invalid' });
+    await this.record(caller, 'refused', ids, reason).catch(() => undefined);
+    return this.answer(failed(ids.request_id, ids.user_id, reason), mode);
+  }
+
+  private record(caller: ReportCaller, outcome: string, ids: { request_id: string; user_id: string; report_id?: string }, detail?: string): Promise<void> {
+    const touched = { request_id: ids.request_id || undefined, user_id: ids.user_id || undefined, report_id: ids.report_id || undefined };
+    return this.audit.append({ action: 'report.generate', ...actorOf(caller), outcome, ...touched, ...(detail ? { detail: detail.slice(0, 300) } : {}) });
   }
 
   private async onFailure(
@@ -93,6 +121,7 @@ export class ReportRequestService {
     message: ConsumeMessage,
     attempt: number,
     mode: ReplyMode,
+    caller: ReportCaller,
   ): Promise<ReportReply> {
     if (error instanceof HoldEndedError) return this.handBack(error, message, attempt);
     const reason = describeFailure(error);
@@ -115,6 +144,7 @@ export class ReportRequestService {
     this.metrics.deadLettered.inc({ reason: isTransient(error) ? 'exhausted' : 'permanent' });
     // Best effort: MongoDB may be the reason we are here.
     await this.jobs.fail(request.request_id, reason).catch(() => undefined);
+    await this.record(caller, 'failed', request, reason).catch(() => undefined);
     return this.answer(failed(request.request_id, request.user_id, reason, attempt), mode);
   }
 

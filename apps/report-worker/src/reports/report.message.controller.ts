@@ -3,8 +3,11 @@ import { settleDelivery } from '@app/messaging';
 import { Controller, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload, RmqContext } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage } from 'amqplib';
+import { AuditAction } from '@app/mongo';
+import { AccessRefusedError, ANONYMOUS, ReportCaller } from '../access/report-caller';
+import { ReportAccessService } from '../access/report-access.service';
 import { NO_REPLY_YET } from '../transport/report-rmq.server';
-import { InvalidQueryError, ReportQueryService } from './report-query.service';
+import { InvalidQueryError, OutOfScopeError, ReportQueryService } from './report-query.service';
 import { ReportRequestService } from './report-request.service';
 import { HoldEndedError } from './request-hold.service';
 
@@ -21,6 +24,7 @@ export class ReportMessageController {
   constructor(
     private readonly requests: ReportRequestService,
     private readonly queries: ReportQueryService,
+    private readonly access: ReportAccessService,
   ) {}
 
   /** Nest `send('report.generate', request)`: the answer goes back to the caller. */
@@ -37,34 +41,56 @@ export class ReportMessageController {
 
   @MessagePattern(REPORT_PATTERNS.status)
   status(@Payload() body: unknown, @Ctx() ctx: RmqContext) {
-    return this.query(ctx, () => this.queries.status(body));
+    return this.query(ctx, REPORT_PATTERNS.status, (caller) => this.queries.status(caller, body));
   }
 
   @MessagePattern(REPORT_PATTERNS.get)
   get(@Payload() body: unknown, @Ctx() ctx: RmqContext) {
-    return this.query(ctx, () => this.queries.get(body));
+    return this.query(ctx, REPORT_PATTERNS.get, (caller) => this.queries.get(caller, body));
   }
 
   @MessagePattern(REPORT_PATTERNS.list)
   list(@Payload() body: unknown, @Ctx() ctx: RmqContext) {
-    return this.query(ctx, () => this.queries.list(body));
+    return this.query(ctx, REPORT_PATTERNS.list, (caller) => this.queries.list(caller, body));
   }
 
   @MessagePattern(REPORT_PATTERNS.delete)
   delete(@Payload() body: unknown, @Ctx() ctx: RmqContext) {
-    return this.query(ctx, () => this.queries.delete(body));
+    return this.query(ctx, REPORT_PATTERNS.delete, (caller) => this.queries.delete(caller, body));
   }
 
-  /** Queries answer errors instead of throwing, so the caller's observable always completes. */
-  private query<T>(ctx: RmqContext, run: () => Promise<T>) {
+  /**
+   * Queries come from a reader only (ReportAccessService) and answer errors instead of throwing,
+   * so the caller's observable always completes. A refusal is answered `forbidden` and audited.
+   */
+  private query<T>(ctx: RmqContext, action: AuditAction, run: (caller: ReportCaller) => Promise<T>) {
+    const message = ctx.getMessage() as ConsumeMessage;
     return this.settle(ctx, undefined, async () => {
       try {
-        return await run();
+        return await run(this.access.readerOf(message));
       } catch (error) {
         if (error instanceof InvalidQueryError) return { error: 'invalid_query', problems: error.problems };
+        if (error instanceof OutOfScopeError) return { error: 'forbidden', message: error.message };
+        if (error instanceof AccessRefusedError) return this.refuse(action, message, error);
         return { error: 'unavailable', message: (error as Error).message };
       }
     });
+  }
+
+  private async refuse(action: AuditAction, message: ConsumeMessage, refusal: AccessRefusedError) {
+    let caller = ANONYMOUS;
+    try {
+      caller = this.access.callerOf(message);
+    } catch {
+      // a bad signature names nobody we can trust
+    }
+    this.logger.warn({ message: 'query refused', pattern: action, caller: caller.id ?? 'anonymous', reason: refusal.message });
+    try {
+      await this.queries.refused(action, caller, refusal.message);
+    } catch (error) {
+      return { error: 'unavailable', message: (error as Error).message };
+    }
+    return { error: 'forbidden', message: refusal.message };
   }
 
   private async settle<T, F>(ctx: RmqContext, onError: F, run: () => Promise<T>): Promise<T | F> {

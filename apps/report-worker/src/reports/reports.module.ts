@@ -1,7 +1,9 @@
 import { ReportWorkerEnv } from '@app/config';
+import { QueueAdminService } from '@app/messaging';
 import { ReportStorageModule } from '@app/mongo';
 import { Logger, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { ReportAccessService } from '../access/report-access.service';
 import { ReportCacheService } from '../cache/report-cache.service';
 import { reportTopologyFrom } from '../transport/report-topology';
 import { REPORT_TOPOLOGY } from '../transport/report-topology.token';
@@ -37,6 +39,8 @@ import { REPORT_WRITER } from './writers/report-writer.port';
         return new LlmReportWriter(config);
       },
     },
+    ReportAccessService,
+    QueueAdminService,
     ReportCacheService,
     KnowledgeBaseService,
     ReportOutcomePublisher,
@@ -46,6 +50,6 @@ import { REPORT_WRITER } from './writers/report-writer.port';
     RequestHoldService,
   ],
   // RequestHoldService: readiness names what the held requests wait for.
-  exports: [REPORT_TOPOLOGY, RequestHoldService],
+  exports: [REPORT_TOPOLOGY, RequestHoldService, QueueAdminService],
 })
 export class ReportsModule {}

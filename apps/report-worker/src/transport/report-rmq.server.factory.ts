@@ -14,6 +14,8 @@ export function createReportRmqServer(config: ConfigService<ReportWorkerEnv, tru
     prefetchCount: config.get('RABBITMQ_PREFETCH_COUNT', { infer: true }),
     consumerTag: `${config.get('WORKER_NAME', { infer: true })}.${hostname()}.${process.pid}`,
     drainTimeoutMs: config.get('REPORT_DRAIN_TIMEOUT_MS', { infer: true }),
+    maxMessageBytes: config.get('REPORT_MAX_MESSAGE_BYTES', { infer: true }),
+    deliveryLimit: topology.deliveryLimit,
     declarations: topology.declarations,
   });
 }

@@ -1,4 +1,4 @@
-import { REPORT_PRIORITY } from '@app/contracts';
+import { OversizedMessage, PoisonMessage, REPORT_GENERATE_EVENT_ROUTE, REPORT_PRIORITY, UnparsedMessage } from '@app/contracts';
 import { AckSettleGrace, settleDelivery } from '@app/messaging';
 import { Logger } from '@nestjs/common';
 import { RmqContext, RmqOptions, ServerRMQ } from '@nestjs/microservices';
@@ -29,6 +29,10 @@ export interface ReportRmqServerOptions {
   declarations: Array<{ name: string; options?: object }>;
   /** How long close() waits for in-flight messages before closing the channel anyway. */
   drainTimeoutMs: number;
+  /** Larger messages are refused unparsed (REPORT_MAX_MESSAGE_BYTES). */
+  maxMessageBytes: number;
+  /** Quorum queues: the broker's delivery limit; the delivery at it is refused unparsed (PoisonMessage). */
+  deliveryLimit?: number;
 }
 
 interface AmqpChannel {
@@ -42,6 +46,9 @@ interface AmqpChannel {
 
 /** Moves an urgent request that arrived on the request queue to the urgent queue (confirmed). */
 export type UrgentForwarder = (message: ConsumeMessage) => Promise<void>;
+
+/** Why an answer may not go to this reply_to, or undefined when it may (see ReplyToPolicy). */
+export type ReplyToGuard = (replyTo: string) => Promise<string | undefined>;
 
 /**
  * Nest's RabbitMQ server with the behaviour a worker needs: manual acks (handlers settle each
@@ -57,6 +64,8 @@ export class ReportRmqServer extends ServerRMQ {
   private closing = false;
   private consumerState: ConsumerStatus = 'not started';
   private forwardUrgent?: UrgentForwarder;
+  private guardReplyTo?: ReplyToGuard;
+  private readonly repliesBeingChecked = new Set<Promise<void>>();
   private readonly ackGrace = new AckSettleGrace();
 
   constructor(private readonly settings: ReportRmqServerOptions) {
@@ -90,6 +99,11 @@ export class ReportRmqServer extends ServerRMQ {
    */
   forwardUrgentWith(forward: UrgentForwarder): void {
     this.forwardUrgent = forward;
+  }
+
+  /** Every RPC answer is checked against the guard before it is published; configureApp hands the policy. */
+  guardRepliesWith(guard: ReplyToGuard): void {
+    this.guardReplyTo = guard;
   }
 
   override listen(callback: (error?: unknown, ...optionalParams: unknown[]) => void): Promise<void> {
@@ -146,7 +160,10 @@ export class ReportRmqServer extends ServerRMQ {
     if (!message) return this.resubscribe(channel as AmqpChannel);
     this.inFlight += 1;
     try {
-      if (this.isUrgentOnRequestQueue(message as unknown as ConsumeMessage)) await this.forward(message as unknown as ConsumeMessage, channel as Channel);
+      const delivery = message as unknown as ConsumeMessage;
+      const unparsed = OversizedMessage.check(delivery.content, this.settings.maxMessageBytes) ?? PoisonMessage.check(delivery.properties.headers, this.settings.deliveryLimit);
+      if (unparsed) await this.refuseUnparsed(delivery, channel, unparsed);
+      else if (this.isUrgentOnRequestQueue(delivery)) await this.forward(delivery, channel as Channel);
       else await super.handleMessage(message, channel);
     } finally {
       this.ackGrace.settled(); // handlers settle their delivery before they resolve
@@ -178,6 +195,16 @@ export class ReportRmqServer extends ServerRMQ {
       .catch((error: Error) => this.drainLogger.warn({ message: 'could not subscribe again; waiting for the reconnect', error: error.message }));
   }
 
+  /**
+   * Nest's handleMessage decodes and JSON-parses every body first. One over the size limit, or at
+   * the delivery limit, goes to the generate handler with a stand-in instead, never decoded; validation refuses the stand-in, so
+   * the message is dead-lettered once with the reason and answered failed, as invalid JSON is.
+   */
+  private refuseUnparsed(message: ConsumeMessage, channel: unknown, body: UnparsedMessage): Promise<unknown> {
+    const context = new RmqContext([message, channel, REPORT_GENERATE_EVENT_ROUTE]);
+    return this.handleEvent(REPORT_GENERATE_EVENT_ROUTE, { pattern: REPORT_GENERATE_EVENT_ROUTE, data: body }, context);
+  }
+
   private isUrgentOnRequestQueue(message: ConsumeMessage): boolean {
     if (!this.settings.urgentQueue || !this.forwardUrgent || message.fields.consumerTag !== this.settings.consumerTag) return false;
     return (message.properties.priority ?? 0) >= REPORT_PRIORITY.urgent;
@@ -194,11 +221,25 @@ export class ReportRmqServer extends ServerRMQ {
     }
   }
 
+  /**
+   * Nest publishes an RPC answer here. Handlers decide when a caller gets it (a request sent to a
+   * retry queue answers later), and the guard where: an answer whose reply_to it refuses is
+   * withheld and logged. close() waits for answers still being checked.
+   */
   override sendMessage<T>(message: T, replyTo: unknown, correlationId: string, context: RmqContext): void {
     const response = (message as { response?: unknown }).response;
-    // Handlers decide when an RPC caller gets its answer: a request sent to a retry queue answers later.
     if (response === NO_REPLY_YET || !replyTo) return;
-    super.sendMessage(message, replyTo, correlationId, context);
+    const guard = this.guardReplyTo;
+    if (!guard) return super.sendMessage(message, replyTo, correlationId, context);
+    const queue = String(replyTo);
+    const sent = guard(queue)
+      .then((refusal) => {
+        if (refusal === undefined) return super.sendMessage(message, replyTo, correlationId, context);
+        this.drainLogger.warn({ message: 'answer withheld: reply_to refused', reply_to: queue.slice(0, 200), reason: refusal });
+      })
+      .catch((error: Error) => this.drainLogger.warn({ message: 'answer not sent: reply_to could not be checked', reply_to: queue.slice(0, 200), error: error.message }))
+      .finally(() => this.repliesBeingChecked.delete(sent));
+    this.repliesBeingChecked.add(sent);
   }
 
   override async close(): Promise<void> {
@@ -210,8 +251,9 @@ export class ReportRmqServer extends ServerRMQ {
     const drained = await this.waitForIdle(this.settings.drainTimeoutMs);
     if (!drained) this.drainLogger.warn(`closing with ${this.inFlight} message(s) unsettled; the broker will redeliver them`);
     await this.ackGrace.wait();
-    // RPC replies are published on the next tick after a handler resolves.
+    // RPC replies are published on the next tick after a handler resolves, some after their reply_to was checked.
     await new Promise((resolve) => setImmediate(resolve));
+    await Promise.all([...this.repliesBeingChecked]);
     await super.close();
   }
 

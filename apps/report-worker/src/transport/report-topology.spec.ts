@@ -5,6 +5,8 @@ const base = {
   RABBITMQ_RESPONSE_QUEUE: 'report_generation_responses',
   MAX_RETRIES: 4,
   REPORT_RETRY_DELAYS_MS: [1000, 5000],
+  REPORT_DLQ_TTL_MS: 1_209_600_000,
+  REPORT_DLQ_MAX_LENGTH: 100_000,
 };
 const quorum = { type: 'quorum', deliveryLimit: 20 } as const;
 
@@ -21,7 +23,7 @@ describe('reportTopology', () => {
     ]);
   });
 
-  it('declares quorum queues: requests with a delivery limit dead-lettered at least once into the DLQ, delay queues back to the request queue', () => {
+  it('declares quorum queues: requests with a delivery limit dead-lettered at least once into the DLQ (kept for its TTL, bounded), delay queues back to the request queue', () => {
     const request = {
       durable: true,
       arguments: {
@@ -36,7 +38,10 @@ describe('reportTopology', () => {
     expect(topology.requestQueueOptions).toEqual(request);
     expect(declared('report_generation_requests.urgent')).toEqual(request);
     expect(declared('report_generation_responses')).toEqual({ durable: true, arguments: { 'x-queue-type': 'quorum', 'x-message-ttl': 86_400_000 } });
-    expect(declared('report_generation_requests_dlq')).toEqual({ durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    expect(declared('report_generation_requests_dlq')).toEqual({
+      durable: true,
+      arguments: { 'x-queue-type': 'quorum', 'x-message-ttl': 1_209_600_000, 'x-max-length': 100_000, 'x-overflow': 'reject-publish' },
+    });
     expect(declared('report_generation_requests.retry.1000ms')?.arguments).toMatchObject({
       'x-message-ttl': 1000,
       'x-dead-letter-exchange': '',

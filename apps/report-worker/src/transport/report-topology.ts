@@ -4,7 +4,10 @@ import { durableQueueOptions, QueueKind, queueKindFrom, retryQueueOptions } from
 import type { ConfigService } from '@nestjs/config';
 import type { Options } from 'amqplib';
 
-type TopologySettings = Pick<ReportWorkerEnv, 'RABBITMQ_REQUEST_QUEUE' | 'RABBITMQ_RESPONSE_QUEUE' | 'MAX_RETRIES' | 'REPORT_RETRY_DELAYS_MS'> & {
+type TopologySettings = Pick<
+  ReportWorkerEnv,
+  'RABBITMQ_REQUEST_QUEUE' | 'RABBITMQ_RESPONSE_QUEUE' | 'MAX_RETRIES' | 'REPORT_RETRY_DELAYS_MS' | 'REPORT_DLQ_TTL_MS' | 'REPORT_DLQ_MAX_LENGTH'
+> & {
   queueKind: QueueKind;
 };
 
@@ -27,6 +30,8 @@ export interface ReportTopology {
   deadLetterQueue: string;
   /** Retries allowed before a transiently failing request is dead-lettered (MAX_RETRIES). */
   maxRetries: number;
+  /** Quorum: deliveries the broker allows a request before it dead-letters it (RABBITMQ_DELIVERY_LIMIT). */
+  deliveryLimit?: number;
   /** One delay queue per distinct delay: a request waits there for its TTL, then returns to the request queue. */
   retryQueues: Array<{ name: string; delayMs: number }>;
   /** The delay queue of retry number `retry` (1-based); the last delay repeats. */
@@ -56,7 +61,8 @@ export function reportTopology(settings: TopologySettings): ReportTopology {
   const declarations: QueueDeclaration[] = [
     ...(urgentQueue ? [{ name: urgentQueue, options: requestQueueOptions }] : []),
     { name: settings.RABBITMQ_RESPONSE_QUEUE, options: durableQueueOptions(queueKind, { arguments: { 'x-message-ttl': REPORT_RESPONSE_TTL_MS } }) },
-    { name: deadLetterQueue, options: durableQueueOptions(queueKind) },
+    // Retention: a dead letter (sealed) is dropped after REPORT_DLQ_TTL_MS; a full queue refuses more, which then wait where they are.
+    { name: deadLetterQueue, options: durableQueueOptions(queueKind, { arguments: { 'x-message-ttl': settings.REPORT_DLQ_TTL_MS, 'x-max-length': settings.REPORT_DLQ_MAX_LENGTH } }) },
     ...retryQueues.map(({ name, delayMs }) => ({ name, options: retryQueueOptions(requestQueue, delayMs, queueKind) })),
   ];
   return {
@@ -66,6 +72,7 @@ export function reportTopology(settings: TopologySettings): ReportTopology {
     responseQueue: settings.RABBITMQ_RESPONSE_QUEUE,
     deadLetterQueue,
     maxRetries: settings.MAX_RETRIES,
+    deliveryLimit: queueKind.type === 'quorum' ? queueKind.deliveryLimit : undefined,
     retryQueues,
     retryQueueFor,
     declarations,
@@ -89,6 +96,8 @@ export function reportTopologyFrom(config: ConfigService<ReportWorkerEnv, true>)
     RABBITMQ_RESPONSE_QUEUE: config.get('RABBITMQ_RESPONSE_QUEUE', { infer: true }),
     MAX_RETRIES: config.get('MAX_RETRIES', { infer: true }),
     REPORT_RETRY_DELAYS_MS: config.get('REPORT_RETRY_DELAYS_MS', { infer: true }),
+    REPORT_DLQ_TTL_MS: config.get('REPORT_DLQ_TTL_MS', { infer: true }),
+    REPORT_DLQ_MAX_LENGTH: config.get('REPORT_DLQ_MAX_LENGTH', { infer: true }),
     queueKind: queueKindFrom(config as unknown as ConfigService),
   });
 }

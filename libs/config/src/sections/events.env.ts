@@ -1,8 +1,8 @@
 import { EVENT_SINKS as ALL_SINKS, EventSinkName } from '@app/contracts';
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { ArrayNotEmpty, ArrayUnique, IsIn, IsOptional, IsString, Matches, MinLength, ValidateBy, ValidationArguments } from 'class-validator';
-import { EnvBoolean, EnvDelayList, EnvInt } from '../env.decorators';
+import { ArrayNotEmpty, ArrayUnique, IsIn, IsOptional, IsString, Matches, ValidateBy, ValidationArguments } from 'class-validator';
+import { EnvBoolean, EnvDelayList, EnvInt, EnvSecretToken } from '../env.decorators';
 
 export const EVENT_PROCESSOR_ROLES = ['none', 'neo4j', 'qdrant', 'all'] as const;
 export type EventProcessorRole = (typeof EVENT_PROCESSOR_ROLES)[number];
@@ -150,10 +150,12 @@ export class EventsEnv {
   EVENTS_OUTAGE_HOLD_MS = 20 * 60 * 1000;
 }
 
+/** Placeholders seen in example files: a token anyone can read is no secret. */
+const PUBLISHED_ADMIN_TOKENS = ['change-me-to-a-long-random-token'];
+
 /** The API's admin endpoints only: workers and the DLQ command line do not read it. */
 export class AdminEnv {
   /** Guards purge and DLQ replay. Required: there is no safe default. */
-  @IsString({ message: '$property is required (at least 16 characters)' })
-  @MinLength(16, { message: '$property must be at least 16 characters' })
+  @EnvSecretToken(24, PUBLISHED_ADMIN_TOKENS)
   ADMIN_TOKEN: string;
 }

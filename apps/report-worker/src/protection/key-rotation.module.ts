@@ -1,0 +1,21 @@
+import { ReportWorkerEnv, settingsModule } from '@app/config';
+import { MongoConnectionModule, ReportStorageModule } from '@app/mongo';
+import { DynamicModule, Module } from '@nestjs/common';
+import { RedisStoreModule } from '../cache/redis-store.module';
+import { KeyRotationService } from './key-rotation.service';
+import { ReportProtectionModule } from './report-protection.module';
+
+/**
+ * The key rotation command's composition root: the worker's settings, key ring, MongoDB and
+ * Redis. Built by a function so the key ring is read when the command starts, not at import.
+ */
+@Module({})
+export class KeyRotationModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: KeyRotationModule,
+      imports: [settingsModule(ReportWorkerEnv), ReportProtectionModule, MongoConnectionModule.forRoot(), ReportStorageModule, RedisStoreModule],
+      providers: [KeyRotationService],
+    };
+  }
+}

@@ -1,0 +1,3 @@
+export * from './key-ring';
+export * from './envelope.cipher';
+export * from './content.hmac';
