@@ -142,8 +142,8 @@ export const toxicFaultsDrill: Drill = {
       })();
       let faultsDone!: () => void;
       const done = new Promise<void>((resolve) => (faultsDone = resolve));
-      // The generator sends only within `seconds` (later ticks wait for extendUntil), so its schedule
-      // covers every fault with room for its recovery; it ends LOAD_TAIL_S after the last fault at the earliest.
+      // The generator sends at EVENT_RATE until the faults are done, then LOAD_TAIL_S more; `seconds`
+      // covers every fault with room for its recovery, so it ends then at the earliest.
       const load = pacedPost({ url: `${events.apiUrl}/events`, rate: EVENT_RATE, seconds: LOAD_SECONDS, body: (i) => events.event(i), extendUntil: done, tailSeconds: LOAD_TAIL_S });
       await sleep(LEAD_IN_MS);
       const runs: FaultRun[] = [];

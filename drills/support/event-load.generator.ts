@@ -21,7 +21,7 @@ export async function pacedPost(options: {
   seconds: number;
   body: (i: number) => { event_id: string } & Record<string, unknown>;
   maxInFlight?: number;
-  /** Keep going until this settles, then `tailSeconds` more (so recovery is seen under load). */
+  /** Keep going, at the same rate, until this settles, then `tailSeconds` more (so recovery is seen under load). */
   extendUntil?: Promise<unknown>;
   tailSeconds?: number;
 }): Promise<PacedOutcome> {
@@ -68,7 +68,8 @@ export async function pacedPost(options: {
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const now = Date.now();
-      const due = Math.floor(((Math.min(now, endAt) - start) / 1000) * options.rate);
+      // While `extendUntil` is pending the schedule runs on past `seconds`: the load must not pause before the fault ends.
+      const due = Math.floor((((extended ? now : Math.min(now, endAt)) - start) / 1000) * options.rate);
       while (sent < due) {
         if (inFlight >= maxInFlight) {
           skipped += due - sent; // the server is not keeping up; these are never sent

@@ -1,4 +1,5 @@
-import { parseDeadLetterArgs, UsageError } from './dead-letter-args';
+import { UsageError } from '../operator/command-line';
+import { parseDeadLetterArgs } from './dead-letter-args';
 
 describe('parseDeadLetterArgs', () => {
   it('reads list and replay with their default limits', () => {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { UsageError } from '../operator/command-line';
 
 export type DeadLetterCommand = { command: 'list' | 'replay'; limit: number } | { command: 'help' };
 
@@ -10,8 +11,6 @@ export const USAGE = `usage:
 const DEFAULT_LIMIT = { list: 20, replay: 100 } as const;
 const MAX_LIMIT = 100_000;
 
-/** Thrown for a bad command line; the command prints it with the usage and exits 64 (EX_USAGE). */
-export class UsageError extends Error {}
 
 export function parseDeadLetterArgs(argv: string[]): DeadLetterCommand {
   let parsed;

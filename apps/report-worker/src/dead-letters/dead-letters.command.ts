@@ -2,22 +2,13 @@ import { createJsonLogger, loadSettingsOrExit, ReportWorkerEnv } from '@app/conf
 import { QueueAdminService } from '@app/messaging';
 import { NestFactory } from '@nestjs/core';
 import { operatorRecord, withAuditTrail } from '../operator/audit-trail.module';
-import { DeadLetterCommand, parseDeadLetterArgs, USAGE, UsageError } from './dead-letter-args';
+import { commandOrExit } from '../operator/command-line';
+import { parseDeadLetterArgs, USAGE } from './dead-letter-args';
 import { DeadLettersModule } from './dead-letters.module';
 import { DeadLettersService } from './dead-letters.service';
 
 /** How long the command waits for the broker before it gives up (exit 1). */
 const CONNECT_TIMEOUT_MS = 15_000;
-
-function commandOrExit(argv: string[]): DeadLetterCommand {
-  try {
-    return parseDeadLetterArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`${error.message}\n${USAGE}\n`);
-    process.exit(64);
-  }
-}
 
 /**
  * `npm run reports:dlq -- list|replay [--limit N]`
@@ -27,7 +18,7 @@ function commandOrExit(argv: string[]): DeadLetterCommand {
  * queue missing (or, for replay, the audit trail in MongoDB unreachable).
  */
 async function main(argv: string[]): Promise<void> {
-  const command = commandOrExit(argv);
+  const command = commandOrExit(parseDeadLetterArgs, argv, USAGE);
   if (command.command === 'help') return void process.stdout.write(`${USAGE}\n`);
   // A bad setting ends the command here with one line per problem and exit 78, as the worker does.
   const settings = loadSettingsOrExit(ReportWorkerEnv);

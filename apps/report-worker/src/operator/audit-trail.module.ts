@@ -1,8 +1,7 @@
-import { ReportWorkerEnv, settingsModule } from '@app/config';
+import { createJsonLogger, ReportWorkerEnv, settingsModule } from '@app/config';
 import { AuditEventsRepository, AuditRecord, MongoConnectionModule, ReportStorageModule } from '@app/mongo';
 import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createJsonLogger } from '@app/config';
 import { ReportProtectionModule } from '../protection/report-protection.module';
 
 /** The audit trail for the operator commands: the worker's settings and MongoDB, nothing else. */

@@ -1,5 +1,6 @@
 import { REPORT_PATTERNS } from '@app/contracts';
 import { parseArgs } from 'node:util';
+import { UsageError } from './command-line';
 
 export type ReportCommand =
   | { command: 'get' | 'delete'; pattern: string; data: { report_id: string } }
@@ -18,8 +19,6 @@ export const USAGE = `usage:
 get, status, list and delete go through the worker as the broker user of RABBITMQ_URL, which
 REPORT_READERS must list; audit reads MONGODB_URI.`;
 
-/** Thrown for a bad command line; the command prints it with the usage and exits 64 (EX_USAGE). */
-export class UsageError extends Error {}
 
 function wholeNumber(value: string | undefined, name: string, fallback: number, max: number): number {
   if (value === undefined) return fallback;

@@ -1,19 +1,10 @@
 import { loadSettingsOrExit, ReportWorkerEnv } from '@app/config';
 import { withAuditTrail } from './audit-trail.module';
-import { parseReportArgs, ReportCommand, USAGE, UsageError } from './report-command-args';
+import { commandOrExit } from './command-line';
+import { parseReportArgs, USAGE } from './report-command-args';
 import { ReportQueryClient } from './report-query.client';
 
 const ANSWER_TIMEOUT_MS = 30_000;
-
-function commandOrExit(argv: string[]): ReportCommand {
-  try {
-    return parseReportArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`${error.message}\n${USAGE}\n`);
-    process.exit(64);
-  }
-}
 
 function audit(filter: { report_id?: string; user_id?: string }, limit: number): Promise<unknown> {
   return withAuditTrail(async (trail) => ({ ...filter, events: await trail.find(filter, limit) }));
@@ -26,7 +17,7 @@ function audit(filter: { report_id?: string; user_id?: string }, limit: number):
  * 3 refused (`forbidden`).
  */
 async function main(argv: string[]): Promise<void> {
-  const command = commandOrExit(argv);
+  const command = commandOrExit(parseReportArgs, argv, USAGE);
   if (command.command === 'help') return void process.stdout.write(`${USAGE}\n`);
   const settings = loadSettingsOrExit(ReportWorkerEnv);
   const result =
