@@ -2,7 +2,9 @@
 # Stop the local services that up.sh started (data is kept under .services/), the RabbitMQ
 # cluster of `up.sh --cluster` included. Safe when nothing runs.
 #   bash scripts/services/down.sh  (all)  |  bash scripts/services/down.sh neo4j rabbitmq-cluster
-# --cluster is accepted as in up.sh (it adds rabbitmq-cluster to the services named).
+# --cluster is accepted as in up.sh (it adds rabbitmq-cluster to the services named). --tls is
+# accepted as in up.sh: the TLS listeners belong to the same processes and stop with them; the CA,
+# certificates and credentials under $SERVICES_STATE_DIR/tls are kept (delete it for new ones).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -11,7 +13,8 @@ cluster=0
 for arg in "$@"; do
   case "$arg" in
     --cluster) cluster=1 ;;
-    -*) die "unknown option $arg (usage: down.sh [--cluster] [rabbitmq|redis|mongo|neo4j|rabbitmq-cluster ...])" ;;
+    --tls) ;;
+    -*) die "unknown option $arg (usage: down.sh [--cluster] [--tls] [rabbitmq|redis|mongo|neo4j|rabbitmq-cluster ...])" ;;
     *) services+=("$arg") ;;
   esac
 done

@@ -6,11 +6,15 @@
 #        A service that already answers is left alone.
 # stop:  stops it (data is kept: RabbitMQ mnesia, FerretDB's PostgreSQL cluster, Neo4j store).
 # status: prints the URL line and exits 0 when it answers, prints "down" and exits 3 otherwise.
+# SERVICES_TLS=1 (set by `up.sh --tls`): start adds the TLS listeners of tls.sh beside the plain
+#        ones, restarting a RabbitMQ, FerretDB or Neo4j of these scripts that runs without them.
 #   scripts/services/service.sh rabbitmqctl ARGS...   rabbitmqctl against the local node, e.g.
 #   `rabbitmqctl set_vm_memory_high_watermark 0.0001` raises a memory alarm (0.4 clears it).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/rabbitmq-cluster.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/tls.sh"
+tls_wanted && tls_material
 
 # ---------------------------------------------------------------- RabbitMQ
 RMQ_DIR="$STATE/rabbitmq"
@@ -23,6 +27,28 @@ rmq() { # rmq TOOL ARGS...: run a RabbitMQ tool against our node, with all state
 }
 rabbitmq_url() {
   echo "rabbitmq  amqp://guest:guest@$HOST:$RABBITMQ_AMQP_PORT  management http://$HOST:$RABBITMQ_MGMT_PORT (guest/guest)"
+  if tls_wanted; then echo "          amqps://$TLS_USER@$TLS_HOST:$RABBITMQ_TLS_PORT  (TLS, client certificate required)"; fi
+}
+rabbitmq_tls_lines() { # the TLS listener beside the plain one; a client without a certificate is refused
+  echo "listeners.ssl.default = $HOST:$RABBITMQ_TLS_PORT"
+  echo "ssl_options.cacertfile = $TLS_CA"
+  echo "ssl_options.certfile = $TLS_SERVER_CERT"
+  echo "ssl_options.keyfile = $TLS_SERVER_KEY"
+  echo "ssl_options.verify = verify_peer"
+  echo "ssl_options.fail_if_no_peer_cert = true"
+  echo "ssl_options.versions.1 = tlsv1.3"
+  echo "ssl_options.versions.2 = tlsv1.2"
+}
+rabbitmq_tls_ready() { ! tls_wanted || tls_handshake "$RABBITMQ_TLS_PORT"; }
+rabbitmq_tls_user() { # the TLS stack's user: its generated password, every right on the default vhost
+  tls_wanted || return 0
+  local api="http://$HOST:$RABBITMQ_MGMT_PORT/api"
+  printf '{"password":"%s","tags":""}' "$TLS_RABBITMQ_PASSWORD" |
+    curl -fsS -m 10 -o /dev/null -u guest:guest -X PUT -H 'content-type: application/json' \
+      --data-binary @- "$api/users/$TLS_USER" &&
+    curl -fsS -m 10 -o /dev/null -u guest:guest -X PUT -H 'content-type: application/json' \
+      -d '{"configure":".*","write":".*","read":".*"}' "$api/permissions/%2F/$TLS_USER" ||
+    die "rabbitmq: could not set up user $TLS_USER through the management API"
 }
 rabbitmq_ready() {
   tcp_open "$RABBITMQ_AMQP_PORT" &&
@@ -34,7 +60,15 @@ rabbitmq_debian_node_up() { # the apt package's default node (rabbit@<host>, all
 }
 rabbitmq_start() {
   ensure_apt_packages rabbitmq-server curl
-  if rabbitmq_ready; then rabbitmq_url; return 0; fi
+  if rabbitmq_ready; then
+    if rabbitmq_tls_ready; then rabbitmq_tls_user; rabbitmq_url; return 0; fi
+    pid_alive "$RMQ_PID" || die "rabbitmq: the node on $RABBITMQ_AMQP_PORT was not started by these scripts; cannot add a TLS listener to it"
+    log "rabbitmq: restarting the node to add its TLS listener on $RABBITMQ_TLS_PORT (data kept)"
+    rabbitmq_stop
+  fi
+  if tls_wanted && ! pid_alive "$RMQ_PID" && tcp_open "$RABBITMQ_TLS_PORT"; then
+    die "rabbitmq: TLS port $RABBITMQ_TLS_PORT is taken by another process"
+  fi
   if ! pid_alive "$RMQ_PID" && tcp_open "$RABBITMQ_AMQP_PORT"; then
     if rabbitmq_debian_node_up; then
       log "rabbitmq: stopping a stray RabbitMQ node started by the Debian package (binds all interfaces)"
@@ -44,7 +78,9 @@ rabbitmq_start() {
     tcp_open "$RABBITMQ_AMQP_PORT" && die "rabbitmq: port $RABBITMQ_AMQP_PORT is taken by another process"
   fi
   mkdir -p "$RMQ_DIR/home"
-  rabbitmq_write_config "$RMQ_DIR" "$RABBITMQ_AMQP_PORT" "$RABBITMQ_MGMT_PORT"
+  local tls_lines=()
+  if tls_wanted; then mapfile -t tls_lines < <(rabbitmq_tls_lines); fi
+  rabbitmq_write_config "$RMQ_DIR" "$RABBITMQ_AMQP_PORT" "$RABBITMQ_MGMT_PORT" "${tls_lines[@]}"
   if ! grep -qs rabbitmq_management "$RMQ_DIR/enabled_plugins"; then
     rmq rabbitmq-plugins --offline enable rabbitmq_management >"$RMQ_DIR/log/plugins.log" 2>&1 ||
       die "rabbitmq: enabling rabbitmq_management failed (log: $RMQ_DIR/log/plugins.log)"
@@ -55,6 +91,8 @@ rabbitmq_start() {
       die "rabbitmq: rabbitmq-server -detached failed (log: $RMQ_DIR/log/startup.log)"
   fi
   wait_until rabbitmq "$WAIT_RABBITMQ" "$RMQ_LOG" - rabbitmq_ready
+  wait_until "rabbitmq (TLS listener)" 30 "$RMQ_LOG" - rabbitmq_tls_ready
+  rabbitmq_tls_user
   rabbitmq_url
 }
 rabbitmq_stop() {
@@ -71,17 +109,38 @@ rabbitmq_stop() {
 # ---------------------------------------------------------------- Redis
 REDIS_DIR="$STATE/redis"
 REDIS_PID="$REDIS_DIR/redis-$REDIS_PORT_.pid" REDIS_LOG="$REDIS_DIR/redis-$REDIS_PORT_.log"
-redis_url() { echo "redis     redis://$HOST:$REDIS_PORT_"; }
+redis_url() {
+  echo "redis     redis://$HOST:$REDIS_PORT_"
+  if tls_wanted; then echo "          rediss://$TLS_USER@$TLS_HOST:$REDIS_TLS_PORT  (TLS, client certificate required)"; fi
+}
 redis_ready() { [ "$(redis-cli -h "$HOST" -p "$REDIS_PORT_" ping 2>/dev/null)" = PONG ]; }
+redis_tls_ready() {
+  [ "$(REDISCLI_AUTH="$TLS_REDIS_PASSWORD" redis-cli --tls --cacert "$TLS_CA" --cert "$TLS_CLIENT_CERT" \
+    --key "$TLS_CLIENT_KEY" --sni "$TLS_HOST" --user "$TLS_USER" -h "$HOST" -p "$REDIS_TLS_PORT" ping 2>/dev/null)" = PONG ]
+}
+redis_tls_apply() { # at run time, no restart: the TLS port (client certificates required) and the user
+  tls_wanted || return 0
+  local out
+  out="$(redis-cli -h "$HOST" -p "$REDIS_PORT_" CONFIG SET tls-cert-file "$TLS_SERVER_CERT" \
+    tls-key-file "$TLS_SERVER_KEY" tls-ca-cert-file "$TLS_CA" tls-auth-clients yes \
+    tls-port "$REDIS_TLS_PORT" 2>&1)"
+  [ "$out" = OK ] || die "redis: could not open the TLS port $REDIS_TLS_PORT: $out"
+  # On stdin, so the password shows in no process list.
+  out="$(printf 'ACL SETUSER %s reset on >%s ~* &* +@all -@dangerous\n' "$TLS_USER" "$TLS_REDIS_PASSWORD" |
+    redis-cli -h "$HOST" -p "$REDIS_PORT_" 2>&1)"
+  [ "$out" = OK ] || die "redis: could not set up user $TLS_USER: $out"
+  wait_until "redis (TLS port)" "$WAIT_REDIS" "$REDIS_LOG" - redis_tls_ready
+}
 redis_start() {
   ensure_apt_packages redis-server
-  if redis_ready; then redis_url; return 0; fi
+  if redis_ready; then redis_tls_apply; redis_url; return 0; fi
   tcp_open "$REDIS_PORT_" && die "redis: port $REDIS_PORT_ is taken by a process that does not answer PING"
   mkdir -p "$REDIS_DIR"
   redis-server --daemonize yes --bind "$HOST" --port "$REDIS_PORT_" --save "" --appendonly no \
     --dir "$REDIS_DIR" --pidfile "$REDIS_PID" --logfile "$REDIS_LOG" \
     >>"$REDIS_LOG" 2>&1 || die "redis: redis-server failed to start (log: $REDIS_LOG)"
   wait_until redis "$WAIT_REDIS" "$REDIS_LOG" - redis_ready
+  redis_tls_apply
   redis_url
 }
 redis_stop() {
@@ -105,7 +164,13 @@ FDB_BIN="$STATE/bin/ferretdb"
 PG_DIR="$STATE/postgres"
 PG_SOCKET_DIR="$PG_DIR/run"
 PG_PORT="${SERVICES_POSTGRES_PORT:-5432}" # names the socket file only
-mongo_url() { echo "mongo     mongodb://$HOST:$MONGO_PORT  (FerretDB $FERRETDB_VERSION, PostgreSQL backend)"; }
+mongo_url() {
+  echo "mongo     mongodb://$HOST:$MONGO_PORT  (FerretDB $FERRETDB_VERSION, PostgreSQL backend)"
+  if tls_wanted; then
+    echo "          mongodb://$TLS_USER@$TLS_HOST:$MONGO_TLS_PORT/?tls=true&authMechanism=PLAIN  (TLS, client certificate required)"
+  fi
+}
+mongo_tls_ready() { ! tls_wanted || tls_handshake "$MONGO_TLS_PORT"; }
 mongo_ping() { # a real {ping: 1} OP_MSG over the wire (no npm package needed); TCP only without node
   tcp_open "$MONGO_PORT" || return 1
   command -v node >/dev/null 2>&1 || return 0
@@ -177,6 +242,23 @@ postgres_start() {
     as_pg_owner "$(pg_bin)/createdb" -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U ferretdb ferretdb ||
     die "mongo: could not create the ferretdb database (log: $PG_DIR/postgres.log)"
 }
+# The TLS stack's user: FerretDB hands a client's PLAIN credentials to PostgreSQL, which checks this
+# role's password (scram-sha-256); the role FerretDB uses for clients without credentials keeps
+# the socket's trust. A reload, not a restart: connections stay.
+postgres_tls_role() {
+  tls_wanted || return 0
+  local hba="$PG_DIR/data/pg_hba.conf" psql_=("$(pg_bin)/psql" -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U ferretdb -d ferretdb -tAq)
+  if ! grep -q "^local all $TLS_USER scram-sha-256" "$hba"; then
+    as_pg_owner sed -i "1i local all $TLS_USER scram-sha-256" "$hba" || die "mongo: could not edit $hba"
+    pg_ctl_ reload >/dev/null || die "mongo: PostgreSQL did not reload (log: $PG_DIR/postgres.log)"
+  fi
+  # On stdin, so the password shows in no process list.
+  printf '%s\n' \
+    "SELECT 'CREATE ROLE $TLS_USER LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$TLS_USER')\\gexec" \
+    "ALTER ROLE $TLS_USER WITH LOGIN PASSWORD '$TLS_MONGO_PASSWORD';" \
+    "GRANT CREATE, CONNECT ON DATABASE ferretdb TO $TLS_USER;" |
+    as_pg_owner "${psql_[@]}" -v ON_ERROR_STOP=1 -f - >/dev/null || die "mongo: could not set up the PostgreSQL role $TLS_USER"
+}
 postgres_stop() {
   [ -s "$PG_DIR/data/PG_VERSION" ] || return 0
   pg_ctl_ status >/dev/null 2>&1 || return 0
@@ -184,15 +266,30 @@ postgres_stop() {
 }
 mongo_start() {
   ferretdb_build
-  if pid_alive "$FDB_DIR/ferretdb.pid" && mongo_ping; then mongo_url; return 0; fi
+  if pid_alive "$FDB_DIR/ferretdb.pid" && mongo_ping; then
+    if mongo_tls_ready; then postgres_tls_role; mongo_url; return 0; fi
+    log "mongo: restarting FerretDB to add its TLS listener on $MONGO_TLS_PORT (PostgreSQL keeps running)"
+    stop_pidfile mongo "$FDB_DIR/ferretdb.pid" 20
+    wait_port_free mongo "$MONGO_PORT" 10
+  fi
   if ! pid_alive "$FDB_DIR/ferretdb.pid"; then
+    if tls_wanted && tcp_open "$MONGO_TLS_PORT"; then die "mongo: TLS port $MONGO_TLS_PORT is taken by another process"; fi
     if tcp_open "$MONGO_PORT"; then
-      mongo_ping && { log "mongo: a server not started by these scripts answers on $MONGO_PORT; leaving it"; mongo_url; return 0; }
+      if mongo_ping; then
+        tls_wanted && die "mongo: the server on $MONGO_PORT was not started by these scripts; cannot add a TLS listener to it"
+        log "mongo: a server not started by these scripts answers on $MONGO_PORT; leaving it"; mongo_url; return 0
+      fi
       die "mongo: port $MONGO_PORT is taken by another process"
     fi
     postgres_start
+    postgres_tls_role
     mkdir -p "$FDB_DIR"
-    setsid nohup "$FDB_BIN" --handler=postgresql \
+    local tls_args=()
+    if tls_wanted; then
+      tls_args=(--listen-tls="$HOST:$MONGO_TLS_PORT" --listen-tls-cert-file="$TLS_SERVER_CERT"
+        --listen-tls-key-file="$TLS_SERVER_KEY" --listen-tls-ca-file="$TLS_CA")
+    fi
+    setsid nohup "$FDB_BIN" --handler=postgresql "${tls_args[@]}" \
       --postgresql-url="postgres://ferretdb@/ferretdb?host=$PG_SOCKET_DIR&port=$PG_PORT&pool_max_conns=100" \
       --listen-addr="$HOST:$MONGO_PORT" --state-dir="$FDB_DIR" --telemetry=disable \
       --debug-addr="$HOST:$FERRETDB_DEBUG_PORT" --log-level=info \
@@ -200,6 +297,7 @@ mongo_start() {
     echo $! >"$FDB_DIR/ferretdb.pid"
   fi
   wait_until mongo "$WAIT_MONGO" "$FDB_DIR/ferretdb.log" "$FDB_DIR/ferretdb.pid" mongo_ping
+  wait_until "mongo (TLS listener)" "$WAIT_MONGO" "$FDB_DIR/ferretdb.log" "$FDB_DIR/ferretdb.pid" mongo_tls_ready
   mongo_url
 }
 mongo_stop() {
@@ -212,7 +310,27 @@ mongo_stop() {
 NEO_DIR="$STATE/neo4j"
 NEO_SRC="$SERVICES_DIR/neo4j-launcher"
 NEO_BUILD="$NEO_DIR/build"
-neo4j_url() { echo "neo4j     bolt://$HOST:$NEO4J_PORT  (user neo4j, password \$NEO4J_PASSWORD, default neo4j-password)"; }
+neo4j_url() {
+  echo "neo4j     bolt://$HOST:$NEO4J_PORT  (user neo4j, password \$NEO4J_PASSWORD, default neo4j-password)"
+  if tls_wanted; then
+    echo "          bolt+s://$TLS_USER@$TLS_HOST:$NEO4J_PORT  (TLS on the same port: Neo4j's one Bolt connector takes both)"
+  fi
+}
+neo4j_tls_ready() { ! tls_wanted || tls_handshake "$NEO4J_PORT"; }
+neo4j_tls_user() { # the TLS stack's user beside neo4j (Community: every user may do everything)
+  tls_wanted || return 0
+  node_has neo4j-driver || die "neo4j: the TLS stack's user needs neo4j-driver (npm ci)"
+  (cd "$REPO_ROOT" && NEO_URL="bolt://$HOST:$NEO4J_PORT" NEO_PW="$NEO4J_PASSWORD_" NEO_USER="$TLS_USER" \
+    NEO_USER_PW="$TLS_NEO4J_PASSWORD" timeout 30 node -e '
+    const neo4j = require("neo4j-driver");
+    const d = neo4j.driver(process.env.NEO_URL, neo4j.auth.basic("neo4j", process.env.NEO_PW));
+    const run = (q) => d.executeQuery(q, { user: process.env.NEO_USER, pw: process.env.NEO_USER_PW }, { database: "system" });
+    run("CREATE USER $user IF NOT EXISTS SET PASSWORD $pw CHANGE NOT REQUIRED")
+      .then(() => run("ALTER USER $user SET PASSWORD $pw CHANGE NOT REQUIRED"))
+      .catch((e) => { if (!/same/i.test(e.message)) throw e; })
+      .then(() => d.close()).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(1); });') ||
+    die "neo4j: could not set up user $TLS_USER"
+}
 neo4j_query() { # RETURN 1 with neo4j-driver when installed, else a raw Bolt handshake
   tcp_open "$NEO4J_PORT" || return 1
   command -v node >/dev/null 2>&1 || return 0
@@ -250,19 +368,27 @@ neo4j_build() {
 }
 neo4j_start() {
   neo4j_build
-  if neo4j_ready; then neo4j_url; return 0; fi
+  if neo4j_ready; then
+    if neo4j_tls_ready; then neo4j_tls_user; neo4j_url; return 0; fi
+    log "neo4j: restarting Neo4j to let its Bolt port take TLS (data kept)"
+    neo4j_stop
+  fi
   if ! pid_alive "$NEO_DIR/neo4j.pid"; then
     tcp_open "$NEO4J_PORT" && die "neo4j: port $NEO4J_PORT is taken by another process"
     command -v java >/dev/null 2>&1 || die "neo4j: Java 17+ is needed"
     mkdir -p "$NEO_DIR/home"
+    local tls_dir=""
+    if tls_wanted; then tls_dir="$TLS_NEO4J_DIR"; fi
     NEO4J_HOME_DIR="$NEO_DIR/home" NEO4J_BOLT_HOST="$HOST" NEO4J_BOLT_PORT="$NEO4J_PORT" \
-      NEO4J_PASSWORD="$NEO4J_PASSWORD_" \
+      NEO4J_PASSWORD="$NEO4J_PASSWORD_" NEO4J_TLS_DIR="$tls_dir" \
       setsid nohup java "-Xmx${SERVICES_NEO4J_HEAP:-1g}" -XX:+ExitOnOutOfMemoryError \
       -cp "$NEO_BUILD/neo4j-launcher.jar:$NEO_BUILD/lib/*" local.services.Neo4jLauncher \
       >"$NEO_DIR/neo4j.log" 2>&1 </dev/null &
     echo $! >"$NEO_DIR/neo4j.pid"
   fi
   wait_until neo4j "$WAIT_NEO4J" "$NEO_DIR/neo4j.log" "$NEO_DIR/neo4j.pid" neo4j_ready
+  wait_until "neo4j (TLS)" 30 "$NEO_DIR/neo4j.log" "$NEO_DIR/neo4j.pid" neo4j_tls_ready
+  neo4j_tls_user
   neo4j_url
 }
 neo4j_stop() {
@@ -274,10 +400,10 @@ neo4j_stop() {
 status_one() {
   local ok=1
   case "$1" in
-    rabbitmq) rabbitmq_ready && ok=0 ;;
-    redis) redis_ready && ok=0 ;;
-    mongo) mongo_ping && ok=0 ;;
-    neo4j) neo4j_query && ok=0 ;;
+    rabbitmq) rabbitmq_ready && rabbitmq_tls_ready && ok=0 ;;
+    redis) redis_ready && { ! tls_wanted || redis_tls_ready; } && ok=0 ;;
+    mongo) mongo_ping && mongo_tls_ready && ok=0 ;;
+    neo4j) neo4j_query && neo4j_tls_ready && ok=0 ;;
     rabbitmq-cluster) rabbitmq_cluster_status; return ;;
   esac
   if [ $ok = 0 ]; then "$1_url"; else printf '%-9s down\n' "$1"; return 3; fi

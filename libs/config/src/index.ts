@@ -9,5 +9,6 @@ export * from './sections/http.env';
 export * from './settings.loader';
 export * from './logger.factory';
 export * from './graceful-exit';
+export * from './tls-files.reader';
 export * from './sections/report-readers';
 export * from './sections/signing-keys';

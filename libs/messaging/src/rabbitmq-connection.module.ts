@@ -4,6 +4,7 @@ import {
   RabbitMQModule,
   RabbitMQQueueConfig,
 } from '@golevelup/nestjs-rabbitmq';
+import { readTlsFiles, SettingsReader, TlsFiles } from '@app/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
@@ -25,6 +26,15 @@ export interface RabbitTopology {
 
 /** A topology fixed in code, or built from the validated settings when the module starts. */
 export type RabbitTopologySource = RabbitTopology | ((config: ConfigService) => RabbitTopology);
+
+/**
+ * amqplib's socket options for the broker, for every connection of the process (this module's and
+ * the report worker's consumer): the CA, client certificate and key of the RABBITMQ_TLS_* settings,
+ * read once. amqplib uses them for amqps:// URLs and ignores them for amqp:// ones.
+ */
+export function amqpTlsOptions(config: SettingsReader): TlsFiles {
+  return readTlsFiles(config, { ca: 'RABBITMQ_TLS_CA_FILE', cert: 'RABBITMQ_TLS_CERT_FILE', key: 'RABBITMQ_TLS_KEY_FILE' });
+}
 
 /**
  * The app's one AMQP connection (golevelup): confirm channels, topology declared on every
@@ -50,7 +60,7 @@ export class RabbitConnectionModule {
               enableControllerDiscovery: topology.controllers ?? false,
               handlers: topology.handlers ?? {},
               connectionInitOptions: { wait: false },
-              connectionManagerOptions: { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1 },
+              connectionManagerOptions: { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1, connectionOptions: amqpTlsOptions(config) },
             };
           },
         }),

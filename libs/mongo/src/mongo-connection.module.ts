@@ -1,3 +1,4 @@
+import { readTlsFiles } from '@app/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { MongooseModule } from '@nestjs/mongoose';
@@ -20,6 +21,9 @@ const WRITE_CONCERN_TIMEOUT_MS = 10_000;
  * failover. A server that cannot confirm it reports a write-concern error, which fails the write
  * (BulkWriteBatcher fails its whole batch). FerretDB accepts the setting and ignores it: a single
  * server whose write returns once its PostgreSQL transaction has committed.
+ *
+ * TLS is the URI's to decide (`tls=true`); the MONGODB_TLS_* files are read once, here, and
+ * handed to the driver as contents (the CA, and the client certificate with its key).
  */
 @Module({})
 export class MongoConnectionModule {
@@ -31,6 +35,7 @@ export class MongoConnectionModule {
           inject: [ConfigService],
           useFactory: (config: ConfigService) => ({
             uri: config.getOrThrow<string>('MONGODB_URI'),
+            ...mongoTlsFiles(config),
             serverSelectionTimeoutMS: 5000,
             connectTimeoutMS: 5000,
             socketTimeoutMS: config.getOrThrow<number>('MONGODB_SOCKET_TIMEOUT_MS'),
@@ -46,4 +51,9 @@ export class MongoConnectionModule {
       exports: [MongooseModule],
     };
   }
+}
+
+function mongoTlsFiles(config: ConfigService): { ca?: Buffer; cert?: Buffer; key?: Buffer } {
+  const { ca, cert } = readTlsFiles(config, { ca: 'MONGODB_TLS_CA_FILE', cert: 'MONGODB_TLS_CERT_KEY_FILE' });
+  return { ...(ca && { ca }), ...(cert && { cert, key: cert }) };
 }

@@ -1,5 +1,6 @@
 export * from './wait-for';
 export * from './service-urls';
+export * from './tls-stack.probe';
 export * from './tcp-outage.proxy';
 export * from './app-process';
 export * from './http-probe';

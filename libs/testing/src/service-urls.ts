@@ -1,3 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+
 /** Where the services of `npm run services:up` listen; override with the same env vars the apps read. */
 export const serviceUrls = {
   rabbitmq: process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
@@ -12,4 +16,20 @@ export const serviceUrls = {
 /** A name no other spec or run uses, for queues, collections and databases. */
 export function uniqueName(prefix: string): string {
   return `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * The apps' settings for the TLS listeners of `npm run services:up -- --tls` (URLs with the
+ * generated passwords, the CA and client certificate paths), which the script writes under the
+ * services' state: SERVICES_STATE_DIR as for the scripts, or TEST_TLS_STACK_ENV naming the file.
+ */
+export const tlsStackEnvFile =
+  process.env.TEST_TLS_STACK_ENV ?? resolve(process.env.SERVICES_STATE_DIR ?? resolve(__dirname, '../../../.services'), 'tls/tls-stack.env');
+
+/** The TLS stack's settings; throws, naming the fix, where it was never started. */
+export function tlsStackSettings(): Record<string, string> {
+  if (!existsSync(tlsStackEnvFile)) {
+    throw new Error(`No TLS stack settings at ${tlsStackEnvFile}: start the TLS listeners with \`npm run services:up -- --tls\``);
+  }
+  return parseEnv(readFileSync(tlsStackEnvFile, 'utf8')) as Record<string, string>;
 }

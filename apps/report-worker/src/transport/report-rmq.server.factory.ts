@@ -1,4 +1,5 @@
 import { ReportWorkerEnv } from '@app/config';
+import { amqpTlsOptions } from '@app/messaging';
 import { ConfigService } from '@nestjs/config';
 import { hostname } from 'node:os';
 import { ReportTopology } from './report-topology';
@@ -8,6 +9,7 @@ import { ReportRmqServer } from './report-rmq.server';
 export function createReportRmqServer(config: ConfigService<ReportWorkerEnv, true>, topology: ReportTopology): ReportRmqServer {
   return new ReportRmqServer({
     urls: config.get('RABBITMQ_URL', { infer: true }),
+    connectionOptions: amqpTlsOptions(config),
     queue: topology.requestQueue,
     queueOptions: topology.requestQueueOptions,
     urgentQueue: topology.urgentQueue,
@@ -19,3 +21,4 @@ export function createReportRmqServer(config: ConfigService<ReportWorkerEnv, tru
     declarations: topology.declarations,
   });
 }
+

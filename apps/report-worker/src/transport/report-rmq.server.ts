@@ -3,6 +3,7 @@ import { AckSettleGrace, settleDelivery } from '@app/messaging';
 import { Logger } from '@nestjs/common';
 import { RmqContext, RmqOptions, ServerRMQ } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage, Options } from 'amqplib';
+import type { AmqpConnectionManagerOptions } from 'amqp-connection-manager';
 import { ReportMessageDeserializer } from './report-message.deserializer';
 
 /** Returned by an RPC handler that has passed the request on (retry queue): answer later, not now. */
@@ -19,6 +20,8 @@ export type ConsumerStatus =
 
 export interface ReportRmqServerOptions {
   urls: string[];
+  /** amqplib's socket options for every URL (the RABBITMQ_TLS_* CA, client certificate and key). */
+  connectionOptions?: AmqpConnectionManagerOptions['connectionOptions'];
   queue: string;
   queueOptions: Options.AssertQueue;
   /** Consumed beside the request queue, and first, with slots of its own (a quarter of the prefetch). */
@@ -77,7 +80,7 @@ export class ReportRmqServer extends ServerRMQ {
       consumerTag: settings.consumerTag,
       queueOptions: settings.queueOptions,
       deserializer: new ReportMessageDeserializer(),
-      socketOptions: { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1 },
+      socketOptions: { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1, connectionOptions: settings.connectionOptions },
     } as Required<RmqOptions>['options']);
   }
 

@@ -1,6 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { ValidateBy, ValidationArguments } from 'class-validator';
+import { EnvBoolean } from '../env.decorators';
+import { EnvReadableFile, EnvSetWith, EnvTlsWhenRequired } from '../tls.decorators';
 
 const BROKER_URL = /^amqps?:\/\/[^\s,]+$/;
 const URL_LIST_MESSAGE = '$property must be an amqp:// or amqps:// URL, or several separated by commas (one per cluster node)';
@@ -44,5 +46,27 @@ export class RabbitMqEnv {
    * (which RabbitMQ accepts on loopback only). Put your user in the URL (see .env.example).
    */
   @EnvBrokerUrlList()
+  @EnvTlsWhenRequired('RABBITMQ_TLS_REQUIRED', everyUrlIsAmqps, 'amqps:// (every URL of the list)')
   RABBITMQ_URL: string[] = ['amqp://127.0.0.1:5672'];
+
+  /** Refuse a plaintext broker URL at boot: every URL must be amqps://. */
+  @EnvBoolean()
+  RABBITMQ_TLS_REQUIRED = false;
+
+  /** For amqps:// URLs: the PEM bundle of the CAs that sign the broker's certificate (unset: Node's default CAs). */
+  @EnvReadableFile()
+  RABBITMQ_TLS_CA_FILE?: string;
+
+  /** For amqps:// URLs: the client certificate (PEM) a broker that verifies peers asks for, with its key. */
+  @EnvReadableFile()
+  @EnvSetWith('RABBITMQ_TLS_KEY_FILE')
+  RABBITMQ_TLS_CERT_FILE?: string;
+
+  @EnvReadableFile()
+  @EnvSetWith('RABBITMQ_TLS_CERT_FILE')
+  RABBITMQ_TLS_KEY_FILE?: string;
+}
+
+function everyUrlIsAmqps(urls: unknown): boolean {
+  return Array.isArray(urls) && urls.every((url) => typeof url === 'string' && url.startsWith('amqps://'));
 }

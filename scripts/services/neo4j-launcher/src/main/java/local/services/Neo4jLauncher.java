@@ -7,6 +7,9 @@ import java.util.concurrent.CountDownLatch;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.configuration.ssl.ClientAuth;
+import org.neo4j.configuration.ssl.SslPolicyConfig;
+import org.neo4j.configuration.ssl.SslPolicyScope;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -23,6 +26,9 @@ import org.neo4j.io.ByteUnit;
  *   <li>NEO4J_PASSWORD: password of user neo4j, default neo4j-password. Set on every start
  *       (so changing the variable changes the password). NEO4J_AUTH=none disables auth.</li>
  *   <li>NEO4J_PAGECACHE_MB: page cache size, default 256.</li>
+ *   <li>NEO4J_TLS_DIR: when set, the Bolt port also takes TLS (encryption level OPTIONAL: one
+ *       connector serves TLS and plaintext clients alike), with the SSL policy files of that
+ *       directory: private.key, public.crt, trusted/, revoked/. No client certificates.</li>
  * </ul>
  * Prints "NEO4J_READY bolt://host:port" once the DBMS is up and the password is set.
  * Stops cleanly on SIGTERM/SIGINT.
@@ -46,9 +52,18 @@ public final class Neo4jLauncher {
         boolean auth = !"none".equalsIgnoreCase(env("NEO4J_AUTH", ""));
         String password = env("NEO4J_PASSWORD", "neo4j-password");
         long pagecacheMb = Long.parseLong(env("NEO4J_PAGECACHE_MB", "256"));
+        String tlsDir = env("NEO4J_TLS_DIR", null);
 
         long t0 = System.nanoTime();
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(Path.of(home))
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(Path.of(home));
+        if (tlsDir != null) {
+            SslPolicyConfig bolt = SslPolicyConfig.forScope(SslPolicyScope.BOLT);
+            builder.setConfig(bolt.enabled, true)
+                    .setConfig(bolt.base_directory, Path.of(tlsDir))
+                    .setConfig(bolt.client_auth, ClientAuth.NONE)
+                    .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.OPTIONAL);
+        }
+        DatabaseManagementService dbms = builder
                 .setConfig(GraphDatabaseSettings.default_listen_address, new SocketAddress(host))
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress(host, port))
@@ -88,8 +103,9 @@ public final class Neo4jLauncher {
             // Touch the default database so the first client does not pay for its start-up.
             dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME).executeTransactionally("RETURN 1");
 
-            System.out.printf("NEO4J_READY bolt://%s:%d auth=%s startup_ms=%d%n",
-                    host, port, auth ? "neo4j" : "none", (System.nanoTime() - t0) / 1_000_000);
+            System.out.printf("NEO4J_READY bolt://%s:%d auth=%s tls=%s startup_ms=%d%n",
+                    host, port, auth ? "neo4j" : "none", tlsDir == null ? "off" : "optional",
+                    (System.nanoTime() - t0) / 1_000_000);
             System.out.flush();
         } catch (RuntimeException e) {
             // e.g. a password shorter than 8 characters: fail fast instead of hanging half-started.
