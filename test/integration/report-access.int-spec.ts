@@ -1,6 +1,6 @@
 import { REPORT_PATTERNS, signReportMessage } from '@app/contracts';
 import { AuditEventsRepository } from '@app/mongo';
-import { BrokerUsers, jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, reportTestQueues, uniqueName, waitFor } from '@app/testing';
+import { BrokerUsers, jsonOf, spawnApp, ReportAmqpClient, reportRequest, reportTestEnv, reportTestQueues, uniqueName, waitFor } from '@app/testing';
 import { INestApplication } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { ConsumeMessage } from 'amqplib';
@@ -135,6 +135,23 @@ describe('report access (real RabbitMQ with broker users, FerretDB)', () => {
     expect(await answerTo(own)).toMatchObject({ found: true });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(stolen).toHaveLength(0);
+  });
+
+  it('gives operators `npm run reports`: a reader gets and audits, a producer is refused with exit 3', async () => {
+    const { response } = await generate('clinic-a-5');
+    const reports = (url: string, ...args: string[]) => spawnApp('apps/report-worker/src/operator/reports.command.ts', { ...env, RABBITMQ_URL: url, LOG_LEVEL: 'error' }, args);
+    const got = reports(readerUrl, 'get', response.report_id);
+    expect(await got.exited).toBe(0);
+    expect(JSON.parse(got.output().slice(got.output().indexOf('{')))).toMatchObject({ found: true, report: { user_id: 'clinic-a-5' } });
+    const refused = reports(producerUrl, 'list', 'clinic-a-5');
+    expect(await refused.exited).toBe(3);
+    expect(refused.output()).toContain('"error": "forbidden"');
+    const audit = reports(readerUrl, 'audit', '--report', response.report_id);
+    expect(await audit.exited).toBe(0);
+    const trail = JSON.parse(audit.output().slice(audit.output().indexOf('{')));
+    expect(trail.events.map((e: { action: string; actor: string }) => `${e.action} by ${e.actor}`)).toEqual([`report.get by ${readerName}`, `report.generate by ${producerName}`]);
+    const usage = reports(readerUrl, 'purge');
+    expect(await usage.exited).toBe(64);
   });
 
   it('keeps an audit record of every generate, get, list and delete, by report and by user, without health data', async () => {
