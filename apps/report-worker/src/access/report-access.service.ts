@@ -42,7 +42,7 @@ export class ReportAccessService {
     const caller = this.callerOf(message);
     if (!this.readers.isReader(caller.id)) {
       const who = caller.id ? `${caller.via === 'signature' ? 'client' : 'broker user'} ${caller.id} is not` : 'the message names no broker user (AMQP user_id) or signing client, and anonymous callers are not';
-      throw new AccessRefusedError(`${who} allowed to read reports (REPORT_READERS)`);
+      throw new AccessRefusedError(`${who} allowed to read reports (REPORT_READERS)`, caller);
     }
     return caller;
   }

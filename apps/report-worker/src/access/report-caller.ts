@@ -5,8 +5,19 @@ export interface ReportCaller {
   via: 'broker_user' | 'signature' | 'anonymous';
 }
 
-/** The message may not do what it asks (unsigned where signatures are required, a bad or stale signature, not a reader). */
-export class AccessRefusedError extends Error {}
+/**
+ * The message may not do what it asks (unsigned where signatures are required, a bad or stale
+ * signature, not a reader). `caller` is who it came from when that is known (a caller that is not
+ * a reader), for the audit trail; a bad signature names nobody.
+ */
+export class AccessRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly caller?: ReportCaller,
+  ) {
+    super(message);
+  }
+}
 
 export const ANONYMOUS: ReportCaller = { via: 'anonymous' };
 

@@ -49,9 +49,9 @@ export class DeadLettersService {
     return { queue, target, replayed };
   }
 
-  /** The letter with its request opened, for the summary to read its two ids. */
+  /** The letter with its request opened (a sealed one), for the summary to read its two ids. */
   private opened(letter: DeadLetter): DeadLetter {
-    if (typeof letter.body !== 'string' || letter.headers[REPORT_HEADERS.sealedBody] === undefined) return letter;
+    if (typeof letter.body !== 'string') return letter;
     const request = openDeadLetter(this.cipher, this.topology.deadLetterQueue, Buffer.from(letter.body), letter.headers).toString('utf8');
     try {
       return { ...letter, body: JSON.parse(request) };

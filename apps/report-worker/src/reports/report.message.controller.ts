@@ -71,19 +71,14 @@ export class ReportMessageController {
       } catch (error) {
         if (error instanceof InvalidQueryError) return { error: 'invalid_query', problems: error.problems };
         if (error instanceof OutOfScopeError) return { error: 'forbidden', message: error.message };
-        if (error instanceof AccessRefusedError) return this.refuse(action, message, error);
+        if (error instanceof AccessRefusedError) return this.refuse(action, error);
         return { error: 'unavailable', message: (error as Error).message };
       }
     });
   }
 
-  private async refuse(action: AuditAction, message: ConsumeMessage, refusal: AccessRefusedError) {
-    let caller = ANONYMOUS;
-    try {
-      caller = this.access.callerOf(message);
-    } catch {
-      // a bad signature names nobody we can trust
-    }
+  private async refuse(action: AuditAction, refusal: AccessRefusedError) {
+    const caller = refusal.caller ?? ANONYMOUS;
     this.logger.warn({ message: 'query refused', pattern: action, caller: caller.id ?? 'anonymous', reason: refusal.message });
     try {
       await this.queries.refused(action, caller, refusal.message);

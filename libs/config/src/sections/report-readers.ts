@@ -1,3 +1,5 @@
+import { settingList } from './setting-list';
+
 /** One entry of REPORT_READERS: a caller and the users whose reports it may see. */
 interface ReaderEntry {
   caller: string;
@@ -15,19 +17,15 @@ export class ReportReaders {
   private constructor(private readonly entries: ReaderEntry[]) {}
 
   static parse(text: string): ReportReaders {
-    const entries = text
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter(Boolean)
-      .map((entry, index) => {
-        const colon = entry.lastIndexOf(':');
-        const caller = entry.slice(0, colon);
-        const pattern = entry.slice(colon + 1);
-        if (colon <= 0 || !pattern || (pattern.includes('*') && !pattern.endsWith('*')) || pattern.indexOf('*') !== pattern.lastIndexOf('*')) {
-          throw new ReportReadersError(`entry ${index + 1}: expected <caller>:<user_id pattern>, the pattern *, prefix* or a user_id`);
-        }
-        return { caller, pattern };
-      });
+    const entries = settingList(text).map((entry, index) => {
+      const colon = entry.lastIndexOf(':');
+      const caller = entry.slice(0, colon);
+      const pattern = entry.slice(colon + 1);
+      if (colon <= 0 || !pattern || (pattern.includes('*') && !pattern.endsWith('*')) || pattern.indexOf('*') !== pattern.lastIndexOf('*')) {
+        throw new ReportReadersError(`entry ${index + 1}: expected <caller>:<user_id pattern>, the pattern *, prefix* or a user_id`);
+      }
+      return { caller, pattern };
+    });
     return new ReportReaders(entries);
   }
 
