@@ -68,7 +68,6 @@ describe('report worker processes (spawned workers)', () => {
   afterAll(async () => {
     await db?.dropDatabase().catch(() => undefined);
     await db?.close();
-    const q = env.RABBITMQ_REQUEST_QUEUE;
     await amqp?.deleteQueues(reportTestQueues(env));
     await amqp?.close();
     await llm.stop();
@@ -87,7 +86,11 @@ describe('report worker processes (spawned workers)', () => {
     await amqp.publish(`${env.RABBITMQ_REQUEST_QUEUE}.urgent`, urgent);
     await worker();
     await waitFor(() => responses.length >= before + 6, { timeoutMs: 20_000, description: 'six responses' });
-    expect(jsonOf(responses[before]).request_id).toBe(urgent.request_id);
+    // The normal queue's one slot runs a request beside it, which may finish first; the other four
+    // normal requests wait behind that slot, the urgent one never does.
+    const order = responses.slice(before).map((m) => jsonOf(m).request_id);
+    expect(order.indexOf(urgent.request_id)).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf(urgent.request_id)).toBeLessThanOrEqual(1);
   }, 90_000);
 
   it('completes a request once in another process when its worker is SIGKILLed mid-request', async () => {
