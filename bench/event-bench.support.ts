@@ -12,7 +12,6 @@ interface AutocannonResult {
   errors: number;
   timeouts: number;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (options: Record<string, unknown>) => Promise<AutocannonResult>;
 
 export interface LoadResult {

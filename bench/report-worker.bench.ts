@@ -85,7 +85,6 @@ async function stopWorker(worker: Worker): Promise<number> {
   const exited = new Promise((resolve) => worker.child.once('exit', resolve));
   worker.child.kill('SIGTERM');
   await exited;
-  const q = worker.env.RABBITMQ_REQUEST_QUEUE;
   await worker.amqp.deleteQueues(reportTestQueues(worker.env));
   await worker.amqp.close();
   const db = await createConnection(worker.env.MONGODB_URI).asPromise();

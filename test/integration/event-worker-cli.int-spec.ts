@@ -1,5 +1,5 @@
 import { getJson, makeEvent, spawnApp, waitFor } from '@app/testing';
-import { ADMIN_TOKEN, EventAppHandle, request, startEventApp, TEST_RETRY_DELAYS_MS } from './event-pipeline.harness';
+import { EventAppHandle, request, startEventApp, TEST_RETRY_DELAYS_MS } from './event-pipeline.harness';
 
 /** The worker command as real child processes: N consumers, JSON logs, a clean drain on SIGTERM. */
 describe('event worker CLI', () => {

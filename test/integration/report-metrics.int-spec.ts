@@ -33,7 +33,6 @@ describe('report worker metrics (GET /metrics on the health port)', () => {
   afterAll(async () => {
     await app?.get<Connection>(getConnectionToken()).dropDatabase().catch(() => undefined);
     await app?.close();
-    const q = env.RABBITMQ_REQUEST_QUEUE;
     await amqp?.deleteQueues(reportTestQueues(env));
     await amqp?.close();
     restoreEnv?.();

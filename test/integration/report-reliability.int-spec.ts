@@ -1,4 +1,3 @@
-import { REPORT_PATTERNS } from '@app/contracts';
 import { KnowledgeBaseRepository } from '@app/mongo';
 import { FakeOpenAiServer, jsonOf, openStoredReport, ReportAmqpClient, reportRequest, reportTestEnv, reportTestQueues, serviceUrls, TcpOutageProxy, waitFor } from '@app/testing';
 import { INestApplication } from '@nestjs/common';

@@ -115,10 +115,10 @@ export class Histogram extends Metric<HistogramState> {
 }
 
 export class MetricsRegistry {
-  private readonly metrics: Array<Metric<unknown>> = [];
+  private readonly metrics: Array<Pick<Metric<unknown>, 'render'>> = [];
 
-  register<M extends Metric<any>>(metric: M): M {
-    this.metrics.push(metric as Metric<unknown>);
+  register<M extends Pick<Metric<unknown>, 'render'>>(metric: M): M {
+    this.metrics.push(metric);
     return metric;
   }
 

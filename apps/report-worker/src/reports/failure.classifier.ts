@@ -54,7 +54,8 @@ export function holdCauseOf(error: unknown): string | undefined {
       return MONGO_OUTAGE_CAUSE;
     case 'misconfigured':
       return LLM_CONFIGURATION_CAUSES.get((error as LlmCallError).status!);
-    default:
+    case 'transient':
+    case 'permanent':
       return undefined;
   }
 }

@@ -15,30 +15,13 @@ export interface ReportParts {
   expiresAt: Date;
 }
 
-function markdownOf(data: Record<string, any>): string {
-  const labRows = (data.labs as LabFinding[]).map((l) => `| ${l.name} | ${l.value} ${l.unit} | ${rangeText(l)} | ${l.status} |`);
-  const sections = (data.sections as ReportDraft['sections']).map((s) => `## ${s.title}\n\n${s.body}`);
-  const refs = (data.references as Array<{ id: string; title: string; source_url: string }>).map(
-    (r) => `- [${r.id}] ${r.title}: ${r.source_url}`,
-  );
-  const flags = (data.red_flags as string[]).map((flag) => `- ⚠️ ${flag}`);
-  return [
-    `# Your health report`,
-    `_${data.llm_written ? `Written with the help of an AI model (${data.model}).` : 'Not written by an AI model (deterministic report).'}_`,
-    data.summary,
-    `## Lab results\n\n| Test | Result | Reference | Status |\n| --- | --- | --- | --- |\n${labRows.join('\n')}`,
-    ...(flags.length ? [`## Red flags\n\n${flags.join('\n')}`] : []),
-    ...sections,
-    ...(refs.length ? [`## Sources\n\n${refs.join('\n')}`] : []),
-    `---\n${data.disclaimer}`,
-  ].join('\n\n');
-}
+type ReportData = ReturnType<typeof reportDataOf>;
 
-/** The stored report: report_data (structured), json_content (the same, for clients), markdown_content. */
-export function buildMedicalReport(parts: ReportParts): MedicalReport {
+/** report_data: the structured report the markdown is written from. */
+function reportDataOf(parts: ReportParts) {
   const { request, draft, now } = parts;
   const cited = new Set(draft.sections.flatMap((section) => section.citations));
-  const data = {
+  return {
     report_id: parts.reportId,
     request_id: request.request_id,
     user_id: request.user_id,
@@ -59,6 +42,29 @@ export function buildMedicalReport(parts: ReportParts): MedicalReport {
     disclaimer: request.disclaimer,
     generated_at: now.toISOString(),
   };
+}
+
+function markdownOf(data: ReportData): string {
+  const labRows = data.labs.map((l) => `| ${l.name} | ${l.value} ${l.unit} | ${rangeText(l)} | ${l.status} |`);
+  const sections = data.sections.map((s) => `## ${s.title}\n\n${s.body}`);
+  const refs = data.references.map((r) => `- [${r.id}] ${r.title}: ${r.source_url}`);
+  const flags = data.red_flags.map((flag) => `- ⚠️ ${flag}`);
+  return [
+    `# Your health report`,
+    `_${data.llm_written ? `Written with the help of an AI model (${data.model}).` : 'Not written by an AI model (deterministic report).'}_`,
+    data.summary,
+    `## Lab results\n\n| Test | Result | Reference | Status |\n| --- | --- | --- | --- |\n${labRows.join('\n')}`,
+    ...(flags.length ? [`## Red flags\n\n${flags.join('\n')}`] : []),
+    ...sections,
+    ...(refs.length ? [`## Sources\n\n${refs.join('\n')}`] : []),
+    `---\n${data.disclaimer}`,
+  ].join('\n\n');
+}
+
+/** The stored report: report_data (structured), json_content (the same, for clients), markdown_content. */
+export function buildMedicalReport(parts: ReportParts): MedicalReport {
+  const { request, draft, now } = parts;
+  const data = reportDataOf(parts);
   return {
     report_id: parts.reportId,
     user_id: request.user_id,
