@@ -15,9 +15,17 @@ async function main(): Promise<void> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      channel.publish(exchange, '', Buffer.concat(chunks), { persistent: true, contentType: 'application/json' }, (error) => {
-        res.writeHead(error ? 503 : 202, { 'content-type': 'application/json' }).end(error ? '{"error":"nack"}' : '{"ok":true}');
-      });
+      channel.publish(
+        exchange,
+        '',
+        Buffer.concat(chunks),
+        { persistent: true, contentType: 'application/json' },
+        (error) => {
+          res
+            .writeHead(error ? 503 : 202, { 'content-type': 'application/json' })
+            .end(error ? '{"error":"nack"}' : '{"ok":true}');
+        },
+      );
     });
   });
   server.keepAliveTimeout = 65_000;

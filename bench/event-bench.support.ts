@@ -27,12 +27,22 @@ export interface LoadResult {
 
 /** A TypeScript entry point as its own process (swc-transpiled, so it runs as fast as the build). */
 export function startProcess(entry: string, env: Record<string, string>, args: string[] = []): ChildProcess {
-  return spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(ROOT, entry), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ENV_FILE: '/dev/null', TS_NODE_SWC: 'true', ...env },
-    // BENCH_LOG_DIR keeps each process's stdout (JSON logs) for a closer look.
-    stdio: ['ignore', process.env.BENCH_LOG_DIR ? openSync(join(process.env.BENCH_LOG_DIR, `${entry.replace(/\W+/g, '_')}.log`), 'w') : 'ignore', 'inherit'],
-  });
+  return spawn(
+    process.execPath,
+    ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(ROOT, entry), ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ENV_FILE: '/dev/null', TS_NODE_SWC: 'true', ...env },
+      // BENCH_LOG_DIR keeps each process's stdout (JSON logs) for a closer look.
+      stdio: [
+        'ignore',
+        process.env.BENCH_LOG_DIR
+          ? openSync(join(process.env.BENCH_LOG_DIR, `${entry.replace(/\W+/g, '_')}.log`), 'w')
+          : 'ignore',
+        'inherit',
+      ],
+    },
+  );
 }
 
 export async function stopProcess(child: ChildProcess): Promise<void> {

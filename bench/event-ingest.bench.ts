@@ -8,7 +8,16 @@
 import { EventBrokerFixture, EventGraphProbe, serviceUrls, testSecrets, waitFor } from '@app/testing';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cpuMicros, load, LoadResult, percentile, printTable, ROOT, startProcess, stopProcess } from './event-bench.support';
+import {
+  cpuMicros,
+  load,
+  LoadResult,
+  percentile,
+  printTable,
+  ROOT,
+  startProcess,
+  stopProcess,
+} from './event-bench.support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
@@ -23,7 +32,12 @@ const PREFIX = `bench-evt-${Date.now().toString(36)}`;
 const API_PORT = 18000 + Math.floor(Math.random() * 1000);
 const CEILING_PORT = API_PORT + 1000;
 const TYPES = ['view', 'view', 'view', 'view', 'cart', 'cart', 'remove_from_cart', 'purchase'];
-const env = { ADMIN_TOKEN: testSecrets().ADMIN_TOKEN, NEO4J_PASSWORD: serviceUrls.neo4jPassword, EVENTS_TOPOLOGY_PREFIX: PREFIX, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+const env = {
+  ADMIN_TOKEN: testSecrets().ADMIN_TOKEN,
+  NEO4J_PASSWORD: serviceUrls.neo4jPassword,
+  EVENTS_TOPOLOGY_PREFIX: PREFIX,
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+};
 
 let counter = 0;
 /** A realistic event: 5,000 users, 1,000 products, mostly views; ids carry the bench prefix. */
@@ -45,9 +59,20 @@ interface Target {
   pid: number;
 }
 
-async function ingestPhase(broker: EventBrokerFixture, target: Target, rate?: number, seconds = SECONDS): Promise<LoadResult> {
+async function ingestPhase(
+  broker: EventBrokerFixture,
+  target: Target,
+  rate?: number,
+  seconds = SECONDS,
+): Promise<LoadResult> {
   const cpuBefore = cpuMicros(target.pid);
-  const result = await load({ url: target.url, body: eventBody, connections: CONNECTIONS, durationSeconds: seconds, rate });
+  const result = await load({
+    url: target.url,
+    body: eventBody,
+    connections: CONNECTIONS,
+    durationSeconds: seconds,
+    rate,
+  });
   result.cpuMicrosPerRequest = Math.round((cpuMicros(target.pid) - cpuBefore) / Math.max(1, result.requests));
   for (const sink of ['neo4j', 'qdrant']) await broker.purge(`${PREFIX}.${sink}`);
   return result;
@@ -69,7 +94,8 @@ async function ceilingVersusApi(broker: EventBrokerFixture, ceilingUrl: Target, 
 }
 
 function medianRound(results: LoadResult[]): LoadResult {
-  const median = (pick: (r: LoadResult) => number) => [...results.map(pick)].sort((a, b) => a - b)[Math.floor(results.length / 2)];
+  const median = (pick: (r: LoadResult) => number) =>
+    [...results.map(pick)].sort((a, b) => a - b)[Math.floor(results.length / 2)];
   const sum = (pick: (r: LoadResult) => number) => results.reduce((total, r) => total + pick(r), 0);
   return {
     rps: median((r) => r.rps),
@@ -88,9 +114,16 @@ async function processorPhase(broker: EventBrokerFixture, graph: EventGraphProbe
   await broker.publishMany('', `${PREFIX}.neo4j`, bodies);
   const worker = startProcess('apps/event-ingest/src/worker/main.ts', env, ['--queue', 'neo4j', ...WORKER_ARGS]);
   const ids = bodies.map((body) => JSON.parse(body).event_id as string);
-  await waitFor(async () => (await graph.processed(ids)) === ids.length, { timeoutMs: 600_000, intervalMs: 500, description: 'preloaded events written' });
+  await waitFor(async () => (await graph.processed(ids)) === ids.length, {
+    timeoutMs: 600_000,
+    intervalMs: 500,
+    description: 'preloaded events written',
+  });
   const span = await graph.processedSpanMs(ids);
-  if (ONLY_PROCESSOR) process.stdout.write(`Neo4j processor: ${Math.round((ids.length / span) * 1000)} events/s (${WORKER_ARGS.join(' ')})\n`);
+  if (ONLY_PROCESSOR)
+    process.stdout.write(
+      `Neo4j processor: ${Math.round((ids.length / span) * 1000)} events/s (${WORKER_ARGS.join(' ')})\n`,
+    );
   return { worker, eventsPerSecond: Math.round((ids.length / span) * 1000) };
 }
 
@@ -99,7 +132,11 @@ async function eventToGraphPhase(graph: EventGraphProbe, url: string) {
   const first = counter + 1;
   const result = await load({ url, body: eventBody, connections: 20, durationSeconds: SECONDS, rate: 1000 });
   const ids = Array.from({ length: counter - first + 1 }, (_, i) => `${PREFIX}-${first + i}`);
-  await waitFor(async () => (await graph.processed(ids)) >= result.requests, { timeoutMs: 120_000, intervalMs: 500, description: 'events in the graph' });
+  await waitFor(async () => (await graph.processed(ids)) >= result.requests, {
+    timeoutMs: 120_000,
+    intervalMs: 500,
+    description: 'events in the graph',
+  });
   const latencies = await graph.latenciesMs(ids);
   return { offered: result, p50: percentile(latencies, 50), p99: percentile(latencies, 99), landed: latencies.length };
 }
@@ -107,21 +144,35 @@ async function eventToGraphPhase(graph: EventGraphProbe, url: string) {
 async function main(): Promise<void> {
   const broker = await new EventBrokerFixture().open();
   const graph = new EventGraphProbe();
-  const api = startProcess('apps/event-ingest/src/main.ts', { ...env, PORT: String(API_PORT), EVENT_PROCESSORS: 'none' });
-  const ceiling = startProcess('bench/bare-ceiling.server.ts', { BENCH_PORT: String(CEILING_PORT), BENCH_EXCHANGE: PREFIX });
+  const api = startProcess('apps/event-ingest/src/main.ts', {
+    ...env,
+    PORT: String(API_PORT),
+    EVENT_PROCESSORS: 'none',
+  });
+  const ceiling = startProcess('bench/bare-ceiling.server.ts', {
+    BENCH_PORT: String(CEILING_PORT),
+    BENCH_EXCHANGE: PREFIX,
+  });
   let worker: Awaited<ReturnType<typeof processorPhase>>['worker'] | undefined;
   try {
-    await waitFor(() => fetch(`http://127.0.0.1:${API_PORT}/health/ready`).then((r) => r.ok), { timeoutMs: 90_000, intervalMs: 250 });
+    await waitFor(() => fetch(`http://127.0.0.1:${API_PORT}/health/ready`).then((r) => r.ok), {
+      timeoutMs: 90_000,
+      intervalMs: 250,
+    });
     if (ONLY_PROCESSOR || ONLY_LATENCY) {
       const processor = await processorPhase(broker, graph);
       worker = processor.worker;
       if (ONLY_LATENCY) {
         const toGraph = await eventToGraphPhase(graph, `http://127.0.0.1:${API_PORT}/events`);
-        process.stdout.write(`Neo4j ${processor.eventsPerSecond} events/s; event → graph p50 ${toGraph.p50} ms, p99 ${toGraph.p99} ms\n`);
+        process.stdout.write(
+          `Neo4j ${processor.eventsPerSecond} events/s; event → graph p50 ${toGraph.p50} ms, p99 ${toGraph.p99} ms\n`,
+        );
       }
       return;
     }
-    await waitFor(() => fetch(`http://127.0.0.1:${CEILING_PORT}/`, { method: 'POST', body: '{}' }).then((r) => r.ok), { timeoutMs: 30_000 });
+    await waitFor(() => fetch(`http://127.0.0.1:${CEILING_PORT}/`, { method: 'POST', body: '{}' }).then((r) => r.ok), {
+      timeoutMs: 30_000,
+    });
     const ceilingUrl = { url: `http://127.0.0.1:${CEILING_PORT}/`, pid: ceiling.pid! };
     const apiUrl = { url: `http://127.0.0.1:${API_PORT}/events`, pid: api.pid! };
     const { bare, api: ingest } = await ceilingVersusApi(broker, ceilingUrl, apiUrl);
@@ -150,17 +201,45 @@ function report(figures: {
   const { bare, ingest, at2000, bareAt2000, neo4jEventsPerSecond, toGraph } = figures;
   const ratio = Math.round((ingest.rps / bare.rps) * 1000) / 10;
   printTable([
-    ['bare node:http + amqplib confirm (50 conn)', `${bare.rps} req/s, p50 ${bare.p50} ms, p99 ${bare.p99} ms`, 'ceiling'],
+    [
+      'bare node:http + amqplib confirm (50 conn)',
+      `${bare.rps} req/s, p50 ${bare.p50} ms, p99 ${bare.p99} ms`,
+      'ceiling',
+    ],
     ['POST /events (50 conn)', `${ingest.rps} req/s, p50 ${ingest.p50} ms, p99 ${ingest.p99} ms`, '—'],
     ['POST /events / ceiling', `${ratio} %`, '≥ 80 %'],
-    ['POST /events at 2,000/s offered', `p50 ${at2000.p50} ms, p99 ${at2000.p99} ms (${at2000.rps} req/s)`, 'p99 < 10 ms'],
+    [
+      'POST /events at 2,000/s offered',
+      `p50 ${at2000.p50} ms, p99 ${at2000.p99} ms (${at2000.rps} req/s)`,
+      'p99 < 10 ms',
+    ],
     ['bare ceiling at 2,000/s offered', `p50 ${bareAt2000.p50} ms, p99 ${bareAt2000.p99} ms`, '(reference)'],
-    ['server CPU per request at 2,000/s', `API ${at2000.cpuMicrosPerRequest} µs, bare ${bareAt2000.cpuMicrosPerRequest} µs`, '(explains the ratio)'],
+    [
+      'server CPU per request at 2,000/s',
+      `API ${at2000.cpuMicrosPerRequest} µs, bare ${bareAt2000.cpuMicrosPerRequest} µs`,
+      '(explains the ratio)',
+    ],
     ['Neo4j processor, 1 worker', `${neo4jEventsPerSecond} events/s`, '≥ 5,000 events/s'],
-    ['event → graph at 1,000/s offered', `p50 ${toGraph.p50} ms, p99 ${toGraph.p99} ms (${toGraph.landed} events)`, 'p99 < 200 ms'],
-    ['non-2xx / errors', `${[bare, ingest, at2000, toGraph.offered].map((r) => `${r.non2xx}/${r.errors}`).join(', ')}`, '0/0'],
+    [
+      'event → graph at 1,000/s offered',
+      `p50 ${toGraph.p50} ms, p99 ${toGraph.p99} ms (${toGraph.landed} events)`,
+      'p99 < 200 ms',
+    ],
+    [
+      'non-2xx / errors',
+      `${[bare, ingest, at2000, toGraph.offered].map((r) => `${r.non2xx}/${r.errors}`).join(', ')}`,
+      '0/0',
+    ],
   ]);
-  const results = { at: new Date().toISOString(), seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, ratioPercent: ratio, ...figures, toGraph: { ...toGraph } };
+  const results = {
+    at: new Date().toISOString(),
+    seconds: SECONDS,
+    rounds: ROUNDS,
+    connections: CONNECTIONS,
+    ratioPercent: ratio,
+    ...figures,
+    toGraph: { ...toGraph },
+  };
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench/results/event-ingest.json'), `${JSON.stringify(results, null, 2)}\n`);
 }

@@ -7,7 +7,16 @@ import { loadavg } from 'node:os';
 type Samples = Map<string, number>;
 
 /** Connection upkeep, not work done for a report. */
-const NOT_PER_REPORT = new Set(['ping', 'hello', 'isMaster', 'ismaster', 'endSessions', 'buildInfo', 'createIndexes', 'listIndexes']);
+const NOT_PER_REPORT = new Set([
+  'ping',
+  'hello',
+  'isMaster',
+  'ismaster',
+  'endSessions',
+  'buildInfo',
+  'createIndexes',
+  'listIndexes',
+]);
 
 export async function scrapeMetrics(healthPort: string): Promise<Samples> {
   const text = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
@@ -25,7 +34,13 @@ function label(series: string, name: string): string | undefined {
 }
 
 /** Sum of a histogram's _sum or _count over the series that match, between two scrapes. */
-function total(before: Samples, after: Samples, suffix: '_sum' | '_count', metric: string, keep: (series: string) => boolean): number {
+function total(
+  before: Samples,
+  after: Samples,
+  suffix: '_sum' | '_count',
+  metric: string,
+  keep: (series: string) => boolean,
+): number {
   let sum = 0;
   for (const [series, value] of after) {
     if (!series.startsWith(`${metric}${suffix}`) || !keep(series)) continue;
@@ -46,7 +61,8 @@ export function storeShare(before: Samples, after: Samples) {
   const dependency = 'report_worker_dependency_duration_seconds';
   const reports = total(before, after, '_count', 'report_worker_request_duration_seconds', () => true);
   const perReport = (value: number) => (reports ? value / reports : 0);
-  const mongoKeep = (s: string) => label(s, 'dependency') === 'mongodb' && !NOT_PER_REPORT.has(label(s, 'operation') ?? '');
+  const mongoKeep = (s: string) =>
+    label(s, 'dependency') === 'mongodb' && !NOT_PER_REPORT.has(label(s, 'operation') ?? '');
   const byCommand: Record<string, number> = {};
   for (const series of after.keys()) {
     if (!series.startsWith(`${dependency}_count`) || !mongoKeep(series)) continue;
@@ -54,7 +70,8 @@ export function storeShare(before: Samples, after: Samples) {
     byCommand[command] = (byCommand[command] ?? 0) + total(before, after, '_count', dependency, (s) => s === series);
   }
   for (const command of Object.keys(byCommand)) byCommand[command] = round(perReport(byCommand[command]));
-  const ms = (metric: string, keep: (s: string) => boolean) => perReport(total(before, after, '_sum', metric, keep)) * 1000;
+  const ms = (metric: string, keep: (s: string) => boolean) =>
+    perReport(total(before, after, '_sum', metric, keep)) * 1000;
   const handler = ms('report_worker_request_duration_seconds', () => true);
   const mongo = ms(dependency, mongoKeep);
   const redis = ms(dependency, (s) => label(s, 'dependency') === 'redis');

@@ -35,7 +35,17 @@ async function main(): Promise<void> {
   const findings = labFindings(request.labs);
   const draft = await new DeterministicReportWriter().write({ request, findings, knowledge: [] });
   const now = new Date();
-  const report = buildMedicalReport({ reportId: 'r-1', contentHash: 'h', request, findings, knowledge: [], draft, startedAt: performance.now(), now, expiresAt: now });
+  const report = buildMedicalReport({
+    reportId: 'r-1',
+    contentHash: 'h',
+    request,
+    findings,
+    knowledge: [],
+    draft,
+    startedAt: performance.now(),
+    now,
+    expiresAt: now,
+  });
   const plain = JSON.stringify(report);
   const sealed = cipher.sealJson(report, 'report:r-1');
 
@@ -53,7 +63,10 @@ async function main(): Promise<void> {
     rewrap_us: microsPerCall(() => cipher.rewrap(sealed)),
     content_hmac_us: microsPerCall(() => hmac.of(request)),
   };
-  const perReport = Math.round((figures.seal_us * 2 + figures.open_us + figures.content_hmac_us - figures.plain_stringify_us * 2) * 100) / 100;
+  const perReport =
+    Math.round(
+      (figures.seal_us * 2 + figures.open_us + figures.content_hmac_us - figures.plain_stringify_us * 2) * 100,
+    ) / 100;
   process.stdout.write(
     [
       `report sealing (${ROUNDS} rounds, median of 5 batches)`,
@@ -66,7 +79,10 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
   mkdirSync(join(__dirname, 'results'), { recursive: true });
-  writeFileSync(join(__dirname, 'results', 'report-sealing.json'), JSON.stringify({ ...figures, extra_cpu_us_per_fresh_report: perReport, node: process.version }, null, 2));
+  writeFileSync(
+    join(__dirname, 'results', 'report-sealing.json'),
+    JSON.stringify({ ...figures, extra_cpu_us_per_fresh_report: perReport, node: process.version }, null, 2),
+  );
 }
 
 main().catch((error: Error) => {

@@ -7,7 +7,17 @@
  * round trips per report and the time in them against the worker's own code.
  * BENCH_NODE_FLAGS adds node flags to the worker (e.g. `--max-semi-space-size=4`).
  */
-import { FakeOpenAiServer, jsonOf, provideTestSecrets, ReportAmqpClient, reportRequest, reportResponseQueueOptions, reportTestEnv, reportTestQueues, waitFor } from '@app/testing';
+import {
+  FakeOpenAiServer,
+  jsonOf,
+  provideTestSecrets,
+  ReportAmqpClient,
+  reportRequest,
+  reportResponseQueueOptions,
+  reportTestEnv,
+  reportTestQueues,
+  waitFor,
+} from '@app/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -60,12 +70,23 @@ async function startWorker(prefetch: number): Promise<Worker> {
     LOG_LEVEL: 'warn',
   });
   const db = await createConnection(env.MONGODB_URI).asPromise();
-  await db.collection('knowledge_base').insertMany(parseKnowledgeBaseFile(readFileSync(join(ROOT, 'data/knowledge-base/sample.json'), 'utf8')));
+  await db
+    .collection('knowledge_base')
+    .insertMany(parseKnowledgeBaseFile(readFileSync(join(ROOT, 'data/knowledge-base/sample.json'), 'utf8')));
   await db.close();
-  const args = existsSync(BUILT) ? [...NODE_FLAGS, BUILT] : ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', 'apps/report-worker/src/main.ts'];
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env, TS_NODE_SWC: 'true' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const args = existsSync(BUILT)
+    ? [...NODE_FLAGS, BUILT]
+    : ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', 'apps/report-worker/src/main.ts'];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env, TS_NODE_SWC: 'true' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const amqp = await new ReportAmqpClient().connect(env.RABBITMQ_URL);
-  await waitFor(() => fetch(`http://127.0.0.1:${env.HEALTH_PORT}/health/ready`).then((r) => r.ok), { timeoutMs: 90_000, intervalMs: 250 });
+  await waitFor(() => fetch(`http://127.0.0.1:${env.HEALTH_PORT}/health/ready`).then((r) => r.ok), {
+    timeoutMs: 90_000,
+    intervalMs: 250,
+  });
   await amqp.channel.assertQueue(env.RABBITMQ_RESPONSE_QUEUE, reportResponseQueueOptions());
   const received = new Map<string, number[]>();
   await amqp.channel.consume(
@@ -122,7 +143,12 @@ async function throughput(prefetch: number, count: number) {
 }
 
 /** One request at a time, publish to response: what the worker adds around the LLM call. */
-async function sequential(worker: Worker, bodies: Array<Record<string, unknown>>, shares?: Record<string, unknown>, phase?: string): Promise<number[]> {
+async function sequential(
+  worker: Worker,
+  bodies: Array<Record<string, unknown>>,
+  shares?: Record<string, unknown>,
+  phase?: string,
+): Promise<number[]> {
   const before = await scrapeMetrics(worker.env.HEALTH_PORT);
   const latencies: number[] = [];
   for (const body of bodies) {
@@ -140,16 +166,38 @@ async function sequential(worker: Worker, bodies: Array<Record<string, unknown>>
 async function overheadAndCache(count: number) {
   llm.reset().setLatency(0);
   const worker = await startWorker(16);
-  await sequential(worker, Array.from({ length: 10 }, () => reportRequest())); // warm-up
+  await sequential(
+    worker,
+    Array.from({ length: 10 }, () => reportRequest()),
+  ); // warm-up
   const shares: Record<string, unknown> = {};
-  const fresh = await sequential(worker, Array.from({ length: count }, () => reportRequest()), shares, 'fresh');
+  const fresh = await sequential(
+    worker,
+    Array.from({ length: count }, () => reportRequest()),
+    shares,
+    'fresh',
+  );
   const original = reportRequest();
   await sequential(worker, [original]);
-  const sameContent = await sequential(worker, Array.from({ length: count }, (_, i) => ({ ...original, request_id: `${original.request_id}-${i}` })), shares, 'same_content');
+  const sameContent = await sequential(
+    worker,
+    Array.from({ length: count }, (_, i) => ({ ...original, request_id: `${original.request_id}-${i}` })),
+    shares,
+    'same_content',
+  );
   const llmCallsBefore = llm.calls;
-  const sameRequest = await sequential(worker, Array.from({ length: count }, () => original), shares, 'same_request_id');
+  const sameRequest = await sequential(
+    worker,
+    Array.from({ length: count }, () => original),
+    shares,
+    'same_request_id',
+  );
   const rss = await stopWorker(worker);
-  const stats = (values: number[]) => ({ p50_ms: percentile(values, 50), p99_ms: percentile(values, 99), n: values.length });
+  const stats = (values: number[]) => ({
+    p50_ms: percentile(values, 50),
+    p99_ms: percentile(values, 99),
+    n: values.length,
+  });
   return {
     overhead: stats(fresh),
     cached_same_content: stats(sameContent),
@@ -182,17 +230,36 @@ async function main(): Promise<void> {
     node_flags: NODE_FLAGS,
     throughput: runs,
     overhead_at_0ms_llm: latency.overhead,
-    cached_repeat: { same_content_new_request_id: latency.cached_same_content, same_request_id: latency.cached_same_request_id, extra_llm_calls: latency.extra_llm_calls_for_repeats },
+    cached_repeat: {
+      same_content_new_request_id: latency.cached_same_content,
+      same_request_id: latency.cached_same_request_id,
+      extra_llm_calls: latency.extra_llm_calls_for_repeats,
+    },
     peak_rss_mb: Math.max(...runs.map((r) => r.peak_rss_mb), latency.peak_rss_mb),
     store_share_sequential_llm_0ms: latency.shares,
     targets: { reports_per_second_at_prefetch_64: 25, overhead_p50_ms: 5, cache_p99_ms: 20, rss_mb: 150 },
     seed_001_claims: { reports_per_minute_per_worker: '1-2', memory_mb: '200-300' },
   };
-  console.table(runs.map(({ share, ...figures }) => ({ ...figures, handler_ms_per_report: share.handler_ms_per_report })));
-  console.table({ overhead: latency.overhead, cached_same_content: latency.cached_same_content, cached_same_request_id: latency.cached_same_request_id });
+  console.table(
+    runs.map(({ share, ...figures }) => ({ ...figures, handler_ms_per_report: share.handler_ms_per_report })),
+  );
+  console.table({
+    overhead: latency.overhead,
+    cached_same_content: latency.cached_same_content,
+    cached_same_request_id: latency.cached_same_request_id,
+  });
   // The per-command split stays in the JSON; the table shows the shares.
-  console.table(Object.fromEntries(Object.entries(latency.shares).map(([phase, share]) => [phase, { ...(share as object), mongo_round_trips_by_command: undefined }])));
-  console.log(`peak RSS ${result.peak_rss_mb} MB (${result.worker}); load average ${loadAtStart.join(' ')} -> ${result.load_average.at_end.join(' ')}`);
+  console.table(
+    Object.fromEntries(
+      Object.entries(latency.shares).map(([phase, share]) => [
+        phase,
+        { ...(share as object), mongo_round_trips_by_command: undefined },
+      ]),
+    ),
+  );
+  console.log(
+    `peak RSS ${result.peak_rss_mb} MB (${result.worker}); load average ${loadAtStart.join(' ')} -> ${result.load_average.at_end.join(' ')}`,
+  );
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench/results/report-worker.json'), `${JSON.stringify(result, null, 2)}\n`);
 }

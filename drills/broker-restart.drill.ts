@@ -22,7 +22,14 @@ export const brokerRestartDrill: Drill = {
       let brokerBack!: () => void;
       const back = new Promise<void>((resolve) => (brokerBack = resolve));
       const loadStart = Date.now();
-      const load = pacedPost({ url: `${harness.apiUrl}/events`, rate: RATE, seconds: SECONDS, body: (i) => harness.event(i), extendUntil: back, tailSeconds: 10 });
+      const load = pacedPost({
+        url: `${harness.apiUrl}/events`,
+        rate: RATE,
+        seconds: SECONDS,
+        body: (i) => harness.event(i),
+        extendUntil: back,
+        tailSeconds: 10,
+      });
       await sleep((SECONDS * 1000) / 3);
       const stopAt = Date.now();
       await service('stop', 'rabbitmq');
@@ -36,8 +43,14 @@ export const brokerRestartDrill: Drill = {
       const accepted = [...outcome.statuses].filter(([, s]) => s === 202).map(([id]) => id);
       const refused = [...outcome.statuses.values()].filter((s) => s === 503).length;
       const other = [...outcome.statuses.values()].filter((s) => s !== 202 && s !== 503);
-      const first202 = outcome.timeline.filter(([at, s]) => at >= backAt && s === 202).map(([at]) => at).sort((a, b) => a - b)[0];
-      const last202 = outcome.timeline.filter(([at, s]) => at <= backAt && s === 202).map(([at]) => at).sort((a, b) => b - a)[0];
+      const first202 = outcome.timeline
+        .filter(([at, s]) => at >= backAt && s === 202)
+        .map(([at]) => at)
+        .sort((a, b) => a - b)[0];
+      const last202 = outcome.timeline
+        .filter(([at, s]) => at <= backAt && s === 202)
+        .map(([at]) => at)
+        .sort((a, b) => b - a)[0];
       const recoveryMs = first202 === undefined ? NaN : first202 - backAt;
 
       // Everything accepted must reach the graph: wait until the receipts stop growing.
@@ -65,11 +78,14 @@ export const brokerRestartDrill: Drill = {
         duplicates: interactions - receipts.size,
         lost,
         deadLettered: dlq,
-        recovery: Number.isNaN(recoveryMs) ? 'no 202 after the broker returned' : `202s again ${(recoveryMs / 1000).toFixed(1)} s after the broker answered`,
+        recovery: Number.isNaN(recoveryMs)
+          ? 'no 202 after the broker returned'
+          : `202s again ${(recoveryMs / 1000).toFixed(1)} s after the broker answered`,
         checks: {
           'every 202 is in Neo4j': lost === 0,
           'each event counted once in the graph': interactions === receipts.size,
-          '202 again within 5 s of the broker, no app restart': recoveryMs <= 5000 && harness.api.starts === 1 && harness.api.running,
+          '202 again within 5 s of the broker, no app restart':
+            recoveryMs <= 5000 && harness.api.starts === 1 && harness.api.running,
           'only 202 or 503 answered': other.length === 0,
           'nothing dead-lettered': dlq === 0,
         },

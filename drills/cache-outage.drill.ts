@@ -13,7 +13,9 @@ const OUTAGE_MS = Number(process.env.DRILL_OUTAGE_SECONDS ?? 30) * 1000;
 /** How many of `keys` exist in the drills' Redis (the cache may prefix keys: matched by suffix). */
 function cachedReports(reportIds: string[]): number {
   const port = new URL(stack.redis).port;
-  const keys = execFileSync('redis-cli', ['-p', port, '--scan', '--pattern', '*report:*'], { encoding: 'utf8' }).split('\n');
+  const keys = execFileSync('redis-cli', ['-p', port, '--scan', '--pattern', '*report:*'], { encoding: 'utf8' }).split(
+    '\n',
+  );
   const present = new Set(keys.map((k) => k.slice(k.indexOf('report:') + 'report:'.length)));
   return reportIds.filter((id) => present.has(id)).length;
 }
@@ -45,16 +47,29 @@ export const cacheOutageDrill: Drill = {
       const answeredAtReturn = new Set(harness.responses.keys());
       // Requests sent after the return must be cached again (the first load may be done by then).
       await harness.publish(AFTER);
-      await waitFor(() => harness.answered() === SENT, { timeoutMs: 600_000, intervalMs: 250, description: 'every request answered' });
-      await waitFor(async () => (await httpStatus(worker.healthUrl!)).status === 200, { timeoutMs: 30_000, intervalMs: 250 });
+      await waitFor(() => harness.answered() === SENT, {
+        timeoutMs: 600_000,
+        intervalMs: 250,
+        description: 'every request answered',
+      });
+      await waitFor(async () => (await httpStatus(worker.healthUrl!)).status === 200, {
+        timeoutMs: 30_000,
+        intervalMs: 250,
+      });
       await sleep(1000);
       readiness.stop();
       const count = await harness.count();
-      const after = [...harness.responses].filter(([id]) => !answeredAtReturn.has(id)).map(([, list]) => list[0].report_id as string);
+      const after = [...harness.responses]
+        .filter(([id]) => !answeredAtReturn.has(id))
+        .map(([, list]) => list[0].report_id as string);
       const cachedAfter = cachedReports(after);
       const readyAgain = readiness.recoveryMs(downAt, upAt);
-      notes.push(`${answeredDuringOutage} reports completed while Redis was down; ${cachedAfter}/${after.length} reports finished after its return are cached`);
-      notes.push(`readiness: ${readiness.transitions.map((t) => `${t.status}@${((t.at - downAt) / 1000).toFixed(1)}s`).join(' → ')}`);
+      notes.push(
+        `${answeredDuringOutage} reports completed while Redis was down; ${cachedAfter}/${after.length} reports finished after its return are cached`,
+      );
+      notes.push(
+        `readiness: ${readiness.transitions.map((t) => `${t.status}@${((t.at - downAt) / 1000).toFixed(1)}s`).join(' → ')}`,
+      );
       return {
         drill: 'cache-outage',
         load: `${REQUESTS} + ${AFTER} (after the return) report requests, 1 worker, fake LLM 200 ms`,
@@ -65,11 +80,15 @@ export const cacheOutageDrill: Drill = {
         duplicates: count.storedTwice,
         lost: harness.published.sent - count.succeeded,
         deadLettered: count.dlq,
-        recovery: readyAgain !== undefined ? `ready again ${(readyAgain / 1000).toFixed(1)} s after Redis answered` : 'readiness did not return',
+        recovery:
+          readyAgain !== undefined
+            ? `ready again ${(readyAgain / 1000).toFixed(1)} s after Redis answered`
+            : 'readiness did not return',
         checks: {
           'every request confirmed by the broker': harness.published.confirmed === SENT,
           'reports completed during the outage': answeredDuringOutage > 0,
-          'every request answered success, stored once': count.succeeded === SENT && count.stored === SENT && count.storedTwice === 0,
+          'every request answered success, stored once':
+            count.succeeded === SENT && count.stored === SENT && count.storedTwice === 0,
           'readiness 503 naming redis during the outage': readiness.sawDown('redis', downAt, upAt),
           'readiness 200 again after': readyAgain !== undefined,
           'cache refills after the return': after.length >= AFTER && cachedAfter === after.length,

@@ -7,7 +7,14 @@ import { parseKnowledgeBaseFile } from '../apps/report-worker/src/knowledge-base
 import { Drill, DrillResult } from './support/drill-result';
 import { EventHarness } from './support/event.harness';
 import { pacedPost } from './support/event-load.generator';
-import { clusterNodePid, clusterUrl, clusterUrls, connectionsPerNode, deleteClusterObjects, startCluster } from './support/rabbitmq-cluster';
+import {
+  clusterNodePid,
+  clusterUrl,
+  clusterUrls,
+  connectionsPerNode,
+  deleteClusterObjects,
+  startCluster,
+} from './support/rabbitmq-cluster';
 import { ReportHarness } from './support/report.harness';
 import { mongoUri, ROOT, sleep } from './support/stack.env';
 
@@ -28,7 +35,9 @@ class ClusterReportHarness extends ReportHarness {
     this.llm.setLatency(llmLatencyMs);
     await this.amqp.connect(clusterUrl(DRILL_NODE));
     const db = await createConnection(mongoUri(this.database)).asPromise();
-    await db.collection('knowledge_base').insertMany(parseKnowledgeBaseFile(readFileSync(join(ROOT, 'data/knowledge-base/sample.json'), 'utf8')));
+    await db
+      .collection('knowledge_base')
+      .insertMany(parseKnowledgeBaseFile(readFileSync(join(ROOT, 'data/knowledge-base/sample.json'), 'utf8')));
     await db.close();
     return this;
   }
@@ -83,7 +92,8 @@ export const clusterNodeKillDrill: Drill = {
       const perNode = await connectionsPerNode(DRILL_NODE);
       // The drill's own connections (its publisher, the admin reads) sit on node 3; the apps' elsewhere.
       const target = [...perNode].filter(([n]) => n !== DRILL_NODE).sort((a, b) => b[1] - a[1])[0]?.[0];
-      if (target === undefined) throw new Error(`no app connection on nodes 1-2 (connections per node: ${JSON.stringify([...perNode])})`);
+      if (target === undefined)
+        throw new Error(`no app connection on nodes 1-2 (connections per node: ${JSON.stringify([...perNode])})`);
       const pid = clusterNodePid(target);
       const killedAt = Date.now();
       process.kill(pid, 'SIGKILL');
@@ -95,7 +105,11 @@ export const clusterNodeKillDrill: Drill = {
       const backAt = Date.now();
       nodeBack();
       const outcome = await load;
-      await waitFor(() => reports.answered() === REPORTS, { timeoutMs: 600_000, intervalMs: 250, description: 'every report request answered' }).catch(() => undefined);
+      await waitFor(() => reports.answered() === REPORTS, {
+        timeoutMs: 600_000,
+        intervalMs: 250,
+        description: 'every report request answered',
+      }).catch(() => undefined);
 
       const accepted = [...outcome.statuses].filter(([, s]) => s === 202).map(([id]) => id);
       const other = [...outcome.statuses.values()].filter((s) => s !== 202 && s !== 503).length;
@@ -114,10 +128,21 @@ export const clusterNodeKillDrill: Drill = {
       const eventsLost = accepted.filter((id) => !receipts.has(id)).length;
       const eventsDlq = await events.deadLettered();
       const count = await reports.count();
-      const first202 = outcome.timeline.filter(([at, s]) => at >= killedAt && s === 202).map(([at]) => at).sort((a, b) => a - b)[0];
-      const answerTimes = [killedAt, ...outcome.timeline.map(([at]) => at).filter((at) => at >= killedAt)].sort((a, b) => a - b);
-      const gap = answerTimes.reduce((g, at, i) => (i && at - answerTimes[i - 1] > g.ms ? { ms: at - answerTimes[i - 1], from: answerTimes[i - 1] } : g), { ms: 0, from: killedAt });
-      const repeatedAgree = [...reports.responses.values()].filter((list) => list.length > 1).every((list) => list.every((r) => r.report_id === list[0].report_id));
+      const first202 = outcome.timeline
+        .filter(([at, s]) => at >= killedAt && s === 202)
+        .map(([at]) => at)
+        .sort((a, b) => a - b)[0];
+      const answerTimes = [killedAt, ...outcome.timeline.map(([at]) => at).filter((at) => at >= killedAt)].sort(
+        (a, b) => a - b,
+      );
+      const gap = answerTimes.reduce(
+        (g, at, i) =>
+          i && at - answerTimes[i - 1] > g.ms ? { ms: at - answerTimes[i - 1], from: answerTimes[i - 1] } : g,
+        { ms: 0, from: killedAt },
+      );
+      const repeatedAgree = [...reports.responses.values()]
+        .filter((list) => list.length > 1)
+        .every((list) => list.every((r) => r.report_id === list[0].report_id));
       return {
         drill: 'cluster-node-kill',
         load: `3-node cluster (quorum queues); ${REPORTS} report requests (1 worker, fake LLM 200 ms); ${RATE} events/s into POST /events, 1 Neo4j worker; apps given the three node URLs`,
@@ -128,10 +153,14 @@ export const clusterNodeKillDrill: Drill = {
         duplicates: count.storedTwice + (interactions - receipts.size),
         lost: REPORTS - count.succeeded + eventsLost,
         deadLettered: count.dlq + eventsDlq,
-        recovery: first202 === undefined ? 'no 202 after the kill' : `202s again ${(Math.max(0, first202 - killedAt) / 1000).toFixed(1)} s after the kill`,
+        recovery:
+          first202 === undefined
+            ? 'no 202 after the kill'
+            : `202s again ${(Math.max(0, first202 - killedAt) / 1000).toFixed(1)} s after the kill`,
         checks: {
           'every report request confirmed by the broker': reports.published.confirmed === REPORTS,
-          'every report request answered success, stored once': count.succeeded === REPORTS && count.stored === REPORTS && count.storedTwice === 0,
+          'every report request answered success, stored once':
+            count.succeeded === REPORTS && count.stored === REPORTS && count.storedTwice === 0,
           'repeated responses carry the same report_id': repeatedAgree,
           'every 202 is in Neo4j, counted once': eventsLost === 0 && interactions === receipts.size,
           'only 202 or 503 answered': other === 0,
@@ -150,7 +179,8 @@ export const clusterNodeKillDrill: Drill = {
       await startCluster().catch(() => undefined);
       await events.close();
       await reports.close();
-      for (const prefix of [events.prefix, reports.queue.replace(/requests$/, '')]) await deleteClusterObjects(prefix, DRILL_NODE).catch(() => undefined);
+      for (const prefix of [events.prefix, reports.queue.replace(/requests$/, '')])
+        await deleteClusterObjects(prefix, DRILL_NODE).catch(() => undefined);
     }
   },
 };

@@ -24,11 +24,14 @@ function send(baseUrl: string, agent: Agent, item: HostileCase): Promise<Answer>
   const headers: Record<string, string | number> = { 'content-length': item.body.length };
   if (item.contentType !== '') headers['content-type'] = item.contentType ?? 'application/json';
   return new Promise((resolve) => {
-    const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers, timeout: 30_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-    });
+    const req = request(
+      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers, timeout: 30_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (error) => resolve({ status: 0, body: error.message }));
     req.end(item.body);
@@ -63,8 +66,10 @@ async function fuzzHttp(baseUrl: string, cases: HostileCase[]) {
         const item = cases[index];
         const answer = await send(baseUrl, agent, item);
         byStatus.set(answer.status, (byStatus.get(answer.status) ?? 0) + 1);
-        if (answer.status >= 500 || answer.status === 0) serverErrors.push(`#${index} ${item.kind} ${item.path}: ${answer.status} ${answer.body.slice(0, 200)}`);
-        else if (answer.status >= 400 && !namesProblem(item, answer)) unnamed.push(`#${index} ${item.kind}: ${answer.status} ${answer.body.slice(0, 200)}`);
+        if (answer.status >= 500 || answer.status === 0)
+          serverErrors.push(`#${index} ${item.kind} ${item.path}: ${answer.status} ${answer.body.slice(0, 200)}`);
+        else if (answer.status >= 400 && !namesProblem(item, answer))
+          unnamed.push(`#${index} ${item.kind}: ${answer.status} ${answer.body.slice(0, 200)}`);
       }
     }),
   );
@@ -72,7 +77,11 @@ async function fuzzHttp(baseUrl: string, cases: HostileCase[]) {
   return { byStatus, unnamed, serverErrors };
 }
 
-const statusList = (byStatus: Map<number, number>) => [...byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(', ');
+const statusList = (byStatus: Map<number, number>) =>
+  [...byStatus]
+    .sort(([a], [b]) => a - b)
+    .map(([s, n]) => `${s}×${n}`)
+    .join(', ');
 
 /**
  * Drill 5: hostile input. HTTP: schemathesis from /docs-json plus 10,000+ generated cases; no
@@ -97,15 +106,26 @@ export const hostileInputDrill: Drill = {
       const st = await runSchemathesis(events.apiUrl);
       httpSent = cases.length + st.requests;
       httpConfirmed = (own.byStatus.get(202) ?? 0) + (st.byStatus.get(202) ?? 0);
-      const stServerErrors = [...st.byStatus].filter(([status]) => status >= 500 || status === 0).reduce((sum, [, n]) => sum + n, 0);
-      notes.push(`HTTP: ${cases.length} generated cases (${statusList(own.byStatus)}); schemathesis: ${st.ran ? `${st.generated} cases, ${st.requests} requests (${statusList(st.byStatus)}), ${st.uniqueFailures} unique failures, ${st.errored} errored cases, ${st.errors} errors (${st.summary})` : st.problem}`);
+      const stServerErrors = [...st.byStatus]
+        .filter(([status]) => status >= 500 || status === 0)
+        .reduce((sum, [, n]) => sum + n, 0);
+      notes.push(
+        `HTTP: ${cases.length} generated cases (${statusList(own.byStatus)}); schemathesis: ${st.ran ? `${st.generated} cases, ${st.requests} requests (${statusList(st.byStatus)}), ${st.uniqueFailures} unique failures, ${st.errored} errored cases, ${st.errors} errors (${st.summary})` : st.problem}`,
+      );
       if (own.serverErrors.length) notes.push(`5xx/no answer: ${own.serverErrors.slice(0, 5).join(' | ')}`);
-      if (own.unnamed.length) notes.push(`4xx not naming the problem (${own.unnamed.length}): ${own.unnamed.slice(0, 5).join(' | ')}`);
+      if (own.unnamed.length)
+        notes.push(`4xx not naming the problem (${own.unnamed.length}): ${own.unnamed.slice(0, 5).join(' | ')}`);
       checks['HTTP: 0 answers of 5xx (own generator)'] = own.serverErrors.length === 0;
       checks['HTTP: schemathesis ran, 0 failures or errors, 0 answers of 5xx (not_a_server_error)'] =
-        st.ran && st.requests > 0 && st.uniqueFailures === 0 && st.errored === 0 && st.errors === 0 && stServerErrors === 0;
+        st.ran &&
+        st.requests > 0 &&
+        st.uniqueFailures === 0 &&
+        st.errored === 0 &&
+        st.errors === 0 &&
+        stServerErrors === 0;
       checks['HTTP: every 4xx names the problem'] = own.unnamed.length === 0;
-      checks['HTTP: API never restarted'] = events.api.running && events.api.pid === pid && (await httpStatus(events.api.healthUrl!)).status === 200;
+      checks['HTTP: API never restarted'] =
+        events.api.running && events.api.pid === pid && (await httpStatus(events.api.healthUrl!)).status === 200;
     } finally {
       await events.close();
     }
@@ -125,7 +145,11 @@ export const hostileInputDrill: Drill = {
         const messages = hostileReportMessages(REPORT_MESSAGES, round);
         await reports.publishRaw(messages);
         sent.push(...messages);
-        await waitFor(() => reports.failedResponses() >= sent.length, { timeoutMs: 300_000, intervalMs: 250, description: `${round} round answered` });
+        await waitFor(() => reports.failedResponses() >= sent.length, {
+          timeoutMs: 300_000,
+          intervalMs: 250,
+          description: `${round} round answered`,
+        });
         await sleep(1000);
         rssAfterRound.push(worker.rssMb());
         heapAfterRound.push(await liveHeapMbAfterGc(worker.pid, inspectPort));
@@ -138,7 +162,9 @@ export const hostileInputDrill: Drill = {
       const missing = ids.filter((id) => !dlq.has(id)).length;
       const stored = await reports.storedReports();
       const consumers = (await reports.amqp.channel.checkQueue(reports.queue)).consumerCount;
-      notes.push(`report queue: ${total} hostile messages (${[...new Set(sent.map((m) => m.kind))].join(', ')}), ${reports.failedResponses()} failed responses, DLQ ${dlq.size} distinct / ${[...dlq.values()].reduce((a, b) => a + b, 0)} copies; after the warm-up and each of ${MAIN_ROUNDS} equal rounds: live heap after GC ${heapAfterRound.join(' → ')} MB, RSS ${rssAfterRound.join(' → ')} MB (peak ${worker.peakRssMb()} MB)`);
+      notes.push(
+        `report queue: ${total} hostile messages (${[...new Set(sent.map((m) => m.kind))].join(', ')}), ${reports.failedResponses()} failed responses, DLQ ${dlq.size} distinct / ${[...dlq.values()].reduce((a, b) => a + b, 0)} copies; after the warm-up and each of ${MAIN_ROUNDS} equal rounds: live heap after GC ${heapAfterRound.join(' → ')} MB, RSS ${rssAfterRound.join(' → ')} MB (peak ${worker.peakRssMb()} MB)`,
+      );
       checks['reports: each confirmed by the broker'] = reports.published.confirmed === total;
       checks['reports: each answered failed'] = reports.failedResponses() === total && reports.successResponses() === 0;
       checks['reports: none stored'] = stored === 0;
@@ -148,7 +174,8 @@ export const hostileInputDrill: Drill = {
       return {
         drill: 'hostile-input',
         load: `${HTTP_CASES}+ HTTP cases + schemathesis; ${total} bad report messages`,
-        fault: 'wrong types, missing/unknown fields, huge, deep, invalid UTF-8, wrong content types; malformed/truncated/huge/mistyped messages',
+        fault:
+          'wrong types, missing/unknown fields, huge, deep, invalid UTF-8, wrong content types; malformed/truncated/huge/mistyped messages',
         sent: httpSent + reports.published.sent,
         confirmed: httpConfirmed + reports.published.confirmed,
         stored,

@@ -33,15 +33,23 @@ export const llm401Drill: Drill = {
       const refusedCalls = harness.llm.calls - callsBefore;
       harness.llm.recover();
       const recoveredAt = Date.now();
-      await waitFor(() => harness.answered() === REPORTS, { timeoutMs: 600_000, intervalMs: 250, description: 'every request answered' }).catch(() => undefined);
+      await waitFor(() => harness.answered() === REPORTS, {
+        timeoutMs: 600_000,
+        intervalMs: 250,
+        description: 'every request answered',
+      }).catch(() => undefined);
       const allAnsweredAt = Date.now();
-      await waitFor(async () => (await httpStatus(worker.healthUrl!)).status === 200, { timeoutMs: 30_000, intervalMs: 250 }).catch(() => undefined);
+      await waitFor(async () => (await httpStatus(worker.healthUrl!)).status === 200, {
+        timeoutMs: 30_000,
+        intervalMs: 250,
+      }).catch(() => undefined);
       await sleep(1000);
       readiness.stop();
       const count = await harness.count();
       const answeredTwice = harness.sentIds.filter((id) => (harness.responses.get(id)?.length ?? 0) > 1).length;
       const readyAgain = readiness.recoveryMs(refusedAt, recoveredAt);
-      const downBody = readiness.transitions.find((t) => t.at >= refusedAt && t.status !== 200)?.body.slice(0, 200) ?? 'none';
+      const downBody =
+        readiness.transitions.find((t) => t.at >= refusedAt && t.status !== 200)?.body.slice(0, 200) ?? 'none';
       return {
         drill: 'llm-401',
         load: `${REPORTS} report requests, 1 worker, fake LLM 200 ms`,
@@ -61,7 +69,8 @@ export const llm401Drill: Drill = {
           'readiness 503 naming the LLM during the refusal': readiness.sawDown('LLM', refusedAt, recoveredAt),
           'readiness 200 again after': readyAgain !== undefined,
           'no request answered failed': harness.failedResponses() === 0,
-          'every request answered exactly once, success, stored once': count.succeeded === REPORTS && answeredTwice === 0 && count.stored === REPORTS && count.storedTwice === 0,
+          'every request answered exactly once, success, stored once':
+            count.succeeded === REPORTS && answeredTwice === 0 && count.stored === REPORTS && count.storedTwice === 0,
           'nothing dead-lettered': count.dlq === 0,
         },
         notes: [

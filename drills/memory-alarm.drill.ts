@@ -59,7 +59,11 @@ export const memoryAlarmDrill: Drill = {
       const clearedAt = Date.now();
       alarmCleared();
       const outcome = await load;
-      await waitFor(() => reports.answered() === REPORTS, { timeoutMs: 600_000, intervalMs: 250, description: 'every report request answered' }).catch(() => undefined);
+      await waitFor(() => reports.answered() === REPORTS, {
+        timeoutMs: 600_000,
+        intervalMs: 250,
+        description: 'every report request answered',
+      }).catch(() => undefined);
       await sleep(2000);
       workerReady.stop();
       apiReady.stop();
@@ -89,12 +93,23 @@ export const memoryAlarmDrill: Drill = {
       const repeated = reports.sentIds.filter((id) => (reports.responses.get(id)?.length ?? 0) > 1);
       const answeredTwice = repeated.length;
       const repeatedDetail = repeated
-        .map((id) => `${id}: ${reports.responses.get(id)!.map((r) => `${r.status}/${String(r.report_id).slice(0, 8)}${r.reused_by ? `/reused_by ${r.reused_by}` : ''}`).join(' + ')}`)
+        .map(
+          (id) =>
+            `${id}: ${reports.responses
+              .get(id)!
+              .map(
+                (r) =>
+                  `${r.status}/${String(r.report_id).slice(0, 8)}${r.reused_by ? `/reused_by ${r.reused_by}` : ''}`,
+              )
+              .join(' + ')}`,
+        )
         .join('; ');
       const readyAgain = workerReady.recoveryMs(alarmAt, clearedAt);
       const apiReadyAgain = apiReady.recoveryMs(alarmAt, clearedAt);
-      const timeline = (log: ReadinessLog) => log.transitions.map((t) => `${t.status}@${((t.at - alarmAt) / 1000).toFixed(1)}s`).join(' → ');
-      const downBody = (log: ReadinessLog) => log.transitions.find((t) => t.at >= alarmAt && t.status !== 200)?.body.slice(0, 160) ?? 'none';
+      const timeline = (log: ReadinessLog) =>
+        log.transitions.map((t) => `${t.status}@${((t.at - alarmAt) / 1000).toFixed(1)}s`).join(' → ');
+      const downBody = (log: ReadinessLog) =>
+        log.transitions.find((t) => t.at >= alarmAt && t.status !== 200)?.body.slice(0, 160) ?? 'none';
       return {
         drill: 'memory-alarm',
         load: `${REPORTS} report requests (1 worker, fake LLM 200 ms); ${RATE} events/s into POST /events, 1 Neo4j worker`,
@@ -114,7 +129,8 @@ export const memoryAlarmDrill: Drill = {
           'worker readiness 503 naming the alarm': workerReady.sawDown(ALARM_TEXT, alarmAt, clearAt),
           'API readiness 503 naming the alarm': apiReady.sawDown(ALARM_TEXT, alarmAt, clearAt),
           'both ready again after': readyAgain !== undefined && apiReadyAgain !== undefined,
-          'every report request answered exactly once, success, stored once': count.succeeded === REPORTS && answeredTwice === 0 && count.stored === REPORTS && count.storedTwice === 0,
+          'every report request answered exactly once, success, stored once':
+            count.succeeded === REPORTS && answeredTwice === 0 && count.stored === REPORTS && count.storedTwice === 0,
           'nothing dead-lettered': count.dlq === 0 && eventsDlq === 0,
         },
         notes: [

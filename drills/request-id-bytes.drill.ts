@@ -11,7 +11,8 @@ const SHORT_STRING_BYTES = 255;
 /** 150 two-byte characters (300 bytes of UTF-8, within the contract's 200 characters): a valid request_id that cannot be a correlation id. */
 function longValidId(round: number): string {
   const id = `${'é'.repeat(147)}${String.fromCharCode(0x0410 + round).repeat(3)}`;
-  if (id.length !== 150 || Buffer.byteLength(id) !== 300) throw new Error('long valid request_id is not 150 characters / 300 bytes');
+  if (id.length !== 150 || Buffer.byteLength(id) !== 300)
+    throw new Error('long valid request_id is not 150 characters / 300 bytes');
   return id;
 }
 
@@ -61,7 +62,10 @@ export const requestIdBytesDrill: Drill = {
       const normalAfterLong: string[] = [];
       const validLong: string[] = [];
       const invalidLong: Array<{ requestId: string; messageId: string }> = [];
-      const requestOf = (requestId: string) => ({ ...reportRequest({ patient: { age: 41, sex: 'female', name: PATIENT_MARKER } }), request_id: requestId });
+      const requestOf = (requestId: string) => ({
+        ...reportRequest({ patient: { age: 41, sex: 'female', name: PATIENT_MARKER } }),
+        request_id: requestId,
+      });
       for (let round = 0; round < ROUNDS; round++) {
         const batch: Array<{ id: string; body: Buffer }> = [];
         for (let i = 0; i < NORMAL_PER_ROUND; i++) {
@@ -82,9 +86,16 @@ export const requestIdBytesDrill: Drill = {
         await harness.publishRaw(batch);
       }
       const sent = harness.sentIds.length;
-      await waitFor(() => harness.sentIds.every((id) => answers.has(id)), { timeoutMs: 300_000, intervalMs: 250, description: 'every request answered' }).catch(() => undefined);
+      await waitFor(() => harness.sentIds.every((id) => answers.has(id)), {
+        timeoutMs: 300_000,
+        intervalMs: 250,
+        description: 'every request answered',
+      }).catch(() => undefined);
       // Late duplicates and the dead letters (written after the answer) get a moment to arrive.
-      await waitFor(async () => (await harness.amqp.messageCount(harness.dlq)) >= ROUNDS, { timeoutMs: 30_000, intervalMs: 250 }).catch(() => undefined);
+      await waitFor(async () => (await harness.amqp.messageCount(harness.dlq)) >= ROUNDS, {
+        timeoutMs: 30_000,
+        intervalMs: 250,
+      }).catch(() => undefined);
       await new Promise((resolve) => setTimeout(resolve, 3000));
 
       const count = await harness.count();
@@ -93,13 +104,17 @@ export const requestIdBytesDrill: Drill = {
       const unanswered = harness.sentIds.filter((id) => !answers.has(id)).length;
       const answeredTwice = harness.sentIds.filter((id) => (answers.get(id)?.length ?? 0) > 1).length;
       const overLong = [...validLong, ...invalidLong.map((r) => r.requestId)];
-      const overLongWithCorrelation = overLong.filter((id) => answers.get(id)?.some((a) => a.correlationId !== undefined)).length;
+      const overLongWithCorrelation = overLong.filter((id) =>
+        answers.get(id)?.some((a) => a.correlationId !== undefined),
+      ).length;
       const normalCorrelated = normal.filter((id) => answers.get(id)?.every((a) => a.correlationId === id)).length;
       const success = (id: string) => answers.get(id)?.[0]?.status === 'success';
       const validSucceeded = [...normal, ...validLong].filter(success).length;
       const invalidFailed = invalidLong.filter((r) => answers.get(r.requestId)?.[0]?.status === 'failed').length;
       const invalidDeadLetteredOnce = invalidLong.filter((r) => dlqIds.get(r.messageId) === 1).length;
-      const otherDeadLetters = [...dlqIds].filter(([id]) => !invalidLong.some((r) => r.messageId === id)).reduce((n, [, copies]) => n + copies, 0);
+      const otherDeadLetters = [...dlqIds]
+        .filter(([id]) => !invalidLong.some((r) => r.messageId === id))
+        .reduce((n, [, copies]) => n + copies, 0);
       const deadLettered = [...dlqIds.values()].reduce((n, copies) => n + copies, 0);
       const validCount = normal.length + validLong.length;
       const lost = validCount - validSucceeded + invalidLong.filter((r) => !answers.has(r.requestId)).length;
@@ -117,11 +132,17 @@ export const requestIdBytesDrill: Drill = {
         checks: {
           'every request confirmed by the broker': harness.published.confirmed === sent,
           'every request answered exactly once': unanswered === 0 && answeredTwice === 0 && harness.sentIds.every(once),
-          'over-long request_ids answered without a correlation id': overLong.every((id) => answers.has(id)) && overLongWithCorrelation === 0,
+          'over-long request_ids answered without a correlation id':
+            overLong.every((id) => answers.has(id)) && overLongWithCorrelation === 0,
           'normal requests answered with request_id as correlation id': normalCorrelated === normal.length,
-          'every valid request (normal and 150 × 2 bytes) answered success, stored once': validSucceeded === validCount && count.storedTwice === 0 && count.stored === validCount && count.missing === invalidLong.length,
+          'every valid request (normal and 150 × 2 bytes) answered success, stored once':
+            validSucceeded === validCount &&
+            count.storedTwice === 0 &&
+            count.stored === validCount &&
+            count.missing === invalidLong.length,
           'every normal request after an over-long one answered success': normalAfterLong.every(success),
-          'invalid (300 ASCII) answered failed, dead-lettered exactly once': invalidFailed === ROUNDS && invalidDeadLetteredOnce === ROUNDS,
+          'invalid (300 ASCII) answered failed, dead-lettered exactly once':
+            invalidFailed === ROUNDS && invalidDeadLetteredOnce === ROUNDS,
           'nothing else dead-lettered': otherDeadLetters === 0,
         },
         notes: [

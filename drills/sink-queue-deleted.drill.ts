@@ -54,7 +54,9 @@ export const sinkQueueDeletedDrill: Drill = {
       const accepted = (i: number) => outcome.statuses.get(idOf(i)) === 202;
       const indexes = [...Array(outcome.sent).keys()].filter((i) => sentAt[i] !== undefined);
       const before = indexes.filter((i) => sentAt[i] < deletedAt && accepted(i));
-      const window = indexes.filter((i) => sentAt[i] >= deletedAt && (backAt === undefined || sentAt[i] < backAt) && accepted(i));
+      const window = indexes.filter(
+        (i) => sentAt[i] >= deletedAt && (backAt === undefined || sentAt[i] < backAt) && accepted(i),
+      );
       const after = backAt === undefined ? [] : indexes.filter((i) => sentAt[i] >= backAt && accepted(i));
       const allAccepted = [...before, ...window, ...after].map(idOf);
 
@@ -74,7 +76,8 @@ export const sinkQueueDeletedDrill: Drill = {
       const lostBefore = missing(before);
       const lostWindow = missing(window);
       const dlq = await harness.deadLettered();
-      const resubscribed = harness.worker!.output().split('consumer cancelled by the broker; subscribing again').length - 1;
+      const resubscribed =
+        harness.worker!.output().split('consumer cancelled by the broker; subscribing again').length - 1;
       const other = [...outcome.statuses.values()].filter((s) => s !== 202 && s !== 503).length;
       const refused = [...outcome.statuses.values()].filter((s) => s === 503).length;
       return {
@@ -87,11 +90,15 @@ export const sinkQueueDeletedDrill: Drill = {
         duplicates: interactions - receipts.size,
         lost: lostAfter,
         deadLettered: dlq,
-        recovery: backAt === undefined ? 'never consumed again' : `consumer back ${((backAt - deletedAt) / 1000).toFixed(1)} s after the deletion`,
+        recovery:
+          backAt === undefined
+            ? 'never consumed again'
+            : `consumer back ${((backAt - deletedAt) / 1000).toFixed(1)} s after the deletion`,
         checks: {
           'consumed before the deletion': consumersBefore === 1,
           'the worker subscribes again (consumer count 1)': backAt !== undefined,
-          'every event sent after the queue is back and answered 202 is in Neo4j': backAt !== undefined && after.length > 0 && lostAfter === 0,
+          'every event sent after the queue is back and answered 202 is in Neo4j':
+            backAt !== undefined && after.length > 0 && lostAfter === 0,
           'each event counted once in the graph': interactions === receipts.size,
           'the worker never exits': harness.worker!.running && harness.worker!.starts === 1,
           'nothing dead-lettered': dlq === 0,

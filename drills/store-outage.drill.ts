@@ -19,7 +19,8 @@ async function outage(name: ServiceName, ms = OUTAGE_MS): Promise<[number, numbe
   return [downAt, Date.now()];
 }
 
-const seconds = (ms: number | undefined) => (ms === undefined ? 'never (readiness did not return)' : `${(ms / 1000).toFixed(1)} s`);
+const seconds = (ms: number | undefined) =>
+  ms === undefined ? 'never (readiness did not return)' : `${(ms / 1000).toFixed(1)} s`;
 
 function timeline(readiness: ReadinessLog, from: number): string {
   return readiness.transitions.map((t) => `${t.status}@${((t.at - from) / 1000).toFixed(1)}s`).join(' → ');
@@ -29,7 +30,12 @@ function timeline(readiness: ReadinessLog, from: number): string {
  * FerretDB down for `outageMs` during the load of `reports` requests: everything is answered after
  * it returns, without spending attempts, and readiness shows the outage.
  */
-export async function mongoOutage(notes: string[], checks: Record<string, boolean>, outageMs = OUTAGE_MS, reports = REPORTS) {
+export async function mongoOutage(
+  notes: string[],
+  checks: Record<string, boolean>,
+  outageMs = OUTAGE_MS,
+  reports = REPORTS,
+) {
   const harness = await new ReportHarness('store').open(200);
   try {
     const worker = await harness.addWorker();
@@ -38,20 +44,40 @@ export async function mongoOutage(notes: string[], checks: Record<string, boolea
     await harness.publish(reports);
     await waitFor(() => harness.answered() >= reports * 0.15, { timeoutMs: 300_000, intervalMs: 100 });
     const [downAt, upAt] = await outage('mongo', outageMs);
-    await waitFor(() => harness.answered() === reports, { timeoutMs: 600_000, intervalMs: 250, description: 'every report request answered' });
-    await waitFor(async () => (await httpStatus(worker.healthUrl!)).status === 200, { timeoutMs: 60_000, intervalMs: 250 });
+    await waitFor(() => harness.answered() === reports, {
+      timeoutMs: 600_000,
+      intervalMs: 250,
+      description: 'every report request answered',
+    });
+    await waitFor(async () => (await httpStatus(worker.healthUrl!)).status === 200, {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    });
     readiness.stop();
     const count = await harness.count();
-    const failed = harness.sentIds.filter((id) => !(harness.responses.get(id) ?? []).some((r) => r.status === 'success'));
-    notes.push(`FerretDB: readiness ${timeline(readiness, downAt)}; ${failed.length} requests failed after their retries ran out`);
+    const failed = harness.sentIds.filter(
+      (id) => !(harness.responses.get(id) ?? []).some((r) => r.status === 'success'),
+    );
+    notes.push(
+      `FerretDB: readiness ${timeline(readiness, downAt)}; ${failed.length} requests failed after their retries ran out`,
+    );
     const recoveryMs = readiness.recoveryMs(downAt, upAt);
     const { sent, confirmed } = harness.published;
     checks['mongo: every request confirmed by the broker'] = confirmed === reports;
     checks['mongo: readiness 503 naming mongodb during the outage'] = readiness.sawDown('mongodb', downAt, upAt);
     checks['mongo: readiness 200 again after'] = recoveryMs !== undefined;
-    checks['mongo: every request answered success, stored once'] = count.succeeded === reports && count.stored === reports && count.storedTwice === 0;
+    checks['mongo: every request answered success, stored once'] =
+      count.succeeded === reports && count.stored === reports && count.storedTwice === 0;
     checks['mongo: nothing dead-lettered'] = count.dlq === 0;
-    return { sent, confirmed, stored: count.stored, duplicates: count.storedTwice, lost: sent - count.succeeded, dlq: count.dlq, recoveryMs };
+    return {
+      sent,
+      confirmed,
+      stored: count.stored,
+      duplicates: count.storedTwice,
+      lost: sent - count.succeeded,
+      dlq: count.dlq,
+      recoveryMs,
+    };
   } finally {
     await service('start', 'mongo').catch(() => undefined);
     await harness.close();
@@ -65,27 +91,47 @@ async function neo4jOutage(notes: string[], checks: Record<string, boolean>) {
     const readiness = new ReadinessLog(harness.api.healthUrl!, httpStatus).start();
     let outageDone!: (times: [number, number]) => void;
     const done = new Promise<[number, number]>((resolve) => (outageDone = resolve));
-    const load = pacedPost({ url: `${harness.apiUrl}/events`, rate: EVENT_RATE, seconds: 10, body: (i) => harness.event(i), extendUntil: done, tailSeconds: 10 });
+    const load = pacedPost({
+      url: `${harness.apiUrl}/events`,
+      rate: EVENT_RATE,
+      seconds: 10,
+      body: (i) => harness.event(i),
+      extendUntil: done,
+      tailSeconds: 10,
+    });
     await sleep(5000);
     outageDone(await outage('neo4j'));
     const [downAt, upAt] = await done;
     const outcome = await load;
     const accepted = [...outcome.statuses].filter(([, s]) => s === 202).map(([id]) => id);
-    await waitFor(async () => {
-      const { receipts } = await harness.graph();
-      return accepted.every((id) => receipts.has(id));
-    }, { timeoutMs: 180_000, intervalMs: 2000, description: 'accepted events in Neo4j' }).catch(() => undefined);
+    await waitFor(
+      async () => {
+        const { receipts } = await harness.graph();
+        return accepted.every((id) => receipts.has(id));
+      },
+      { timeoutMs: 180_000, intervalMs: 2000, description: 'accepted events in Neo4j' },
+    ).catch(() => undefined);
     readiness.stop();
     const { receipts, interactions } = await harness.graph();
     const lost = accepted.filter((id) => !receipts.has(id)).length;
     const dlq = await harness.deadLettered();
-    notes.push(`Neo4j: ${outcome.sent} events at ${EVENT_RATE}/s, ${accepted.length} × 202 (the API keeps accepting: events wait in the queue); readiness ${timeline(readiness, downAt)}`);
+    notes.push(
+      `Neo4j: ${outcome.sent} events at ${EVENT_RATE}/s, ${accepted.length} × 202 (the API keeps accepting: events wait in the queue); readiness ${timeline(readiness, downAt)}`,
+    );
     const recoveryMs = readiness.recoveryMs(downAt, upAt);
     checks['neo4j: readiness 503 naming neo4j during the outage'] = readiness.sawDown('neo4j', downAt, upAt);
     checks['neo4j: readiness 200 again after'] = recoveryMs !== undefined;
     checks['neo4j: every 202 in the graph once'] = lost === 0 && interactions === receipts.size;
     checks['neo4j: nothing dead-lettered'] = dlq === 0;
-    return { sent: outcome.sent, confirmed: accepted.length, stored: receipts.size, duplicates: interactions - receipts.size, lost, dlq, recoveryMs };
+    return {
+      sent: outcome.sent,
+      confirmed: accepted.length,
+      stored: receipts.size,
+      duplicates: interactions - receipts.size,
+      lost,
+      dlq,
+      recoveryMs,
+    };
   } finally {
     await service('start', 'neo4j').catch(() => undefined);
     await harness.close();

@@ -64,7 +64,12 @@ async function allReady(apps: AppProcess[]): Promise<boolean> {
 }
 
 /** Applies one fault for FAULT_MS under the running load, removes it and waits for recovery. */
-async function runFault(fault: Fault, proxied: ProxiedStack, reports: ProxiedReportHarness, apps: AppProcess[]): Promise<FaultRun> {
+async function runFault(
+  fault: Fault,
+  proxied: ProxiedStack,
+  reports: ProxiedReportHarness,
+  apps: AppProcess[],
+): Promise<FaultRun> {
   const answeredBefore = reports.answered();
   const appliedAt = Date.now();
   for (const toxic of fault.toxics) await proxied.toxiproxy.add(fault.service, toxic);
@@ -74,8 +79,14 @@ async function runFault(fault: Fault, proxied: ProxiedStack, reports: ProxiedRep
   const answeredDuring = reports.answered() - answeredBefore;
   const answeredAtRemoval = reports.answered();
   const pending = reports.sentIds.length > answeredAtRemoval;
-  const ready = await waitFor(() => allReady(apps), { timeoutMs: RECOVERY_TIMEOUT_MS, intervalMs: 250 }).then(() => Date.now() - removedAt, () => undefined);
-  const flowing = await waitFor(() => !pending || reports.answered() > answeredAtRemoval, { timeoutMs: RECOVERY_TIMEOUT_MS, intervalMs: 100 }).then(
+  const ready = await waitFor(() => allReady(apps), { timeoutMs: RECOVERY_TIMEOUT_MS, intervalMs: 250 }).then(
+    () => Date.now() - removedAt,
+    () => undefined,
+  );
+  const flowing = await waitFor(() => !pending || reports.answered() > answeredAtRemoval, {
+    timeoutMs: RECOVERY_TIMEOUT_MS,
+    intervalMs: 100,
+  }).then(
     () => Date.now() - removedAt,
     () => undefined,
   );
@@ -85,13 +96,21 @@ async function runFault(fault: Fault, proxied: ProxiedStack, reports: ProxiedRep
 /** What the event API answered while a fault lasted (status × count). */
 function answersDuring(outcome: PacedOutcome, from: number, to: number): string {
   const counts = new Map<number, number>();
-  for (const [at, status] of outcome.timeline) if (at >= from && at <= to) counts.set(status, (counts.get(status) ?? 0) + 1);
-  return [...counts].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(' ') || 'none';
+  for (const [at, status] of outcome.timeline)
+    if (at >= from && at <= to) counts.set(status, (counts.get(status) ?? 0) + 1);
+  return (
+    [...counts]
+      .sort(([a], [b]) => a - b)
+      .map(([status, n]) => `${status}×${n}`)
+      .join(' ') || 'none'
+  );
 }
 
 /** ms from `from` to the API's first 202 answered after it; undefined: none. */
 function first202After(outcome: PacedOutcome, from: number): number | undefined {
-  const at = outcome.timeline.filter(([t, status]) => status === 202 && t >= from).reduce((a, [t]) => Math.min(a, t), Infinity);
+  const at = outcome.timeline
+    .filter(([t, status]) => status === 202 && t >= from)
+    .reduce((a, [t]) => Math.min(a, t), Infinity);
   return Number.isFinite(at) ? at - from : undefined;
 }
 
@@ -104,7 +123,10 @@ function answersPer10s(outcome: PacedOutcome, from: number): string {
     counts[status === 202 ? 0 : 1] += 1;
     buckets.set(bucket, counts);
   }
-  return [...buckets].sort(([a], [b]) => a - b).map(([t, [ok, other]]) => `${t}s:${ok}/${other}`).join(' ');
+  return [...buckets]
+    .sort(([a], [b]) => a - b)
+    .map(([t, [ok, other]]) => `${t}s:${ok}/${other}`)
+    .join(' ');
 }
 
 /**
@@ -144,7 +166,14 @@ export const toxicFaultsDrill: Drill = {
       const done = new Promise<void>((resolve) => (faultsDone = resolve));
       // The generator sends at EVENT_RATE until the faults are done, then LOAD_TAIL_S more; `seconds`
       // covers every fault with room for its recovery, so it ends then at the earliest.
-      const load = pacedPost({ url: `${events.apiUrl}/events`, rate: EVENT_RATE, seconds: LOAD_SECONDS, body: (i) => events.event(i), extendUntil: done, tailSeconds: LOAD_TAIL_S });
+      const load = pacedPost({
+        url: `${events.apiUrl}/events`,
+        rate: EVENT_RATE,
+        seconds: LOAD_SECONDS,
+        body: (i) => events.event(i),
+        extendUntil: done,
+        tailSeconds: LOAD_TAIL_S,
+      });
       await sleep(LEAD_IN_MS);
       const runs: FaultRun[] = [];
       for (const fault of FAULTS) {
@@ -158,12 +187,17 @@ export const toxicFaultsDrill: Drill = {
       readiness.forEach((r) => r.stop());
 
       const sentReports = reports.sentIds.length;
-      await waitFor(() => reports.answered() === sentReports, { timeoutMs: 180_000, intervalMs: 250 }).catch(() => undefined);
+      await waitFor(() => reports.answered() === sentReports, { timeoutMs: 180_000, intervalMs: 250 }).catch(
+        () => undefined,
+      );
       const accepted = [...outcome.statuses].filter(([, s]) => s === 202).map(([id]) => id);
-      await waitFor(async () => {
-        const { receipts } = await events.graph();
-        return accepted.every((id) => receipts.has(id));
-      }, { timeoutMs: 180_000, intervalMs: 2000 }).catch(() => undefined);
+      await waitFor(
+        async () => {
+          const { receipts } = await events.graph();
+          return accepted.every((id) => receipts.has(id));
+        },
+        { timeoutMs: 180_000, intervalMs: 2000 },
+      ).catch(() => undefined);
 
       const count = await reports.count();
       const { receipts, interactions } = await events.graph();
@@ -171,7 +205,9 @@ export const toxicFaultsDrill: Drill = {
       const eventsDlq = await events.deadLettered();
       const notAccepted = [...outcome.statuses].filter(([, s]) => s !== 202).map(([id]) => id);
       const notAcceptedInGraph = notAccepted.filter((id) => receipts.has(id)).length;
-      const reportIdsAgree = [...reports.responses.values()].every((list) => new Set(list.map((r) => r.report_id)).size === 1);
+      const reportIdsAgree = [...reports.responses.values()].every(
+        (list) => new Set(list.map((r) => r.report_id)).size === 1,
+      );
       const { sent, confirmed } = reports.published;
 
       for (const run of runs) {
@@ -179,17 +215,27 @@ export const toxicFaultsDrill: Drill = {
           `${run.fault.label}: ${run.answeredDuring} reports answered during it; events ${answersDuring(outcome, run.appliedAt, run.removedAt)}; ready ${secs(run.readyMs)} / reports flowing ${secs(run.flowingMs)} / a 202 ${secs(first202After(outcome, run.removedAt))} after removal`,
         );
       }
-      notes.push(`reports: ${sent} sent, ${count.answered} answered (${count.succeeded} success, ${reports.failedResponses()} failed), ${count.extraResponses} repeated responses (same report_id: ${reportIdsAgree}), DLQ ${count.dlq}`);
-      notes.push(`events: ${outcome.sent} sent at ${EVENT_RATE}/s (${outcome.skipped} not sent), ${accepted.length} × 202, ${notAccepted.length} other answers (${notAcceptedInGraph} of them reached the graph anyway), DLQ ${eventsDlq}`);
+      notes.push(
+        `reports: ${sent} sent, ${count.answered} answered (${count.succeeded} success, ${reports.failedResponses()} failed), ${count.extraResponses} repeated responses (same report_id: ${reportIdsAgree}), DLQ ${count.dlq}`,
+      );
+      notes.push(
+        `events: ${outcome.sent} sent at ${EVENT_RATE}/s (${outcome.skipped} not sent), ${accepted.length} × 202, ${notAccepted.length} other answers (${notAcceptedInGraph} of them reached the graph anyway), DLQ ${eventsDlq}`,
+      );
       notes.push(`event answers per 10 s of the drill (202/other): ${answersPer10s(outcome, started)}`);
-      notes.push(`faults at: ${runs.map((r) => `${((r.appliedAt - started) / 1000).toFixed(0)}–${((r.removedAt - started) / 1000).toFixed(0)} s`).join(', ')}`);
-      notes.push(`readiness: ${readiness.map((r, i) => `${apps[i].name} ${r.transitions.map((t) => `${t.status}@${((t.at - started) / 1000).toFixed(0)}s`).join('→')}`).join('; ')}`);
+      notes.push(
+        `faults at: ${runs.map((r) => `${((r.appliedAt - started) / 1000).toFixed(0)}–${((r.removedAt - started) / 1000).toFixed(0)} s`).join(', ')}`,
+      );
+      notes.push(
+        `readiness: ${readiness.map((r, i) => `${apps[i].name} ${r.transitions.map((t) => `${t.status}@${((t.at - started) / 1000).toFixed(0)}s`).join('→')}`).join('; ')}`,
+      );
 
       const slowestReady = Math.max(...runs.map((r) => r.readyMs ?? Infinity));
       const slowestFlowing = Math.max(...runs.map((r) => r.flowingMs ?? Infinity));
-      const slowestOf = (pick: (r: FaultRun) => number | undefined) => runs.reduce((a, b) => ((pick(b) ?? Infinity) > (pick(a) ?? Infinity) ? b : a)).fault.label;
+      const slowestOf = (pick: (r: FaultRun) => number | undefined) =>
+        runs.reduce((a, b) => ((pick(b) ?? Infinity) > (pick(a) ?? Infinity) ? b : a)).fault.label;
       checks['every report request confirmed by the broker'] = confirmed === sent;
-      checks['every report request answered success, stored once'] = count.succeeded === sentReports && count.stored === sentReports && count.storedTwice === 0;
+      checks['every report request answered success, stored once'] =
+        count.succeeded === sentReports && count.stored === sentReports && count.storedTwice === 0;
       checks['repeated responses carry the same report_id'] = reportIdsAgree;
       checks['every 202 event in the graph once'] = eventsLost === 0 && interactions === receipts.size;
       checks['nothing dead-lettered'] = count.dlq === 0 && eventsDlq === 0;
@@ -197,8 +243,12 @@ export const toxicFaultsDrill: Drill = {
         if (run.readyMs === undefined) checks[`ready again after ${run.fault.label}`] = false;
         if (run.flowingMs === undefined) checks[`reports flowing again after ${run.fault.label}`] = false;
       }
-      checks['events accepted (202) again after every fault'] = runs.every((r) => first202After(outcome, r.removedAt) !== undefined);
-      checks['every app ready and reports flowing after every fault'] = runs.every((r) => r.readyMs !== undefined && r.flowingMs !== undefined);
+      checks['events accepted (202) again after every fault'] = runs.every(
+        (r) => first202After(outcome, r.removedAt) !== undefined,
+      );
+      checks['every app ready and reports flowing after every fault'] = runs.every(
+        (r) => r.readyMs !== undefined && r.flowingMs !== undefined,
+      );
       return {
         drill: 'toxic-faults',
         load: `${REPORTS_PER_SECOND} report requests/s (1 worker, fake LLM 200 ms) and ${EVENT_RATE} events/s (1 Neo4j worker) throughout, every app through Toxiproxy`,

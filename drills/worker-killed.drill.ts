@@ -30,7 +30,11 @@ export const workerKilledDrill: Drill = {
       const recoveries: number[] = [];
       for (let k = 0; k < KILLS; k++) {
         const target = Math.floor(((k + Math.random()) / KILLS) * 0.7 * REQUESTS);
-        await waitFor(() => harness.answered() >= target, { timeoutMs: 600_000, intervalMs: 100, description: `${target} answers` });
+        await waitFor(() => harness.answered() >= target, {
+          timeoutMs: 600_000,
+          intervalMs: 100,
+          description: `${target} answers`,
+        });
         const victim = workers[Math.floor(Math.random() * workers.length)];
         await victim.stop('SIGKILL');
         kills.push(harness.answered());
@@ -40,14 +44,25 @@ export const workerKilledDrill: Drill = {
         await harness.waitReady(victim);
         recoveries.push(Date.now() - restartAt);
       }
-      await waitFor(() => harness.answered() === REQUESTS, { timeoutMs: 900_000, intervalMs: 250, description: 'every request answered' });
+      await waitFor(() => harness.answered() === REQUESTS, {
+        timeoutMs: 900_000,
+        intervalMs: 250,
+        description: 'every request answered',
+      });
       // Let late redeliveries (of the last kill's unacked messages) arrive before counting.
-      await waitFor(async () => (await harness.amqp.messageCount(harness.queue)) === 0, { timeoutMs: 60_000, intervalMs: 250 });
+      await waitFor(async () => (await harness.amqp.messageCount(harness.queue)) === 0, {
+        timeoutMs: 60_000,
+        intervalMs: 250,
+      });
       await sleep(2000);
       const count = await harness.count();
       const seconds = (Date.now() - publishedAt) / 1000;
-      notes.push(`killed after ${kills.join(', ')} answers; ${(REQUESTS / seconds).toFixed(1)} reports/s overall; LLM calls ${harness.llm.calls} for ${REQUESTS} requests`);
-      notes.push(`${count.extraResponses} extra responses: requests redelivered after a kill between response and ack, answered again from the ledger with the same report_id`);
+      notes.push(
+        `killed after ${kills.join(', ')} answers; ${(REQUESTS / seconds).toFixed(1)} reports/s overall; LLM calls ${harness.llm.calls} for ${REQUESTS} requests`,
+      );
+      notes.push(
+        `${count.extraResponses} extra responses: requests redelivered after a kill between response and ack, answered again from the ledger with the same report_id`,
+      );
       const reportIds = new Map<string, Set<string>>();
       for (const [id, list] of harness.responses) reportIds.set(id, new Set(list.map((r) => r.report_id)));
       const conflicting = [...reportIds.values()].filter((ids) => ids.size > 1).length;

@@ -68,11 +68,15 @@ export class AppProcess {
 
   start(): this {
     const log = createWriteStream(this.logFile, { flags: this.starts === 0 ? 'w' : 'a' });
-    const child = spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(ROOT, this.entry), ...this.args], {
-      cwd: ROOT,
-      env: { ...process.env, ...secrets, ENV_FILE: '/dev/null', TS_NODE_SWC: 'true', ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(ROOT, this.entry), ...this.args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...secrets, ENV_FILE: '/dev/null', TS_NODE_SWC: 'true', ...this.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const run: Run = { child, startedAt: Date.now() };
     this.run = run;
     child.stdout!.pipe(log);
@@ -110,7 +114,8 @@ export class AppProcess {
     const how = code !== null ? `code ${code}` : `signal ${signal}`;
     const when = `${((Date.now() - run.startedAt) / 1000).toFixed(1)} s after its start`;
     if (!run.stopSignal) this.exitProblems.push(`${this.name} exited unasked (${how}, ${when})`);
-    else if (run.stopSignal !== 'SIGKILL' && code !== 0) this.exitProblems.push(`${this.name} exited with ${how} when asked to stop (${run.stopSignal})`);
+    else if (run.stopSignal !== 'SIGKILL' && code !== 0)
+      this.exitProblems.push(`${this.name} exited with ${how} when asked to stop (${run.stopSignal})`);
   }
 
   /** The supervisor's `{"msg":"worker exited","worker":i,"code":c,"signal":s}` lines. */
@@ -124,10 +129,13 @@ export class AppProcess {
         return;
       }
       if (message?.msg !== 'worker exited') return;
-      const how = message.code !== null && message.code !== undefined ? `code ${message.code}` : `signal ${message.signal}`;
+      const how =
+        message.code !== null && message.code !== undefined ? `code ${message.code}` : `signal ${message.signal}`;
       const when = `${((Date.now() - run.startedAt) / 1000).toFixed(1)} s after the supervisor's start`;
-      if (!run.stopSignal) this.exitProblems.push(`${this.name}: worker ${message.worker} exited unasked (${how}, ${when})`);
-      else if (message.code !== 0) this.exitProblems.push(`${this.name}: worker ${message.worker} exited with ${how} while stopping`);
+      if (!run.stopSignal)
+        this.exitProblems.push(`${this.name}: worker ${message.worker} exited unasked (${how}, ${when})`);
+      else if (message.code !== 0)
+        this.exitProblems.push(`${this.name}: worker ${message.worker} exited with ${how} while stopping`);
     });
   }
 
@@ -153,11 +161,14 @@ export class AppProcess {
 
 /** Waits for the process's /health/ready to answer 200; fails at once if the process has exited. */
 export async function waitUntilReady(app: AppProcess, timeoutMs = 90_000): Promise<void> {
-  const state = await waitFor(async () => (!app.running ? 'exited' : (await httpStatus(app.healthUrl!)).status === 200 && 'ready'), {
-    timeoutMs,
-    intervalMs: 250,
-    description: `${app.name} ready`,
-  });
+  const state = await waitFor(
+    async () => (!app.running ? 'exited' : (await httpStatus(app.healthUrl!)).status === 200 && 'ready'),
+    {
+      timeoutMs,
+      intervalMs: 250,
+      description: `${app.name} ready`,
+    },
+  );
   if (state === 'exited') throw new Error(`${app.name} exited before it was ready (see ${app.logFile})`);
 }
 

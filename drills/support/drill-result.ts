@@ -44,9 +44,13 @@ const FIGURES = ['sent', 'confirmed', 'stored', 'duplicates', 'lost', 'deadLette
  */
 export function withProcessFindings(result: DrillResult, processes: AppProcess[]): DrillResult {
   const problems = processes.flatMap((p) => p.exitProblems);
-  const shown = problems.length > 3 ? [...problems.slice(0, 3), `${problems.length - 3} more in latest.json`] : problems;
+  const shown =
+    problems.length > 3 ? [...problems.slice(0, 3), `${problems.length - 3} more in latest.json`] : problems;
   const unmeasured = FIGURES.filter((name) => !Number.isFinite(result[name]));
-  const checks = { ...result.checks, [`no app exit the drill did not ask for${shown.length ? ` (${shown.join('; ')})` : ''}`]: problems.length === 0 };
+  const checks = {
+    ...result.checks,
+    [`no app exit the drill did not ask for${shown.length ? ` (${shown.join('; ')})` : ''}`]: problems.length === 0,
+  };
   if (unmeasured.length) checks[`every figure measured (unreadable: ${unmeasured.join(', ')})`] = false;
   const notes = problems.length > 3 ? [...result.notes, `app exits: ${problems.join('; ')}`] : result.notes;
   return { ...result, checks, notes, overrides: [...new Set(processes.flatMap((p) => p.overrides))] };

@@ -30,6 +30,9 @@ export function writeDrillsDoc(path: string, table: string, summary: Summary): v
   const current = existsSync(path) ? readFileSync(path, 'utf8') : `# Fault drills\n\n${START}\n${END}\n`;
   const from = current.indexOf(START);
   const to = current.indexOf(END);
-  const next = from >= 0 && to > from ? `${current.slice(0, from)}${section}${current.slice(to + END.length)}` : `${current.trimEnd()}\n\n${section}\n`;
+  const next =
+    from >= 0 && to > from
+      ? `${current.slice(0, from)}${section}${current.slice(to + END.length)}`
+      : `${current.trimEnd()}\n\n${section}\n`;
   writeFileSync(path, next);
 }

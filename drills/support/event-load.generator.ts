@@ -46,7 +46,15 @@ export async function pacedPost(options: {
         resolve();
       };
       const req = request(
-        { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, timeout: 10_000, headers: { 'content-type': 'application/json', 'content-length': payload.length } },
+        {
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: 'POST',
+          agent,
+          timeout: 10_000,
+          headers: { 'content-type': 'application/json', 'content-length': payload.length },
+        },
         (res) => {
           res.resume();
           res.on('end', () => done(res.statusCode ?? 0));

@@ -16,7 +16,9 @@ export class EventHarness {
   api!: AppProcess;
   worker?: AppProcess;
   apiUrl = '';
-  readonly driver: Driver = neo4j.driver(stack.neo4j, neo4j.auth.basic(stack.neo4jUser, stack.neo4jPassword), { disableLosslessIntegers: true });
+  readonly driver: Driver = neo4j.driver(stack.neo4j, neo4j.auth.basic(stack.neo4jUser, stack.neo4jPassword), {
+    disableLosslessIntegers: true,
+  });
   private amqp?: ChannelModel;
 
   constructor(readonly name: string) {
@@ -43,16 +45,30 @@ export class EventHarness {
   async start(options: { worker?: boolean; apiEnv?: Record<string, string> } = {}): Promise<this> {
     const port = await freePort();
     this.apiUrl = `http://127.0.0.1:${port}`;
-    this.api = new AppProcess(`${this.name}-api`, 'apps/event-ingest/src/main.ts', EventIngestEnv, { ...this.env(), PORT: String(port), ...options.apiEnv });
+    this.api = new AppProcess(`${this.name}-api`, 'apps/event-ingest/src/main.ts', EventIngestEnv, {
+      ...this.env(),
+      PORT: String(port),
+      ...options.apiEnv,
+    });
     this.api.healthUrl = `${this.apiUrl}/health/ready`;
     this.api.start();
     if (options.worker !== false) {
-      this.worker = new AppProcess(`${this.name}-neo4j-worker`, 'apps/event-ingest/src/worker/main.ts', EventWorkerEnv, this.env(), ['--queue', 'neo4j']).start();
+      this.worker = new AppProcess(
+        `${this.name}-neo4j-worker`,
+        'apps/event-ingest/src/worker/main.ts',
+        EventWorkerEnv,
+        this.env(),
+        ['--queue', 'neo4j'],
+      ).start();
     }
     await waitUntilReady(this.api);
     if (this.worker) {
       const worker = this.worker;
-      await waitFor(async () => !worker.running || (await this.queueInfo('neo4j')).consumers > 0, { timeoutMs: 90_000, intervalMs: 250, description: 'neo4j worker consuming' });
+      await waitFor(async () => !worker.running || (await this.queueInfo('neo4j')).consumers > 0, {
+        timeoutMs: 90_000,
+        intervalMs: 250,
+        description: 'neo4j worker consuming',
+      });
       if (!worker.running) throw new Error(`${worker.name} exited before it consumed (see ${worker.logFile})`);
     }
     return this;
@@ -60,7 +76,9 @@ export class EventHarness {
 
   async queueInfo(name: string): Promise<{ messages: number; consumers: number }> {
     const { status, body } = await httpStatus(`${this.apiUrl}/rabbitmq/queues/${name}`);
-    return status === 200 ? (JSON.parse(body) as { messages: number; consumers: number }) : { messages: -1, consumers: 0 };
+    return status === 200
+      ? (JSON.parse(body) as { messages: number; consumers: number })
+      : { messages: -1, consumers: 0 };
   }
 
   /** A valid event of this drill: ids start with the prefix so the graph counts are the drill's own. */
@@ -84,7 +102,10 @@ export class EventHarness {
       'MATCH (u:User)-[r]->(:Product) WHERE u.user_id STARTS WITH $prefix RETURN coalesce(sum(r.count), 0) AS n',
       { prefix: `${this.prefix}-` },
     );
-    return { receipts: new Set(receipts.records.map((r) => r.get('id') as string)), interactions: counts.records[0].get('n') as number };
+    return {
+      receipts: new Set(receipts.records.map((r) => r.get('id') as string)),
+      interactions: counts.records[0].get('n') as number,
+    };
   }
 
   /** Ready messages in the drill's dead-letter queue (straight from the broker; throws when it cannot be read). */

@@ -8,7 +8,9 @@
 export async function liveHeapMbAfterGc(pid: number, inspectPort: number): Promise<number> {
   process.kill(pid, 'SIGUSR1');
   const target = await retry(async () => {
-    const targets = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
+    const targets = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as Array<{
+      webSocketDebuggerUrl: string;
+    }>;
     return targets[0].webSocketDebuggerUrl;
   });
   const socket = new WebSocket(target);

@@ -12,9 +12,38 @@ export interface HostileCase {
   names?: string;
 }
 
-const FIELDS = ['user_id', 'product_id', 'event_type', 'user_session', 'timestamp', 'price', 'category', 'event_id'] as const;
+const FIELDS = [
+  'user_id',
+  'product_id',
+  'event_type',
+  'user_session',
+  'timestamp',
+  'price',
+  'category',
+  'event_id',
+] as const;
 const REQUIRED = ['user_id', 'product_id', 'event_type', 'user_session'];
-const WRONG_VALUES: unknown[] = [true, false, null, [], {}, [1, 2], { a: 1 }, -1, 1.5, 1e308, '', ' ', 'x'.repeat(5000), '\u0000', '😀'.repeat(100), '2024-13-45', 'purchase; DROP', -0.0001, '<script>'];
+const WRONG_VALUES: unknown[] = [
+  true,
+  false,
+  null,
+  [],
+  {},
+  [1, 2],
+  { a: 1 },
+  -1,
+  1.5,
+  1e308,
+  '',
+  ' ',
+  'x'.repeat(5000),
+  '\u0000',
+  '😀'.repeat(100),
+  '2024-13-45',
+  'purchase; DROP',
+  -0.0001,
+  '<script>',
+];
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -25,7 +54,13 @@ function rng(seed: number): () => number {
 }
 
 function valid(i: number): Record<string, unknown> {
-  return { event_id: `fuzz-${i}`, user_id: `fuzz-u${i % 10}`, product_id: `fuzz-p${i % 10}`, event_type: 'view', user_session: 's1' };
+  return {
+    event_id: `fuzz-${i}`,
+    user_id: `fuzz-u${i % 10}`,
+    product_id: `fuzz-p${i % 10}`,
+    event_type: 'view',
+    user_session: 's1',
+  };
 }
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
@@ -38,7 +73,8 @@ function nested(depth: number): string {
 function catalogue(): HostileCase[] {
   const cases: HostileCase[] = [];
   for (const field of FIELDS) {
-    for (const value of WRONG_VALUES) cases.push({ kind: 'wrong type', path: '/events', body: json({ ...valid(0), [field]: value }), names: field });
+    for (const value of WRONG_VALUES)
+      cases.push({ kind: 'wrong type', path: '/events', body: json({ ...valid(0), [field]: value }), names: field });
   }
   for (const field of REQUIRED) {
     const body = valid(0);
@@ -48,15 +84,41 @@ function catalogue(): HostileCase[] {
   cases.push(
     { kind: 'unknown field', path: '/events', body: json({ ...valid(0), colour: 'red' }), names: 'colour' },
     // Refused by the JSON parser, before validation (apps/event-ingest/src/json-body.parser.ts).
-    { kind: 'prototype poisoning', path: '/events', body: json({ ...valid(0), constructor: { prototype: { admin: true } } }), names: 'constructor.prototype' },
+    {
+      kind: 'prototype poisoning',
+      path: '/events',
+      body: json({ ...valid(0), constructor: { prototype: { admin: true } } }),
+      names: 'constructor.prototype',
+    },
     { kind: 'huge body', path: '/events', body: json({ ...valid(0), category: 'x'.repeat(3 * 1024 * 1024) }) },
-    { kind: 'huge body', path: '/events/batch', body: json({ events: Array.from({ length: 1001 }, (_, i) => valid(i)) }), names: 'events' },
-    { kind: 'huge body', path: '/events/batch', body: json({ events: Array.from({ length: 12000 }, (_, i) => valid(i)) }) },
+    {
+      kind: 'huge body',
+      path: '/events/batch',
+      body: json({ events: Array.from({ length: 1001 }, (_, i) => valid(i)) }),
+      names: 'events',
+    },
+    {
+      kind: 'huge body',
+      path: '/events/batch',
+      body: json({ events: Array.from({ length: 12000 }, (_, i) => valid(i)) }),
+    },
     { kind: 'deep nesting', path: '/events', body: Buffer.from(`{"user_id": ${nested(5000)}}`) },
     { kind: 'deep nesting', path: '/events', body: Buffer.from(nested(100000)) },
     { kind: 'deep nesting', path: '/events', body: Buffer.from(`${'{"a":'.repeat(20000)}1${'}'.repeat(20000)}`) },
-    { kind: 'deep nesting', path: '/events/batch', body: Buffer.from(`{"events": [${'{"events":['.repeat(3000)}${']}'.repeat(3000)}]}`) },
-    { kind: 'invalid utf-8', path: '/events', body: Buffer.concat([Buffer.from('{"user_id":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from('","product_id":"p","event_type":"view","user_session":"s"}')]) },
+    {
+      kind: 'deep nesting',
+      path: '/events/batch',
+      body: Buffer.from(`{"events": [${'{"events":['.repeat(3000)}${']}'.repeat(3000)}]}`),
+    },
+    {
+      kind: 'invalid utf-8',
+      path: '/events',
+      body: Buffer.concat([
+        Buffer.from('{"user_id":"'),
+        Buffer.from([0xff, 0xfe, 0xc3, 0x28]),
+        Buffer.from('","product_id":"p","event_type":"view","user_session":"s"}'),
+      ]),
+    },
     { kind: 'invalid utf-8', path: '/events', body: Buffer.from([0xef, 0xbb, 0xbf, 0x7b, 0x80, 0x7d]) },
     { kind: 'garbage', path: '/events', body: Buffer.from('') },
     { kind: 'garbage', path: '/events', body: Buffer.from('null') },
@@ -66,10 +128,23 @@ function catalogue(): HostileCase[] {
     { kind: 'garbage', path: '/events', body: Buffer.from('{"__proto__": {"polluted": true}, "user_id": "u"}') },
     { kind: 'garbage', path: '/events/batch', body: json({ events: 'nope' }), names: 'events' },
     { kind: 'garbage', path: '/events/batch', body: json({ events: [] }), names: 'events' },
-    { kind: 'garbage', path: '/events/batch', body: json({ events: [valid(1), { ...valid(2), event_type: 'teleport' }] }), names: 'events.1.event_type' },
+    {
+      kind: 'garbage',
+      path: '/events/batch',
+      body: json({ events: [valid(1), { ...valid(2), event_type: 'teleport' }] }),
+      names: 'events.1.event_type',
+    },
     { kind: 'garbage', path: '/events/batch', body: json({ events: [null, 1, 'x'] }), names: 'events' },
   );
-  for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/json; charset=latin1', 'image/png', '']) {
+  for (const contentType of [
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+    'application/xml',
+    'application/json; charset=latin1',
+    'image/png',
+    '',
+  ]) {
     cases.push({ kind: 'wrong content type', path: '/events', contentType, body: json(valid(0)) });
     cases.push({ kind: 'wrong content type', path: '/events/batch', contentType, body: json({ events: [valid(0)] }) });
   }

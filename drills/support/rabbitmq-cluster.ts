@@ -13,7 +13,8 @@ export const CLUSTER_NODES = [1, 2, 3] as const;
 function basePort(): number {
   const single = Number(process.env.SERVICES_RABBITMQ_PORT);
   const base = Number(process.env.SERVICES_RABBITMQ_CLUSTER_PORT ?? single + 9);
-  if (!Number.isFinite(base) || !process.env.SERVICES_STATE_DIR?.includes('drills')) throw new Error('the drills cluster needs the drills stack (npm run drills)');
+  if (!Number.isFinite(base) || !process.env.SERVICES_STATE_DIR?.includes('drills'))
+    throw new Error('the drills cluster needs the drills stack (npm run drills)');
   return base;
 }
 
@@ -36,15 +37,22 @@ export function clusterNodePid(n: number): number {
 /** `service.sh start rabbitmq-cluster`: starts the nodes that do not run and waits for all three in one cluster. */
 export function startCluster(): Promise<void> {
   return new Promise((resolve, reject) =>
-    execFile('bash', [join(ROOT, 'scripts/services/service.sh'), 'start', 'rabbitmq-cluster'], { cwd: ROOT, env: process.env }, (error, _out, stderr) =>
-      error ? reject(new Error(`service.sh start rabbitmq-cluster failed: ${stderr.slice(-500)}`)) : resolve(),
+    execFile(
+      'bash',
+      [join(ROOT, 'scripts/services/service.sh'), 'start', 'rabbitmq-cluster'],
+      { cwd: ROOT, env: process.env },
+      (error, _out, stderr) =>
+        error ? reject(new Error(`service.sh start rabbitmq-cluster failed: ${stderr.slice(-500)}`)) : resolve(),
     ),
   );
 }
 
 /** Open AMQP connections per node (node number -> count), through node `via`'s management API. */
 export async function connectionsPerNode(via: number): Promise<Map<number, number>> {
-  const response = await fetch(managementApi(via, 'connections?columns=node'), { headers, signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(managementApi(via, 'connections?columns=node'), {
+    headers,
+    signal: AbortSignal.timeout(10_000),
+  });
   if (!response.ok) throw new Error(`management API connections: HTTP ${response.status}`);
   const perNode = new Map<number, number>();
   for (const { node } of (await response.json()) as Array<{ node: string }>) {
@@ -57,9 +65,19 @@ export async function connectionsPerNode(via: number): Promise<Map<number, numbe
 /** Deletes the queues and exchanges whose name starts with `prefix` from the cluster (through node `via`). */
 export async function deleteClusterObjects(prefix: string, via: number): Promise<void> {
   for (const kind of ['queues', 'exchanges']) {
-    const response = await fetch(managementApi(via, `${kind}/%2F?columns=name`), { headers, signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(managementApi(via, `${kind}/%2F?columns=name`), {
+      headers,
+      signal: AbortSignal.timeout(10_000),
+    });
     if (!response.ok) throw new Error(`management API ${kind}: HTTP ${response.status}`);
-    const names = ((await response.json()) as Array<{ name: string }>).map((o) => o.name).filter((name) => name.startsWith(prefix));
-    for (const name of names) await fetch(managementApi(via, `${kind}/%2F/${encodeURIComponent(name)}`), { method: 'DELETE', headers, signal: AbortSignal.timeout(10_000) });
+    const names = ((await response.json()) as Array<{ name: string }>)
+      .map((o) => o.name)
+      .filter((name) => name.startsWith(prefix));
+    for (const name of names)
+      await fetch(managementApi(via, `${kind}/%2F/${encodeURIComponent(name)}`), {
+        method: 'DELETE',
+        headers,
+        signal: AbortSignal.timeout(10_000),
+      });
   }
 }

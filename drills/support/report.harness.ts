@@ -52,7 +52,9 @@ export class ReportHarness {
     this.llm.setLatency(llmLatencyMs);
     await this.amqp.connect(stack.rabbitmq);
     const db = await createConnection(mongoUri(this.database)).asPromise();
-    await db.collection('knowledge_base').insertMany(parseKnowledgeBaseFile(readFileSync(join(ROOT, 'data/knowledge-base/sample.json'), 'utf8')));
+    await db
+      .collection('knowledge_base')
+      .insertMany(parseKnowledgeBaseFile(readFileSync(join(ROOT, 'data/knowledge-base/sample.json'), 'utf8')));
     await db.close();
     return this;
   }
@@ -69,7 +71,8 @@ export class ReportHarness {
       (message) => {
         if (!message) return;
         const body = jsonOf(message);
-        if (body.status === 'success' || body.status === 'failed') this.statusCounts[body.status as 'success' | 'failed'] += 1;
+        if (body.status === 'success' || body.status === 'failed')
+          this.statusCounts[body.status as 'success' | 'failed'] += 1;
         const list = this.responses.get(body.request_id) ?? [];
         list.push(body);
         this.responses.set(body.request_id, list);
@@ -81,12 +84,17 @@ export class ReportHarness {
   /** Starts one more worker process (wait for it with waitReady). */
   async addWorker(overrides: Record<string, string> = {}): Promise<AppProcess> {
     const port = await freePort();
-    const worker = new AppProcess(`${this.name}-worker-${this.workers.length + 1}`, 'apps/report-worker/src/main.ts', ReportWorkerEnv, {
-      ...this.env(),
-      HEALTH_PORT: String(port),
-      WORKER_NAME: `${this.name}-${this.workers.length + 1}`,
-      ...overrides,
-    }).start();
+    const worker = new AppProcess(
+      `${this.name}-worker-${this.workers.length + 1}`,
+      'apps/report-worker/src/main.ts',
+      ReportWorkerEnv,
+      {
+        ...this.env(),
+        HEALTH_PORT: String(port),
+        WORKER_NAME: `${this.name}-${this.workers.length + 1}`,
+        ...overrides,
+      },
+    ).start();
     worker.healthUrl = `http://127.0.0.1:${port}/health/ready`;
     this.workers.push(worker);
     return worker;
@@ -113,15 +121,28 @@ export class ReportHarness {
   /** Sends one message on the confirm channel and counts the broker's confirm of it. */
   private send(body: Buffer, messageId?: string): void {
     this.published.sent += 1;
-    this.amqp.channel.sendToQueue(this.queue, body, { persistent: true, contentType: 'application/json', ...(messageId ? { messageId } : {}) }, (error) => {
-      if (!error) this.published.confirmed += 1;
-    });
+    this.amqp.channel.sendToQueue(
+      this.queue,
+      body,
+      { persistent: true, contentType: 'application/json', ...(messageId ? { messageId } : {}) },
+      (error) => {
+        if (!error) this.published.confirmed += 1;
+      },
+    );
   }
 
   /** Publishes `count` valid, distinct requests (own user each, so no content reuse), confirmed. */
   async publish(count: number): Promise<void> {
     for (let i = 0; i < count; i++) {
-      const request = reportRequest({ patient: { age: 30 + (i % 50), sex: 'female', name: PATIENT_MARKER, conditions: [PATIENT_MARKERS[1]], medications: [PATIENT_MARKERS[2]] } });
+      const request = reportRequest({
+        patient: {
+          age: 30 + (i % 50),
+          sex: 'female',
+          name: PATIENT_MARKER,
+          conditions: [PATIENT_MARKERS[1]],
+          medications: [PATIENT_MARKERS[2]],
+        },
+      });
       this.sentIds.push(request.request_id);
       this.send(Buffer.from(JSON.stringify(request)));
       if (i % 500 === 499) await this.amqp.channel.waitForConfirms();
@@ -146,7 +167,11 @@ export class ReportHarness {
   /** message_id -> copies in the DLQ (the queue is emptied: each copy is read once). */
   async dlqMessageIds(): Promise<Map<string, number>> {
     const ids = new Map<string, number>();
-    for (let m = await this.amqp.channel.get(this.dlq, { noAck: true }); m; m = await this.amqp.channel.get(this.dlq, { noAck: true })) {
+    for (
+      let m = await this.amqp.channel.get(this.dlq, { noAck: true });
+      m;
+      m = await this.amqp.channel.get(this.dlq, { noAck: true })
+    ) {
       const id = String(m.properties.messageId);
       ids.set(id, (ids.get(id) ?? 0) + 1);
     }
@@ -168,7 +193,15 @@ export class ReportHarness {
   }
 
   /** Counts per request_id: answered success once, extra responses, stored reports, and the DLQ (each read, or it throws). */
-  async count(): Promise<{ answered: number; succeeded: number; extraResponses: number; stored: number; storedTwice: number; missing: number; dlq: number }> {
+  async count(): Promise<{
+    answered: number;
+    succeeded: number;
+    extraResponses: number;
+    stored: number;
+    storedTwice: number;
+    missing: number;
+    dlq: number;
+  }> {
     const db = await createConnection(mongoUri(this.database)).asPromise();
     const perRequest = await db
       .collection('medical_reports')

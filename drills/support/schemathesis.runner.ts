@@ -31,8 +31,14 @@ function statusesOf(ndjson: string): Map<number, number> {
   const byStatus = new Map<number, number>();
   for (const line of ndjson.split('\n')) {
     if (!line.includes('"ScenarioFinished"')) continue;
-    const interactions = (JSON.parse(line) as { ScenarioFinished: { recorder?: { interactions?: Record<string, { response?: { status_code: number } | null }> } } })
-      .ScenarioFinished.recorder?.interactions ?? {};
+    const interactions =
+      (
+        JSON.parse(line) as {
+          ScenarioFinished: {
+            recorder?: { interactions?: Record<string, { response?: { status_code: number } | null }> };
+          };
+        }
+      ).ScenarioFinished.recorder?.interactions ?? {};
     for (const { response } of Object.values(interactions)) {
       const status = response?.status_code ?? 0;
       byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
@@ -41,7 +47,17 @@ function statusesOf(ndjson: string): Map<number, number> {
   return byStatus;
 }
 
-const notRun = (problem: string): SchemathesisRun => ({ ran: false, problem, generated: NaN, requests: NaN, byStatus: new Map(), uniqueFailures: NaN, errored: NaN, errors: NaN, summary: problem });
+const notRun = (problem: string): SchemathesisRun => ({
+  ran: false,
+  problem,
+  generated: NaN,
+  requests: NaN,
+  byStatus: new Map(),
+  uniqueFailures: NaN,
+  errored: NaN,
+  errors: NaN,
+  summary: problem,
+});
 
 /**
  * schemathesis (installed by drills/run.sh into the drills' virtualenv, DRILLS_SCHEMATHESIS) against
@@ -50,16 +66,43 @@ const notRun = (problem: string): SchemathesisRun => ({ ran: false, problem, gen
  */
 export function runSchemathesis(baseUrl: string): Promise<SchemathesisRun> {
   const st = process.env.DRILLS_SCHEMATHESIS;
-  if (!st || !existsSync(st)) return Promise.resolve(notRun(`schemathesis not found (DRILLS_SCHEMATHESIS=${st ?? 'unset'}): run the drills with npm run drills, which installs it`));
+  if (!st || !existsSync(st))
+    return Promise.resolve(
+      notRun(
+        `schemathesis not found (DRILLS_SCHEMATHESIS=${st ?? 'unset'}): run the drills with npm run drills, which installs it`,
+      ),
+    );
   const reportDir = join(ROOT, 'drills/results/schemathesis');
   const jsonPath = join(reportDir, 'run.json');
   const ndjsonPath = join(reportDir, 'events.ndjson');
   mkdirSync(reportDir, { recursive: true });
   rmSync(jsonPath, { force: true });
   rmSync(ndjsonPath, { force: true });
-  const args = ['run', `${baseUrl}/docs-json`, '--url', baseUrl, '--include-path-regex', '^/events', '--checks', 'not_a_server_error',
-    '--max-examples', process.env.DRILL_ST_EXAMPLES ?? '300', '--max-time', process.env.DRILL_ST_SECONDS ?? '60', '--workers', '4', '--seed', '5',
-    '--report', 'json,ndjson', '--report-json-path', jsonPath, '--report-ndjson-path', ndjsonPath, '--no-color'];
+  const args = [
+    'run',
+    `${baseUrl}/docs-json`,
+    '--url',
+    baseUrl,
+    '--include-path-regex',
+    '^/events',
+    '--checks',
+    'not_a_server_error',
+    '--max-examples',
+    process.env.DRILL_ST_EXAMPLES ?? '300',
+    '--max-time',
+    process.env.DRILL_ST_SECONDS ?? '60',
+    '--workers',
+    '4',
+    '--seed',
+    '5',
+    '--report',
+    'json,ndjson',
+    '--report-json-path',
+    jsonPath,
+    '--report-ndjson-path',
+    ndjsonPath,
+    '--no-color',
+  ];
   // cwd: schemathesis keeps its example database in ./.schemathesis; keep it out of the repo root.
   return new Promise((resolve) =>
     execFile(st, args, { cwd: reportDir, maxBuffer: 32 * 1024 * 1024, timeout: 240_000 }, (error, stdout, stderr) => {
@@ -70,13 +113,24 @@ export function runSchemathesis(baseUrl: string): Promise<SchemathesisRun> {
         report = JSON.parse(readFileSync(jsonPath, 'utf8')) as JsonReport;
         byStatus = statusesOf(readFileSync(ndjsonPath, 'utf8'));
       } catch (readError) {
-        const why = error ? `it failed: ${error.message.slice(0, 200)}` : `its report is unreadable: ${(readError as Error).message}`;
+        const why = error
+          ? `it failed: ${error.message.slice(0, 200)}`
+          : `its report is unreadable: ${(readError as Error).message}`;
         return resolve(notRun(`schemathesis ran but ${why}; ${output.split('\n').slice(-5).join(' / ')}`));
       }
       const requests = [...byStatus.values()].reduce((a, b) => a + b, 0);
       const { generated, unique_failures: uniqueFailures, errored } = report.test_cases;
       const summary = `exit ${report.exit_code}, stopped by ${report.stop_reason ?? '?'}, ${report.operations.tested}/${report.operations.selected} operations tested`;
-      resolve({ ran: true, generated, requests, byStatus, uniqueFailures, errored, errors: report.errors.length, summary });
+      resolve({
+        ran: true,
+        generated,
+        requests,
+        byStatus,
+        uniqueFailures,
+        errored,
+        errors: report.errors.length,
+        summary,
+      });
     }),
   );
 }

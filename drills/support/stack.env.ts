@@ -8,7 +8,10 @@ export const ROOT = join(__dirname, '../..');
 function required(name: string): string {
   const value = process.env[name];
   // run.sh sets these for the drills' own stack; without them a drill would hit the shared services.
-  if (!value) throw new Error(`${name} is not set: run the drills with \`npm run drills\` (drills/run.sh), never against the default stack`);
+  if (!value)
+    throw new Error(
+      `${name} is not set: run the drills with \`npm run drills\` (drills/run.sh), never against the default stack`,
+    );
   return value;
 }
 
@@ -38,10 +41,15 @@ export type ServiceName = 'rabbitmq' | 'redis' | 'mongo' | 'neo4j';
  * Resolves when the script returns (for start/restart: when the service answers again).
  */
 export function service(action: 'start' | 'stop' | 'restart', name: ServiceName): Promise<void> {
-  if (!process.env.SERVICES_STATE_DIR?.includes('drills')) throw new Error('refusing to control services outside the drills stack');
+  if (!process.env.SERVICES_STATE_DIR?.includes('drills'))
+    throw new Error('refusing to control services outside the drills stack');
   return new Promise((resolve, reject) =>
-    execFile('bash', [join(ROOT, 'scripts/services/service.sh'), action, name], { cwd: ROOT, env: process.env }, (error, _out, stderr) =>
-      error ? reject(new Error(`service.sh ${action} ${name} failed: ${stderr.slice(-500)}`)) : resolve(),
+    execFile(
+      'bash',
+      [join(ROOT, 'scripts/services/service.sh'), action, name],
+      { cwd: ROOT, env: process.env },
+      (error, _out, stderr) =>
+        error ? reject(new Error(`service.sh ${action} ${name} failed: ${stderr.slice(-500)}`)) : resolve(),
     ),
   );
 }
@@ -76,14 +84,22 @@ export function mongoUri(database: string): string {
  */
 export async function deleteBrokerObjects(prefix: string): Promise<void> {
   const base = new URL(stack.rabbitmqManagement);
-  const headers = { authorization: `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64')}` };
+  const headers = {
+    authorization: `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64')}`,
+  };
   const api = (path: string) => `${base.protocol}//${base.host}/api/${path}`;
   for (const kind of ['queues', 'exchanges']) {
     const response = await fetch(api(`${kind}/%2F?columns=name`), { headers, signal: AbortSignal.timeout(10_000) });
     if (!response.ok) throw new Error(`management API ${kind}: HTTP ${response.status}`);
-    const names = ((await response.json()) as Array<{ name: string }>).map((o) => o.name).filter((name) => name.startsWith(prefix));
+    const names = ((await response.json()) as Array<{ name: string }>)
+      .map((o) => o.name)
+      .filter((name) => name.startsWith(prefix));
     for (const name of names) {
-      await fetch(api(`${kind}/%2F/${encodeURIComponent(name)}`), { method: 'DELETE', headers, signal: AbortSignal.timeout(10_000) });
+      await fetch(api(`${kind}/%2F/${encodeURIComponent(name)}`), {
+        method: 'DELETE',
+        headers,
+        signal: AbortSignal.timeout(10_000),
+      });
     }
   }
 }

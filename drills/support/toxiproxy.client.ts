@@ -20,7 +20,10 @@ export class ToxiproxyClient {
     private readonly prefix: string,
     private readonly base = process.env.DRILLS_TOXIPROXY_URL ?? '',
   ) {
-    if (!base) throw new Error('DRILLS_TOXIPROXY_URL is not set: run the drills with `npm run drills` (drills/run.sh starts Toxiproxy)');
+    if (!base)
+      throw new Error(
+        'DRILLS_TOXIPROXY_URL is not set: run the drills with `npm run drills` (drills/run.sh starts Toxiproxy)',
+      );
   }
 
   private async call(method: string, path: string, body?: unknown): Promise<unknown> {
@@ -31,7 +34,8 @@ export class ToxiproxyClient {
       signal: AbortSignal.timeout(10_000),
     });
     const text = await response.text();
-    if (!response.ok && !(method === 'DELETE' && response.status === 404)) throw new Error(`toxiproxy ${method} ${path}: HTTP ${response.status} ${text.slice(0, 200)}`);
+    if (!response.ok && !(method === 'DELETE' && response.status === 404))
+      throw new Error(`toxiproxy ${method} ${path}: HTTP ${response.status} ${text.slice(0, 200)}`);
     return text ? JSON.parse(text) : undefined;
   }
 
@@ -39,7 +43,9 @@ export class ToxiproxyClient {
   async proxy(service: ProxiedService, upstream: string): Promise<string> {
     const name = this.name(service);
     await this.call('DELETE', `/proxies/${name}`);
-    const created = (await this.call('POST', '/proxies', { name, listen: '127.0.0.1:0', upstream, enabled: true })) as { listen: string };
+    const created = (await this.call('POST', '/proxies', { name, listen: '127.0.0.1:0', upstream, enabled: true })) as {
+      listen: string;
+    };
     this.listen.set(service, created.listen);
     return created.listen;
   }
@@ -57,13 +63,15 @@ export class ToxiproxyClient {
 
   /** Removes every toxic this client added to `service`'s proxy. */
   async clear(service: ProxiedService): Promise<void> {
-    for (const name of this.toxics.get(service) ?? []) await this.call('DELETE', `/proxies/${this.name(service)}/toxics/${name}`);
+    for (const name of this.toxics.get(service) ?? [])
+      await this.call('DELETE', `/proxies/${this.name(service)}/toxics/${name}`);
     this.toxics.delete(service);
   }
 
   /** Deletes the proxies (their connections close). */
   async close(): Promise<void> {
-    for (const service of this.listen.keys()) await this.call('DELETE', `/proxies/${this.name(service)}`).catch(() => undefined);
+    for (const service of this.listen.keys())
+      await this.call('DELETE', `/proxies/${this.name(service)}`).catch(() => undefined);
     this.listen.clear();
   }
 }

@@ -16,7 +16,12 @@ export class ProxiedStack {
   }
 
   async open(): Promise<this> {
-    const upstreams: Record<ProxiedService, string> = { rabbitmq: stack.rabbitmq, mongo: stack.mongodb, redis: stack.redis, neo4j: stack.neo4j };
+    const upstreams: Record<ProxiedService, string> = {
+      rabbitmq: stack.rabbitmq,
+      mongo: stack.mongodb,
+      redis: stack.redis,
+      neo4j: stack.neo4j,
+    };
     for (const [service, url] of Object.entries(upstreams) as Array<[ProxiedService, string]>) {
       this.urls[service] = throughProxy(url, await this.toxiproxy.proxy(service, new URL(url).host));
     }
@@ -30,14 +35,22 @@ export class ProxiedStack {
  * measures is never slowed or cut by a toxic.
  */
 export class ProxiedReportHarness extends ReportHarness {
-  constructor(name: string, private readonly proxied: ProxiedStack) {
+  constructor(
+    name: string,
+    private readonly proxied: ProxiedStack,
+  ) {
     super(name);
   }
 
   override env(): Record<string, string> {
     const mongo = new URL(super.env().MONGODB_URI);
     mongo.host = new URL(this.proxied.urls.mongo).host;
-    return { ...super.env(), RABBITMQ_URL: this.proxied.urls.rabbitmq, MONGODB_URI: mongo.toString(), REDIS_URL: this.proxied.urls.redis };
+    return {
+      ...super.env(),
+      RABBITMQ_URL: this.proxied.urls.rabbitmq,
+      MONGODB_URI: mongo.toString(),
+      REDIS_URL: this.proxied.urls.redis,
+    };
   }
 }
 
@@ -47,7 +60,10 @@ export class ProxiedReportHarness extends ReportHarness {
  * fault covers it too.
  */
 export class ProxiedEventHarness extends EventHarness {
-  constructor(name: string, private readonly proxied: ProxiedStack) {
+  constructor(
+    name: string,
+    private readonly proxied: ProxiedStack,
+  ) {
     super(name);
   }
 
@@ -58,11 +74,21 @@ export class ProxiedEventHarness extends EventHarness {
   async startWithWorkerHealth(): Promise<this> {
     await super.start({ worker: false });
     const port = await freePort();
-    const worker = new AppProcess(`${this.name}-neo4j-worker`, 'apps/event-ingest/src/worker/main.ts', EventWorkerEnv, this.env(), ['--queue', 'neo4j', '--health-port', String(port)]);
+    const worker = new AppProcess(
+      `${this.name}-neo4j-worker`,
+      'apps/event-ingest/src/worker/main.ts',
+      EventWorkerEnv,
+      this.env(),
+      ['--queue', 'neo4j', '--health-port', String(port)],
+    );
     worker.healthUrl = `http://127.0.0.1:${port}/health/ready`;
     this.worker = worker.start();
     await waitUntilReady(worker);
-    await waitFor(async () => !worker.running || (await this.queueInfo('neo4j')).consumers > 0, { timeoutMs: 90_000, intervalMs: 250, description: 'neo4j worker consuming' });
+    await waitFor(async () => !worker.running || (await this.queueInfo('neo4j')).consumers > 0, {
+      timeoutMs: 90_000,
+      intervalMs: 250,
+      description: 'neo4j worker consuming',
+    });
     if (!worker.running) throw new Error(`${worker.name} exited before it consumed (see ${worker.logFile})`);
     return this;
   }

@@ -24,7 +24,12 @@ const PLACEHOLDERS = new Set(['change-me-to-a-long-random-token']);
 function valueOf(rest) {
   const text = rest.trim();
   const quoted = /^(["'`])(.*?)\1/.exec(text);
-  return quoted ? quoted[2] : text.replace(/\s+#.*$/, '').replace(/^#.*$/, '').trim();
+  return quoted
+    ? quoted[2]
+    : text
+        .replace(/\s+#.*$/, '')
+        .replace(/^#.*$/, '')
+        .trim();
 }
 
 const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n') : [];

@@ -1,5 +1,14 @@
 import { userPointId } from '@app/processors';
-import { EventBrokerFixture, EventGraphProbe, FakeQdrantServer, getJson, makeEvent, spawnApp, uniqueName, waitFor } from '@app/testing';
+import {
+  EventBrokerFixture,
+  EventGraphProbe,
+  FakeQdrantServer,
+  getJson,
+  makeEvent,
+  spawnApp,
+  uniqueName,
+  waitFor,
+} from '@app/testing';
 
 /**
  * Production shape, checked from the outside: the API (main.ts) and a worker (worker/main.ts,
@@ -26,7 +35,10 @@ describe('event pipeline, API and worker processes', () => {
     };
     api = spawnApp('apps/event-ingest/src/main.ts', env);
     worker = spawnApp('apps/event-ingest/src/worker/main.ts', env, ['--queue', 'all', '--workers', '1']);
-    await waitFor(async () => (await getJson(`http://127.0.0.1:${port}/health/ready`)).status === 200, { timeoutMs: 90_000, description: 'API ready' });
+    await waitFor(async () => (await getJson(`http://127.0.0.1:${port}/health/ready`)).status === 200, {
+      timeoutMs: 90_000,
+      description: 'API ready',
+    });
   });
 
   afterAll(async () => {
@@ -47,8 +59,14 @@ describe('event pipeline, API and worker processes', () => {
       body: JSON.stringify(event),
     });
     expect(response.status).toBe(202);
-    await waitFor(async () => (await graph.processed([event.event_id])) === 1, { timeoutMs: 60_000, description: 'in Neo4j' });
-    await waitFor(() => qdrant.point('user_profiles', userPointId(`${scope}-u`)), { timeoutMs: 30_000, description: 'in Qdrant' });
+    await waitFor(async () => (await graph.processed([event.event_id])) === 1, {
+      timeoutMs: 60_000,
+      description: 'in Neo4j',
+    });
+    await waitFor(() => qdrant.point('user_profiles', userPointId(`${scope}-u`)), {
+      timeoutMs: 30_000,
+      description: 'in Qdrant',
+    });
     expect(qdrant.rejected()).toEqual([]);
 
     worker.child.kill('SIGTERM');

@@ -21,9 +21,15 @@ describe('event-ingest API failing over between broker URLs', () => {
   /** Posts one event until the API answers 202 for it (503s while it reconnects are fine), and finds it in the sink queue. */
   const expectAccepted = async (app: EventAppHandle, description: string) => {
     const event = makeEvent(app.scope);
-    await waitFor(async () => (await request('POST', `${app.base}/events`, event)).status === 202, { timeoutMs: 20_000, description });
+    await waitFor(async () => (await request('POST', `${app.base}/events`, event)).status === 202, {
+      timeoutMs: 20_000,
+      description,
+    });
     const queued = await waitFor(
-      async () => (await app.broker.drain(`${app.scope}.neo4j`)).find((message) => JSON.parse(message.body).event_id === event.event_id),
+      async () =>
+        (await app.broker.drain(`${app.scope}.neo4j`)).find(
+          (message) => JSON.parse(message.body).event_id === event.event_id,
+        ),
       { description: `event ${description} in its sink queue` },
     );
     expect(JSON.parse(queued.body)).toMatchObject({ event_id: event.event_id });
@@ -46,7 +52,9 @@ describe('event-ingest API failing over between broker URLs', () => {
 
   it('answers 202 through the second URL when the first goes away, and through the first when the second does', async () => {
     const app = await boot();
-    await waitFor(async () => (await request('GET', `${app.base}/health/ready`)).status === 200, { description: 'ready' });
+    await waitFor(async () => (await request('GET', `${app.base}/health/ready`)).status === 200, {
+      description: 'ready',
+    });
     expect((await request('POST', `${app.base}/events`, makeEvent(app.scope))).status).toBe(202);
 
     nodeA.cut();

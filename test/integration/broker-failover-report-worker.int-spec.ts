@@ -36,16 +36,21 @@ describe('report worker failing over between broker URLs', () => {
   const expectAnswered = async (description: string) => {
     const request = reportRequest();
     await amqp.publish(env.RABBITMQ_REQUEST_QUEUE, request);
-    const response = await waitFor(() => responses.map((message) => jsonOf(message)).find((r) => r.request_id === request.request_id), {
-      timeoutMs: 30_000,
-      description,
-    });
+    const response = await waitFor(
+      () => responses.map((message) => jsonOf(message)).find((r) => r.request_id === request.request_id),
+      {
+        timeoutMs: 30_000,
+        description,
+      },
+    );
     expect(response).toMatchObject({ request_id: request.request_id, status: 'success' });
   };
 
   beforeAll(async () => {
     await Promise.all([nodeA.start(), nodeB.start()]);
-    env = reportTestEnv('report_failover', { RABBITMQ_URL: `${nodeA.url(serviceUrls.rabbitmq)},${nodeB.url(serviceUrls.rabbitmq)}` });
+    env = reportTestEnv('report_failover', {
+      RABBITMQ_URL: `${nodeA.url(serviceUrls.rabbitmq)},${nodeB.url(serviceUrls.rabbitmq)}`,
+    });
     restoreEnv = withEnv(env);
     app = await startReportWorker({ listen: true });
     ready = `${await app.getUrl()}/health/ready`;
@@ -56,7 +61,10 @@ describe('report worker failing over between broker URLs', () => {
   afterAll(async () => {
     nodeA.restore();
     nodeB.restore();
-    await app?.get<Connection>(getConnectionToken()).dropDatabase().catch(() => undefined);
+    await app
+      ?.get<Connection>(getConnectionToken())
+      .dropDatabase()
+      .catch(() => undefined);
     await app?.close();
     restoreEnv?.();
     await amqp?.deleteQueues(reportTestQueues(env));

@@ -1,4 +1,14 @@
-import { FakeOpenAiServer, getJson, jsonOf, makeEvent, ReportAmqpClient, reportRequest, reportTestEnv, reportTestQueues, waitFor } from '@app/testing';
+import {
+  FakeOpenAiServer,
+  getJson,
+  jsonOf,
+  makeEvent,
+  ReportAmqpClient,
+  reportRequest,
+  reportTestEnv,
+  reportTestQueues,
+  waitFor,
+} from '@app/testing';
 import { INestApplication } from '@nestjs/common';
 import { ConsumeMessage } from 'amqplib';
 import { execFileSync } from 'node:child_process';
@@ -8,7 +18,8 @@ import { EventAppHandle, request, startEventApp } from './event-pipeline.harness
 
 const SERVICE = resolve(__dirname, '../../scripts/services/service.sh');
 /** A memory or disk alarm blocks every publishing connection of the broker until it clears. */
-const setWatermark = (fraction: string) => execFileSync('bash', [SERVICE, 'rabbitmqctl', '-q', 'set_vm_memory_high_watermark', fraction], { stdio: 'ignore' });
+const setWatermark = (fraction: string) =>
+  execFileSync('bash', [SERVICE, 'rabbitmqctl', '-q', 'set_vm_memory_high_watermark', fraction], { stdio: 'ignore' });
 const raiseMemoryAlarm = () => setWatermark('0.000001');
 const clearMemoryAlarm = () => setWatermark('0.4'); // RabbitMQ's default
 
@@ -21,7 +32,9 @@ describe('both apps during a broker memory alarm (the local broker, raised and c
 
     beforeAll(async () => {
       handle = await startEventApp({ EVENT_PROCESSORS: 'none', EVENT_SINKS: 'neo4j' });
-      await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 200, { description: 'ready' });
+      await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 200, {
+        description: 'ready',
+      });
     });
 
     afterAll(async () => {
@@ -33,10 +46,13 @@ describe('both apps during a broker memory alarm (the local broker, raised and c
       // The broker tells a connection it is blocked when it next publishes: that first event waits
       // for its confirm until EVENTS_PUBLISH_TIMEOUT_MS, then 503.
       expect((await request('POST', `${handle.base}/events`, makeEvent(handle.scope))).status).toBe(503);
-      const notReady = await waitFor(async () => {
-        const probe = await request('GET', `${handle.base}/health/ready`);
-        return probe.status === 503 ? probe : undefined;
-      }, { description: 'readiness down' });
+      const notReady = await waitFor(
+        async () => {
+          const probe = await request('GET', `${handle.base}/health/ready`);
+          return probe.status === 503 ? probe : undefined;
+        },
+        { description: 'readiness down' },
+      );
       expect(JSON.stringify(notReady.body)).toMatch(/blocks publishing/);
       const started = Date.now();
       const refused = await request('POST', `${handle.base}/events`, makeEvent(handle.scope));
@@ -45,7 +61,9 @@ describe('both apps during a broker memory alarm (the local broker, raised and c
       expect(Date.now() - started).toBeLessThan(1000); // no wait for a confirm that cannot come
 
       clearMemoryAlarm();
-      await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 200, { description: 'ready again' });
+      await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 200, {
+        description: 'ready again',
+      });
       expect((await request('POST', `${handle.base}/events`, makeEvent(handle.scope))).status).toBe(202);
     });
   });
@@ -60,7 +78,11 @@ describe('both apps during a broker memory alarm (the local broker, raised and c
     beforeAll(async () => {
       await llm.start();
       // A confirm wait shorter than the alarm: the answer caught publishing when the alarm began fails once.
-      env = reportTestEnv('report_alarm', { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: llm.baseUrl, REPORT_PUBLISH_TIMEOUT_MS: '1000' });
+      env = reportTestEnv('report_alarm', {
+        OPENAI_API_KEY: 'sk-test',
+        OPENAI_BASE_URL: llm.baseUrl,
+        REPORT_PUBLISH_TIMEOUT_MS: '1000',
+      });
       Object.assign(process.env, env);
       app = await startReportWorker({ listen: true });
       amqp = await new ReportAmqpClient().connect(env.RABBITMQ_URL);
@@ -74,7 +96,12 @@ describe('both apps during a broker memory alarm (the local broker, raised and c
       await llm.stop();
     });
 
-    const deliveries = async () => Number(/report_worker_requests_received_total (\d+)/.exec(await (await fetch(`${await app.getUrl()}/metrics`)).text())?.[1]);
+    const deliveries = async () =>
+      Number(
+        /report_worker_requests_received_total (\d+)/.exec(
+          await (await fetch(`${await app.getUrl()}/metrics`)).text(),
+        )?.[1],
+      );
 
     it('waits with the request in hand while the broker blocks, instead of taking it round again, and answers once', async () => {
       llm.setLatency(1500);
@@ -83,19 +110,25 @@ describe('both apps during a broker memory alarm (the local broker, raised and c
       await waitFor(() => llm.calls === 1, { description: 'the worker writing the report' });
       raiseMemoryAlarm();
       const health = `${await app.getUrl()}/health/ready`;
-      const notReady = await waitFor(async () => {
-        const probe = await getJson(health);
-        return probe.status === 503 ? probe : undefined;
-      }, { description: 'readiness down' });
+      const notReady = await waitFor(
+        async () => {
+          const probe = await getJson(health);
+          return probe.status === 503 ? probe : undefined;
+        },
+        { description: 'readiness down' },
+      );
       expect(JSON.stringify(notReady.body)).toMatch(/blocks publishing/);
       await new Promise((resolve) => setTimeout(resolve, 3000)); // the alarm outlasts the confirm wait
       expect(responses).toHaveLength(0);
 
       clearMemoryAlarm();
-      const answer = await waitFor(() => responses.map((message) => jsonOf(message)).find((r) => r.request_id === pending.request_id), {
-        timeoutMs: 20_000,
-        description: 'the answer after the alarm',
-      });
+      const answer = await waitFor(
+        () => responses.map((message) => jsonOf(message)).find((r) => r.request_id === pending.request_id),
+        {
+          timeoutMs: 20_000,
+          description: 'the answer after the alarm',
+        },
+      );
       expect(answer).toMatchObject({ status: 'success', attempts: 1 });
       expect(await amqp.messageCount(env.RABBITMQ_REQUEST_QUEUE)).toBe(0);
       expect(await amqp.messageCount(`${env.RABBITMQ_REQUEST_QUEUE}_dlq`)).toBe(0);

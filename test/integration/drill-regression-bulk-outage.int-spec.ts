@@ -30,7 +30,10 @@ describe('drill regression: batched writes while the MongoDB-wire server is unre
   });
 
   afterAll(async () => {
-    await direct?.db(database).dropDatabase().catch(() => undefined);
+    await direct
+      ?.db(database)
+      .dropDatabase()
+      .catch(() => undefined);
     await client?.close().catch(() => undefined);
     await direct?.close();
     await proxy.stop();
@@ -40,10 +43,17 @@ describe('drill regression: batched writes while the MongoDB-wire server is unre
     proxy.cut();
     const writes = ['a', 'b', 'c'].map((id) => batcher.write({ insertOne: { document: { _id: id } } }));
     for (const write of writes) await expect(write).rejects.toThrow();
-    expect(await direct.db(database).collection<{ _id: string }>('reports').countDocuments({ _id: { $in: ['a', 'b', 'c'] } })).toBe(0);
+    expect(
+      await direct
+        .db(database)
+        .collection<{ _id: string }>('reports')
+        .countDocuments({ _id: { $in: ['a', 'b', 'c'] } }),
+    ).toBe(0);
 
     proxy.restore();
-    await expect(batcher.write({ insertOne: { document: { _id: 'a' } } })).resolves.toMatchObject({ errorCode: undefined });
+    await expect(batcher.write({ insertOne: { document: { _id: 'a' } } })).resolves.toMatchObject({
+      errorCode: undefined,
+    });
     expect(await direct.db(database).collection<{ _id: string }>('reports').countDocuments({ _id: 'a' })).toBe(1);
   });
 });

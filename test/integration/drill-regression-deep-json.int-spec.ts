@@ -12,7 +12,9 @@ describe('drill regression: deeply nested JSON bodies', () => {
 
   beforeAll(async () => {
     handle = await startEventApp({ EVENT_PROCESSORS: 'none' });
-    await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 200, { description: 'ready' });
+    await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 200, {
+      description: 'ready',
+    });
   });
 
   afterAll(async () => {
@@ -27,11 +29,20 @@ describe('drill regression: deeply nested JSON bodies', () => {
     const response = await request('POST', `${handle.base}${path}`, body);
     expect(response.status).toBe(400);
     expect(JSON.stringify(response.body)).toMatch(/nested deeper than 32 levels/);
-    for (const queue of [`${handle.scope}.neo4j`, `${handle.scope}.qdrant`]) expect(await handle.broker.depth(queue)).toBe(0);
+    for (const queue of [`${handle.scope}.neo4j`, `${handle.scope}.qdrant`])
+      expect(await handle.broker.depth(queue)).toBe(0);
   });
 
   it('still accepts a normal batch (3 levels) after them', async () => {
-    const events = [{ event_id: `${handle.scope}-e1`, user_id: `${handle.scope}-u`, product_id: `${handle.scope}-p`, event_type: 'view', user_session: 's' }];
+    const events = [
+      {
+        event_id: `${handle.scope}-e1`,
+        user_id: `${handle.scope}-u`,
+        product_id: `${handle.scope}-p`,
+        event_type: 'view',
+        user_session: 's',
+      },
+    ];
     expect((await request('POST', `${handle.base}/events/batch`, { events })).status).toBe(202);
   });
 });

@@ -27,7 +27,10 @@ describe('drill regression: deeply nested report request', () => {
   });
 
   afterAll(async () => {
-    await app?.get<Connection>(getConnectionToken()).dropDatabase().catch(() => undefined);
+    await app
+      ?.get<Connection>(getConnectionToken())
+      .dropDatabase()
+      .catch(() => undefined);
     await app?.close();
     await amqp?.deleteQueues(reportTestQueues(env));
     await amqp?.close();
@@ -39,9 +42,17 @@ describe('drill regression: deeply nested report request', () => {
     const next = reportRequest();
     await amqp.publish(requests, next);
 
-    const failed = await waitFor(() => responses.map((m) => jsonOf(m)).find((r) => r.request_id === 'deep-1'), { description: 'failed answer' });
-    expect(failed).toMatchObject({ status: 'failed', error_message: expect.stringMatching(/nested deeper than 32 levels/) });
-    await waitFor(() => responses.map((m) => jsonOf(m)).find((r) => r.request_id === next.request_id && r.status === 'success'), { description: 'next request served' });
+    const failed = await waitFor(() => responses.map((m) => jsonOf(m)).find((r) => r.request_id === 'deep-1'), {
+      description: 'failed answer',
+    });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      error_message: expect.stringMatching(/nested deeper than 32 levels/),
+    });
+    await waitFor(
+      () => responses.map((m) => jsonOf(m)).find((r) => r.request_id === next.request_id && r.status === 'success'),
+      { description: 'next request served' },
+    );
     await waitFor(async () => (await amqp.messageCount(dlq)) === 1, { description: 'one DLQ copy' });
     expect(await amqp.messageCount(requests)).toBe(0);
   });

@@ -6,7 +6,13 @@ const ADMIN_COMMANDS = { db: 'admin', collection: '$cmd', toString: () => 'admin
 
 /** What a command settled with, or 'still pending' after `ms` (the defect: it never settles). */
 function settlement(work: Promise<unknown>, ms: number): Promise<unknown> {
-  return Promise.race([work.then(() => 'answered', (error: Error) => error), new Promise((resolve) => setTimeout(() => resolve('still pending'), ms))]);
+  return Promise.race([
+    work.then(
+      () => 'answered',
+      (error: Error) => error,
+    ),
+    new Promise((resolve) => setTimeout(() => resolve('still pending'), ms)),
+  ]);
 }
 
 /**
@@ -27,7 +33,10 @@ describe('drill regression: a MongoDB command written to a socket the server has
   let client: MongoClient;
 
   beforeEach(async () => {
-    client = await new MongoClient(serviceUrls.mongodb, { serverSelectionTimeoutMS: 5000, connectTimeoutMS: 5000 }).connect();
+    client = await new MongoClient(serviceUrls.mongodb, {
+      serverSelectionTimeoutMS: 5000,
+      connectTimeoutMS: 5000,
+    }).connect();
     await client.db().command({ ping: 1 });
   });
 
@@ -43,7 +52,10 @@ describe('drill regression: a MongoDB command written to a socket the server has
     const connection = onlyServer().monitor.connection;
     connection.socket.destroy(); // destroyed now; its 'close' event comes a moment later
 
-    const outcome = await settlement(connection.command(ADMIN_COMMANDS, { hello: 1 }, { socketTimeoutMS: 2000 }), 10_000);
+    const outcome = await settlement(
+      connection.command(ADMIN_COMMANDS, { hello: 1 }, { socketTimeoutMS: 2000 }),
+      10_000,
+    );
 
     expect(outcome).toBeInstanceOf(MongoNetworkError);
   });

@@ -25,14 +25,20 @@ describe('drill regression: a group-committed batch of updates larger than Ferre
   });
 
   afterAll(async () => {
-    await client?.db(database).dropDatabase().catch(() => undefined);
+    await client
+      ?.db(database)
+      .dropDatabase()
+      .catch(() => undefined);
     await client?.close();
   });
 
   it(`applies ${BATCH} updates to existing documents sent as one command, and the store keeps answering`, async () => {
     const batcher = new BulkWriteBatcher(jobs, BATCH);
     const first = batcher.write(complete('job-0')); // goes out alone; the rest queue into one batch
-    const outcomes = await Promise.all([first, ...Array.from({ length: BATCH }, (_, i) => batcher.write(complete(`job-${i + 1}`)))]);
+    const outcomes = await Promise.all([
+      first,
+      ...Array.from({ length: BATCH }, (_, i) => batcher.write(complete(`job-${i + 1}`))),
+    ]);
 
     expect(outcomes.every((outcome) => outcome.errorCode === undefined)).toBe(true);
     expect(await jobs.countDocuments({ status: 'completed' })).toBe(BATCH + 1);

@@ -14,7 +14,9 @@ describe('POST /events when no queue is bound to the events exchange', () => {
 
   beforeAll(async () => {
     handle = await startEventApp({ EVENT_PROCESSORS: 'none' });
-    await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 200, { description: 'topology declared' });
+    await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 200, {
+      description: 'topology declared',
+    });
   });
 
   afterAll(async () => {
@@ -50,7 +52,9 @@ describe('POST /events when a sink queue is full', () => {
 
   beforeAll(async () => {
     handle = await startEventApp({ EVENT_PROCESSORS: 'none', EVENT_SINKS: 'neo4j', EVENTS_MAX_LENGTH: '2' });
-    await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 200, { description: 'topology declared' });
+    await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 200, {
+      description: 'topology declared',
+    });
   });
 
   afterAll(async () => {

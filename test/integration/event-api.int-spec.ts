@@ -12,7 +12,9 @@ describe('event-ingest API → RabbitMQ', () => {
     await rabbitmq.start();
     handle = await startEventApp({ RABBITMQ_URL: rabbitmq.url(serviceUrls.rabbitmq), EVENT_PROCESSORS: 'none' });
     scope = handle.scope;
-    await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 200, { description: 'ready' });
+    await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 200, {
+      description: 'ready',
+    });
   });
 
   afterAll(async () => {
@@ -29,7 +31,12 @@ describe('event-ingest API → RabbitMQ', () => {
 
     for (const queue of queues()) {
       const [message] = await handle.broker.drain(queue);
-      expect(JSON.parse(message.body)).toMatchObject({ event_id: event.event_id, user_id: '1', product_id: '100', event_type: 'view' });
+      expect(JSON.parse(message.body)).toMatchObject({
+        event_id: event.event_id,
+        user_id: '1',
+        product_id: '100',
+        event_type: 'view',
+      });
     }
   });
 
@@ -39,7 +46,10 @@ describe('event-ingest API → RabbitMQ', () => {
     expect(response.status).toBe(202);
     expect(response.body.event_id).toMatch(/^[0-9a-f-]{36}$/);
     const [message] = await handle.broker.drain(`${scope}.neo4j`);
-    expect(JSON.parse(message.body)).toMatchObject({ event_id: response.body.event_id, timestamp: expect.stringMatching(/Z$/) });
+    expect(JSON.parse(message.body)).toMatchObject({
+      event_id: response.body.event_id,
+      timestamp: expect.stringMatching(/Z$/),
+    });
     await handle.broker.drain(`${scope}.qdrant`);
   });
 
@@ -63,9 +73,27 @@ describe('event-ingest API → RabbitMQ', () => {
     ['a JSON syntax error', '{"user_id" 1}', 'application/json', 400, /^body is not valid JSON: .*position 11/],
     ['an empty body', '', 'application/json', 400, /^body is empty/],
     ['a __proto__ key', '{"__proto__":{"admin":true}}', 'application/json', 400, /forbidden key \(__proto__/],
-    ['a constructor.prototype key', '{"constructor":{"prototype":{"admin":true}}}', 'application/json', 400, /forbidden key/],
-    ['a text body', 'user_id=1', 'text/plain', 415, /^Content-Type "text\/plain" is not accepted: send the body as application\/json$/],
-    ['a form body', 'user_id=1', 'application/x-www-form-urlencoded', 415, /"application\/x-www-form-urlencoded" is not accepted/],
+    [
+      'a constructor.prototype key',
+      '{"constructor":{"prototype":{"admin":true}}}',
+      'application/json',
+      400,
+      /forbidden key/,
+    ],
+    [
+      'a text body',
+      'user_id=1',
+      'text/plain',
+      415,
+      /^Content-Type "text\/plain" is not accepted: send the body as application\/json$/,
+    ],
+    [
+      'a form body',
+      'user_id=1',
+      'application/x-www-form-urlencoded',
+      415,
+      /"application\/x-www-form-urlencoded" is not accepted/,
+    ],
   ])('refuses %s, naming the problem, and publishes nothing', async (_, body, contentType, status, message) => {
     const response = await request('POST', `${handle.base}/events`, body, { 'content-type': contentType });
     expect(response.status).toBe(status);
@@ -77,7 +105,9 @@ describe('event-ingest API → RabbitMQ', () => {
     const response = await request('POST', `${handle.base}/events`, { event_type: 'view' });
     const problems: string[] = response.body.message;
     expect(problems).toEqual([...new Set(problems)]);
-    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^user_id/), expect.stringMatching(/^product_id/)]));
+    expect(problems).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^user_id/), expect.stringMatching(/^product_id/)]),
+    );
   });
 
   it('refuses a body that is too large', async () => {
@@ -96,17 +126,23 @@ describe('event-ingest API → RabbitMQ', () => {
   });
 
   it('refuses a whole batch with one bad event (naming it) or more than 1,000 events', async () => {
-    const bad = await request('POST', `${handle.base}/events/batch`, { events: [makeEvent(scope), { ...makeEvent(scope), event_type: 'x' }] });
+    const bad = await request('POST', `${handle.base}/events/batch`, {
+      events: [makeEvent(scope), { ...makeEvent(scope), event_type: 'x' }],
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.message.join('\n')).toMatch(/events\.1\.event_type/);
-    const tooMany = await request('POST', `${handle.base}/events/batch`, { events: Array.from({ length: 1001 }, () => makeEvent(scope)) });
+    const tooMany = await request('POST', `${handle.base}/events/batch`, {
+      events: Array.from({ length: 1001 }, () => makeEvent(scope)),
+    });
     expect(tooMany.status).toBe(400);
     for (const queue of queues()) expect(await handle.broker.depth(queue)).toBe(0);
   });
 
   it('answers 503 with Retry-After at once while the broker is unreachable, then 202 again', async () => {
     rabbitmq.cut();
-    await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 503, { description: 'not ready' });
+    await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 503, {
+      description: 'not ready',
+    });
     const started = Date.now();
     const response = await request('POST', `${handle.base}/events`, makeEvent(scope));
     expect(response.status).toBe(503);
@@ -115,13 +151,18 @@ describe('event-ingest API → RabbitMQ', () => {
 
     rabbitmq.restore();
     const event = makeEvent(scope);
-    await waitFor(async () => (await request('POST', `${handle.base}/events`, event)).status === 202, { timeoutMs: 30_000, description: '202 after reconnect' });
+    await waitFor(async () => (await request('POST', `${handle.base}/events`, event)).status === 202, {
+      timeoutMs: 30_000,
+      description: '202 after reconnect',
+    });
     await waitFor(async () => (await handle.broker.depth(`${scope}.neo4j`)) >= 1, { description: 'event in queue' });
   });
 
   it('serves the OpenAPI document', async () => {
     const docs = await request('GET', `${handle.base}/docs-json`);
     expect(docs.status).toBe(200);
-    expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/events', '/events/batch', '/rabbitmq/queues/{name}/purge']));
+    expect(Object.keys(docs.body.paths)).toEqual(
+      expect.arrayContaining(['/events', '/events/batch', '/rabbitmq/queues/{name}/purge']),
+    );
   });
 });

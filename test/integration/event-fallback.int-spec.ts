@@ -10,7 +10,11 @@ describe('event-ingest without RabbitMQ', () => {
   beforeAll(async () => {
     await neo4j.start();
     // No broker at all: a refused port proves the app does not try to use one.
-    handle = await startEventApp({ USE_RABBITMQ: 'false', RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:1', NEO4J_URI: neo4j.url(serviceUrls.neo4j) });
+    handle = await startEventApp({
+      USE_RABBITMQ: 'false',
+      RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:1',
+      NEO4J_URI: neo4j.url(serviceUrls.neo4j),
+    });
   });
 
   afterAll(async () => {
@@ -29,12 +33,18 @@ describe('event-ingest without RabbitMQ', () => {
   it('answers 201 after the graph write, idempotently', async () => {
     const user = `${handle.scope}-u-direct`;
     const event = makeEvent(handle.scope, { user_id: user, event_type: 'purchase' });
-    expect(await request('POST', `${handle.base}/events`, event)).toMatchObject({ status: 201, body: { event_id: event.event_id } });
+    expect(await request('POST', `${handle.base}/events`, event)).toMatchObject({
+      status: 201,
+      body: { event_id: event.event_id },
+    });
     expect((await request('POST', `${handle.base}/events`, event)).status).toBe(201);
     expect(await handle.graph.interactions(user)).toEqual([expect.objectContaining({ type: 'PURCHASED', count: 1 })]);
 
     const batch = Array.from({ length: 10 }, () => makeEvent(handle.scope, { user_id: user, event_type: 'view' }));
-    expect(await request('POST', `${handle.base}/events/batch`, { events: batch })).toMatchObject({ status: 201, body: { accepted: 10 } });
+    expect(await request('POST', `${handle.base}/events/batch`, { events: batch })).toMatchObject({
+      status: 201,
+      body: { accepted: 10 },
+    });
     expect(await handle.graph.interactions(user)).toEqual([
       expect.objectContaining({ type: 'PURCHASED', count: 1 }),
       expect.objectContaining({ type: 'VIEWED', count: 10 }),

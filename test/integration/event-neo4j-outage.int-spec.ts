@@ -15,7 +15,9 @@ describe('Neo4j processor through a Neo4j outage', () => {
   beforeAll(async () => {
     await neo4j.start();
     handle = await startEventApp({ EVENT_PROCESSORS: 'neo4j', NEO4J_URI: neo4j.url(serviceUrls.neo4j) });
-    await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 200, { description: 'ready' });
+    await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 200, {
+      description: 'ready',
+    });
   });
 
   afterAll(async () => {
@@ -28,14 +30,21 @@ describe('Neo4j processor through a Neo4j outage', () => {
     const { scope } = handle;
     const user = `${scope}-u-outage`;
     neo4j.cut();
-    await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 503, { description: 'not ready' });
+    await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 503, {
+      description: 'not ready',
+    });
 
-    const events = Array.from({ length: 20 }, (_, i) => makeEvent(scope, { user_id: user, product_id: `${scope}-p${i % 4}` }));
+    const events = Array.from({ length: 20 }, (_, i) =>
+      makeEvent(scope, { user_id: user, product_id: `${scope}-p${i % 4}` }),
+    );
     expect((await request('POST', `${handle.base}/events/batch`, { events })).status).toBe(202);
     // The processor holds them (unacked) and keeps trying; three tries (each with the driver's
     // own 1 s of retries) take longer than all three broker retry delays together.
     const processor = handle.app.get<EventDeliveryProcessor>(NEO4J_EVENTS_PROCESSOR, { strict: false });
-    await waitFor(() => processor.stats.outageRetries >= 3 && processor.stats.pending === 20, { timeoutMs: 30_000, description: 'batch held' });
+    await waitFor(() => processor.stats.outageRetries >= 3 && processor.stats.pending === 20, {
+      timeoutMs: 30_000,
+      description: 'batch held',
+    });
     expect(await handle.broker.depth(`${scope}.dlq`)).toBe(0);
     expect(await handle.broker.depth(`${scope}.neo4j`)).toBe(0);
     expect(await neo4jIsDown()).toBe(true);
@@ -50,5 +59,6 @@ describe('Neo4j processor through a Neo4j outage', () => {
     expect(await handle.broker.depth(`${scope}.dlq`)).toBe(0);
   });
 
-  const neo4jIsDown = async () => (await request('GET', `${handle.base}/health/ready`)).body.error?.neo4j?.status === 'down';
+  const neo4jIsDown = async () =>
+    (await request('GET', `${handle.base}/health/ready`)).body.error?.neo4j?.status === 'down';
 });

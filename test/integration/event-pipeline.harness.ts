@@ -42,7 +42,9 @@ export async function startEventApp(
   const broker = await new EventBrokerFixture().open();
   const graph = new EventGraphProbe();
   const app = configureApp(
-    await NestFactory.create<NestFastifyApplication>(EventIngestModule.forRoot(options), createHttpAdapter(), { logger: ['error'] }),
+    await NestFactory.create<NestFastifyApplication>(EventIngestModule.forRoot(options), createHttpAdapter(), {
+      logger: ['error'],
+    }),
   );
   await app.listen(0, '127.0.0.1');
   const base = await app.getUrl();
@@ -69,7 +71,12 @@ export interface JsonResponse {
   body: any;
 }
 
-export async function request(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse> {
+export async function request(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse> {
   const response = await fetch(url, {
     method,
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },

@@ -20,7 +20,9 @@ describe('event pipeline → Neo4j and Qdrant', () => {
     handle = await startEventApp({ EVENT_PROCESSORS: 'all', QDRANT_URL: qdrant.url, QDRANT_VECTOR_SIZE: '4' });
     scope = handle.scope;
     qdrant.putPoint('products', { id: 1001, vector: [1, 0, 0, 0], payload: {} });
-    await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 200, { description: 'ready' });
+    await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 200, {
+      description: 'ready',
+    });
   });
 
   afterAll(async () => {
@@ -38,34 +40,56 @@ describe('event pipeline → Neo4j and Qdrant', () => {
 
   it('carries an event from POST /events into the graph and the user profile', async () => {
     const user = `${scope}-u-flow`;
-    const view = makeEvent(scope, { user_id: user, product_id: '1001', event_type: 'view', price: 9.5, category: 'audio' });
+    const view = makeEvent(scope, {
+      user_id: user,
+      product_id: '1001',
+      event_type: 'view',
+      price: 9.5,
+      category: 'audio',
+    });
     const purchase = makeEvent(scope, { user_id: user, product_id: '1001', event_type: 'purchase' });
     expect((await post(view)).status).toBe(202);
     expect((await post(purchase)).status).toBe(202);
 
-    const rows = await waitFor(async () => ((await handle.graph.interactions(user)).length === 2 ? handle.graph.interactions(user) : null), {
-      description: 'two relationships',
-    });
+    const rows = await waitFor(
+      async () => ((await handle.graph.interactions(user)).length === 2 ? handle.graph.interactions(user) : null),
+      {
+        description: 'two relationships',
+      },
+    );
     expect(rows).toEqual([
       expect.objectContaining({ type: 'PURCHASED', product_id: '1001', count: 1 }),
       expect.objectContaining({ type: 'VIEWED', product_id: '1001', count: 1, last_session: view.user_session }),
     ]);
-    const point = await waitFor(() => ((profile(user)?.payload.counts as Record<string, number>)?.purchase === 1 ? profile(user) : null), {
-      description: 'profile with the purchase',
+    const point = await waitFor(
+      () => ((profile(user)?.payload.counts as Record<string, number>)?.purchase === 1 ? profile(user) : null),
+      {
+        description: 'profile with the purchase',
+      },
+    );
+    expect(point.payload).toMatchObject({
+      user_id: user,
+      counts: { view: 1, purchase: 1, cart: 0 },
+      last_event_type: 'purchase',
     });
-    expect(point.payload).toMatchObject({ user_id: user, counts: { view: 1, purchase: 1, cart: 0 }, last_event_type: 'purchase' });
     expect((point.vector as { preference: number[] }).preference[0]).toBeCloseTo(1, 6);
   });
 
   it('writes a batch of 300 events', async () => {
     const user = `${scope}-u-batch`;
-    const events = Array.from({ length: 300 }, (_, i) => makeEvent(scope, { user_id: user, product_id: `${scope}-p${i % 30}`, event_type: 'cart' }));
+    const events = Array.from({ length: 300 }, (_, i) =>
+      makeEvent(scope, { user_id: user, product_id: `${scope}-p${i % 30}`, event_type: 'cart' }),
+    );
     expect((await request('POST', `${handle.base}/events/batch`, { events })).status).toBe(202);
-    await waitFor(async () => (await handle.graph.processed(events.map((e) => e.event_id))) === 300, { description: '300 receipts' });
+    await waitFor(async () => (await handle.graph.processed(events.map((e) => e.event_id))) === 300, {
+      description: '300 receipts',
+    });
     const rows = await handle.graph.interactions(user);
     expect(rows).toHaveLength(30);
     expect(rows.every((row) => row.type === 'ADDED_TO_CART' && row.count === 10)).toBe(true);
-    await waitFor(() => (profile(user)?.payload.counts as Record<string, number>)?.cart === 300, { description: 'profile counts 300 carts' });
+    await waitFor(() => (profile(user)?.payload.counts as Record<string, number>)?.cart === 300, {
+      description: 'profile counts 300 carts',
+    });
   });
 
   it('counts an event sent twice (same event_id) once, in both sinks', async () => {
@@ -75,7 +99,9 @@ describe('event pipeline → Neo4j and Qdrant', () => {
     expect((await post(event)).status).toBe(202);
     expect((await post(event)).status).toBe(202);
     expect((await post(second)).status).toBe(202); // processed after both copies: a marker that they were handled
-    await waitFor(() => (profile(user)?.payload.counts as Record<string, number>)?.view === 1, { description: 'marker in profile' });
+    await waitFor(() => (profile(user)?.payload.counts as Record<string, number>)?.view === 1, {
+      description: 'marker in profile',
+    });
     await waitFor(async () => (await handle.graph.interactions(user)).length === 2, { description: 'marker in graph' });
     expect(await handle.graph.interactions(user)).toEqual([
       expect.objectContaining({ type: 'ADDED_TO_CART', count: 1 }),
@@ -87,11 +113,23 @@ describe('event pipeline → Neo4j and Qdrant', () => {
   it('dead-letters a poison message at once, once per sink, with the reason', async () => {
     await handle.broker.publish(scope, '', 'this is not json');
     await handle.broker.publish(scope, '', JSON.stringify({ event_id: `${scope}-bad`, user_id: 'u' }));
-    const letters = await waitFor(async () => ((await handle.broker.depth(`${scope}.dlq`)) === 4 ? handle.broker.drain(`${scope}.dlq`) : null), {
-      description: '4 dead letters',
-    });
-    expect(letters.map((l) => l.headers['x-original-queue']).sort()).toEqual([`${scope}.neo4j`, `${scope}.neo4j`, `${scope}.qdrant`, `${scope}.qdrant`]);
-    for (const letter of letters) expect(letter.headers).toMatchObject({ 'x-attempts': 1, 'x-reason': expect.stringMatching(/JSON object|invalid event/) });
+    const letters = await waitFor(
+      async () => ((await handle.broker.depth(`${scope}.dlq`)) === 4 ? handle.broker.drain(`${scope}.dlq`) : null),
+      {
+        description: '4 dead letters',
+      },
+    );
+    expect(letters.map((l) => l.headers['x-original-queue']).sort()).toEqual([
+      `${scope}.neo4j`,
+      `${scope}.neo4j`,
+      `${scope}.qdrant`,
+      `${scope}.qdrant`,
+    ]);
+    for (const letter of letters)
+      expect(letter.headers).toMatchObject({
+        'x-attempts': 1,
+        'x-reason': expect.stringMatching(/JSON object|invalid event/),
+      });
   });
 
   it('retries a failing write after each delay, then dead-letters it; replay brings it back to its sink only', async () => {
@@ -102,28 +140,46 @@ describe('event pipeline → Neo4j and Qdrant', () => {
     const [letter] = await waitFor(async () => ((await handle.broker.depth(`${scope}.dlq`)) === 1 ? peek() : null), {
       description: 'dead letter after the retries',
     });
-    expect(letter.headers).toMatchObject({ 'x-attempts': 4, 'x-original-queue': `${scope}.qdrant`, 'x-reason': expect.stringMatching(/400|failing/) });
+    expect(letter.headers).toMatchObject({
+      'x-attempts': 4,
+      'x-original-queue': `${scope}.qdrant`,
+      'x-reason': expect.stringMatching(/400|failing/),
+    });
     expect(await handle.graph.interactions(user)).toEqual([expect.objectContaining({ type: 'PURCHASED', count: 1 })]);
 
     qdrant.failWith = undefined;
-    expect((await request('POST', `${handle.base}/rabbitmq/dlq/replay`, undefined, admin)).body).toEqual({ replayed: 1, skipped: 0 });
-    await waitFor(() => (profile(user)?.payload.counts as Record<string, number>)?.purchase === 1, { description: 'replayed into Qdrant' });
+    expect((await request('POST', `${handle.base}/rabbitmq/dlq/replay`, undefined, admin)).body).toEqual({
+      replayed: 1,
+      skipped: 0,
+    });
+    await waitFor(() => (profile(user)?.payload.counts as Record<string, number>)?.purchase === 1, {
+      description: 'replayed into Qdrant',
+    });
     expect(await handle.broker.depth(`${scope}.dlq`)).toBe(0);
     expect(await handle.graph.interactions(user)).toEqual([expect.objectContaining({ type: 'PURCHASED', count: 1 })]);
   });
 
-  const peek = async () => (await request('GET', `${handle.base}/rabbitmq/dlq?limit=5`, undefined, admin)).body.messages;
+  const peek = async () =>
+    (await request('GET', `${handle.base}/rabbitmq/dlq?limit=5`, undefined, admin)).body.messages;
 
   it('guards purge and the DLQ with ADMIN_TOKEN, and only knows its own queues', async () => {
-    const purge = (name: string, headers: Record<string, string> = {}) => request('POST', `${handle.base}/rabbitmq/queues/${name}/purge`, undefined, headers);
+    const purge = (name: string, headers: Record<string, string> = {}) =>
+      request('POST', `${handle.base}/rabbitmq/queues/${name}/purge`, undefined, headers);
     expect((await purge('neo4j')).status).toBe(401);
     expect((await purge('neo4j', { authorization: 'Bearer wrong-token' })).status).toBe(401);
-    expect((await purge('neo4j', { 'x-admin-token': ADMIN_TOKEN })).body).toEqual({ queue: `${scope}.neo4j`, purged: 0 });
+    expect((await purge('neo4j', { 'x-admin-token': ADMIN_TOKEN })).body).toEqual({
+      queue: `${scope}.neo4j`,
+      purged: 0,
+    });
     expect((await purge('some.other.queue', admin)).status).toBe(404);
     expect((await request('GET', `${handle.base}/rabbitmq/dlq`)).status).toBe(401);
     expect((await request('POST', `${handle.base}/rabbitmq/dlq/replay`)).status).toBe(401);
 
-    expect((await request('GET', `${handle.base}/rabbitmq/queues/${scope}.neo4j`)).body).toEqual({ queue: `${scope}.neo4j`, messages: 0, consumers: 1 });
+    expect((await request('GET', `${handle.base}/rabbitmq/queues/${scope}.neo4j`)).body).toEqual({
+      queue: `${scope}.neo4j`,
+      messages: 0,
+      consumers: 1,
+    });
     const health = await request('GET', `${handle.base}/rabbitmq/health`);
     expect(health).toMatchObject({ status: 200, body: { status: 'ok', exchange: scope } });
   });

@@ -13,7 +13,9 @@ describe('Neo4j processor when its queue is deleted under it', () => {
 
   beforeAll(async () => {
     handle = await startEventApp({ EVENT_PROCESSORS: 'neo4j', EVENT_SINKS: 'neo4j' });
-    await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 200, { description: 'ready' });
+    await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 200, {
+      description: 'ready',
+    });
   });
 
   afterAll(async () => {
@@ -29,10 +31,16 @@ describe('Neo4j processor when its queue is deleted under it', () => {
     } finally {
       await connection.close();
     }
-    await waitFor(async () => (await handle.broker.consumers(queue)) === 1, { timeoutMs: 15_000, description: 'consuming the declared-again queue' });
+    await waitFor(async () => (await handle.broker.consumers(queue)) === 1, {
+      timeoutMs: 15_000,
+      description: 'consuming the declared-again queue',
+    });
 
     const event = makeEvent(handle.scope);
     expect((await request('POST', `${handle.base}/events`, event)).status).toBe(202);
-    await waitFor(async () => (await handle.graph.processed([event.event_id])) === 1, { timeoutMs: 15_000, description: 'event in the graph' });
+    await waitFor(async () => (await handle.graph.processed([event.event_id])) === 1, {
+      timeoutMs: 15_000,
+      description: 'event in the graph',
+    });
   });
 });

@@ -17,7 +17,9 @@ async function exitWithin(app: AppProcess, ms: number): Promise<number | string>
 }
 
 async function waitUntilReady(base: string): Promise<void> {
-  await waitFor(async () => (await request('GET', `${base}/health/ready`)).status === 200, { description: 'API ready' });
+  await waitFor(async () => (await request('GET', `${base}/health/ready`)).status === 200, {
+    description: 'API ready',
+  });
 }
 
 /** EVENT_SINKS=neo4j, as `npm start` runs it: no Qdrant worker, so no Qdrant queue to fill. */
@@ -30,7 +32,12 @@ describe('event sinks chosen by EVENT_SINKS', () => {
   beforeAll(async () => {
     api = await startEventApp({ EVENT_SINKS: 'neo4j', EVENT_PROCESSORS: 'none' });
     scope = api.scope;
-    workerEnv = { ADMIN_TOKEN: '', EVENTS_TOPOLOGY_PREFIX: scope, EVENT_RETRY_DELAYS_MS: TEST_RETRY_DELAYS_MS.join(','), EVENT_SINKS: 'neo4j' };
+    workerEnv = {
+      ADMIN_TOKEN: '',
+      EVENTS_TOPOLOGY_PREFIX: scope,
+      EVENT_RETRY_DELAYS_MS: TEST_RETRY_DELAYS_MS.join(','),
+      EVENT_SINKS: 'neo4j',
+    };
     await waitUntilReady(api.base);
   });
 
@@ -45,7 +52,8 @@ describe('event sinks chosen by EVENT_SINKS', () => {
     expect(await api.broker.depth(`${scope}.neo4j`)).toBe(1);
     expect(await api.broker.exists(`${scope}.neo4j.retry.${TEST_RETRY_DELAYS_MS[0]}ms`)).toBe(true);
     expect(await api.broker.exists(`${scope}.qdrant`)).toBe(false);
-    for (const delay of TEST_RETRY_DELAYS_MS) expect(await api.broker.exists(`${scope}.qdrant.retry.${delay}ms`)).toBe(false);
+    for (const delay of TEST_RETRY_DELAYS_MS)
+      expect(await api.broker.exists(`${scope}.qdrant.retry.${delay}ms`)).toBe(false);
     expect((await request('GET', `${api.base}/rabbitmq/queues/qdrant`)).status).toBe(404);
   });
 
@@ -53,18 +61,28 @@ describe('event sinks chosen by EVENT_SINKS', () => {
     const degraded = await request('GET', `${api.base}/rabbitmq/health`);
     expect(degraded).toMatchObject({
       status: 200,
-      body: { status: 'degraded', exchange: scope, sinks: { [`${scope}.neo4j`]: { consumers: 0, messages: 1, status: 'no consumer' } } },
+      body: {
+        status: 'degraded',
+        exchange: scope,
+        sinks: { [`${scope}.neo4j`]: { consumers: 0, messages: 1, status: 'no consumer' } },
+      },
     });
     expect(Object.keys(degraded.body.sinks)).toEqual([`${scope}.neo4j`]);
     expect((await request('GET', `${api.base}/health/ready`)).status).toBe(200);
 
     const worker = spawnApp(WORKER, workerEnv, ['--queue', 'neo4j', '--workers', '1']);
     try {
-      await waitFor(async () => (await api.broker.consumers(`${scope}.neo4j`)) === 1, { timeoutMs: 60_000, description: 'a neo4j consumer' });
-      const ok = await waitFor(async () => {
-        const health = await request('GET', `${api.base}/rabbitmq/health`);
-        return health.body.status === 'ok' ? health : null;
-      }, { description: 'health ok' });
+      await waitFor(async () => (await api.broker.consumers(`${scope}.neo4j`)) === 1, {
+        timeoutMs: 60_000,
+        description: 'a neo4j consumer',
+      });
+      const ok = await waitFor(
+        async () => {
+          const health = await request('GET', `${api.base}/rabbitmq/health`);
+          return health.body.status === 'ok' ? health : null;
+        },
+        { description: 'health ok' },
+      );
       expect(ok.body.sinks[`${scope}.neo4j`]).toMatchObject({ consumers: 1, status: 'consuming' });
     } finally {
       worker.child.kill('SIGTERM');
@@ -133,7 +151,9 @@ describe('a sink removed from EVENT_SINKS', () => {
   });
 
   it('leaves its dead letters in the DLQ on replay instead of sending them to a sink nobody runs', async () => {
-    await api.broker.publish('', `${scope}.dlq`, JSON.stringify(makeEvent(scope)), { headers: { 'x-original-queue': retired } });
+    await api.broker.publish('', `${scope}.dlq`, JSON.stringify(makeEvent(scope)), {
+      headers: { 'x-original-queue': retired },
+    });
     const replay = await request('POST', `${api.base}/rabbitmq/dlq/replay`, undefined, admin);
     expect(replay.body).toEqual({ replayed: 0, skipped: 1 });
     expect(await api.broker.depth(`${scope}.dlq`)).toBe(1);

@@ -37,16 +37,27 @@ describe('event worker through a broker disconnect while it holds deliveries', (
       ['--queue', 'neo4j', '--workers', '1', '--prefetch', '50'],
     );
     try {
-      await waitFor(async () => (await api.broker.consumers(queue)) === 1, { timeoutMs: 60_000, description: 'worker consuming' });
+      await waitFor(async () => (await api.broker.consumers(queue)) === 1, {
+        timeoutMs: 60_000,
+        description: 'worker consuming',
+      });
       neo4j.cut();
       const user = `${api.scope}-u-blip`;
-      const events = Array.from({ length: 20 }, (_, i) => makeEvent(api.scope, { user_id: user, product_id: `${api.scope}-p${i % 4}` }));
+      const events = Array.from({ length: 20 }, (_, i) =>
+        makeEvent(api.scope, { user_id: user, product_id: `${api.scope}-p${i % 4}` }),
+      );
       expect((await request('POST', `${api.base}/events/batch`, { events })).status).toBe(202);
-      await waitFor(() => worker.output().includes('store unreachable; holding the batch'), { timeoutMs: 30_000, description: 'batch held' });
+      await waitFor(() => worker.output().includes('store unreachable; holding the batch'), {
+        timeoutMs: 30_000,
+        description: 'batch held',
+      });
 
       broker.cut(); // the broker takes the 20 deliveries back; the worker still holds its batch
       neo4j.restore(); // the held batch is written now, and its acks meet a closed channel
-      await waitFor(async () => (await api.graph.processed(events.map((e) => e.event_id))) === 20, { timeoutMs: 30_000, description: 'batch written' });
+      await waitFor(async () => (await api.graph.processed(events.map((e) => e.event_id))) === 20, {
+        timeoutMs: 30_000,
+        description: 'batch written',
+      });
       broker.restore();
 
       await waitFor(async () => (await api.broker.consumers(queue)) === 1 && (await api.broker.depth(queue)) === 0, {

@@ -25,19 +25,36 @@ describe('event worker CLI', () => {
   it('runs N processes that consume the queue, with readiness probes, and drains and exits 0 on SIGTERM', async () => {
     const queue = `${api.scope}.neo4j`;
     const healthPort = 21000 + Math.floor(Math.random() * 20000);
-    const worker = spawnApp(entry, workerEnv, ['--queue', 'neo4j', '--workers', '2', '--prefetch', '50', '--health-port', String(healthPort)]);
+    const worker = spawnApp(entry, workerEnv, [
+      '--queue',
+      'neo4j',
+      '--workers',
+      '2',
+      '--prefetch',
+      '50',
+      '--health-port',
+      String(healthPort),
+    ]);
     try {
-      await waitFor(async () => (await api.broker.consumers(queue)) === 2, { timeoutMs: 60_000, description: 'two consumers' });
+      await waitFor(async () => (await api.broker.consumers(queue)) === 2, {
+        timeoutMs: 60_000,
+        description: 'two consumers',
+      });
       for (const port of [healthPort, healthPort + 1]) {
-        const ready = await waitFor(async () => {
-          const probe = await getJson(`http://127.0.0.1:${port}/health/ready`);
-          return probe.status === 200 ? probe : null;
-        }, { description: `worker ready on ${port}` });
+        const ready = await waitFor(
+          async () => {
+            const probe = await getJson(`http://127.0.0.1:${port}/health/ready`);
+            return probe.status === 200 ? probe : null;
+          },
+          { description: `worker ready on ${port}` },
+        );
         expect(Object.keys(ready.body.info).sort()).toEqual(['neo4j', 'rabbitmq']);
       }
       expect((await getJson(`http://127.0.0.1:${healthPort}/events`)).status).toBe(404);
       const user = `${api.scope}-u-cli`;
-      const events = Array.from({ length: 200 }, (_, i) => makeEvent(api.scope, { user_id: user, product_id: `${api.scope}-p${i % 10}` }));
+      const events = Array.from({ length: 200 }, (_, i) =>
+        makeEvent(api.scope, { user_id: user, product_id: `${api.scope}-p${i % 10}` }),
+      );
       expect((await request('POST', `${api.base}/events/batch`, { events })).status).toBe(202);
       // SIGTERM while events are still arriving: whatever was taken is written and acked, the rest stays queued.
       worker.child.kill('SIGTERM');
@@ -46,8 +63,13 @@ describe('event worker CLI', () => {
       expect(written + (await api.broker.depth(queue))).toBe(200);
       expect(await api.broker.consumers(queue)).toBe(0);
 
-      const logs = worker.output().split('\n').filter((line) => line.startsWith('{'));
-      expect(logs.map((line) => JSON.parse(line).message?.msg)).toEqual(expect.arrayContaining(['worker consuming', 'draining', 'drained, exiting']));
+      const logs = worker
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{'));
+      expect(logs.map((line) => JSON.parse(line).message?.msg)).toEqual(
+        expect.arrayContaining(['worker consuming', 'draining', 'drained, exiting']),
+      );
     } finally {
       worker.child.kill('SIGKILL');
     }
@@ -56,18 +78,26 @@ describe('event worker CLI', () => {
   it('finishes the queue when run again, and lists and replays the DLQ from the command line', async () => {
     const worker = spawnApp(entry, workerEnv, ['--queue', 'all', '--workers', '1']);
     try {
-      await waitFor(async () => worker.output().includes('worker consuming') && (await api.broker.depth(`${api.scope}.neo4j`)) === 0, {
-        timeoutMs: 60_000,
-        description: 'neo4j queue drained',
-      });
+      await waitFor(
+        async () =>
+          worker.output().includes('worker consuming') && (await api.broker.depth(`${api.scope}.neo4j`)) === 0,
+        {
+          timeoutMs: 60_000,
+          description: 'neo4j queue drained',
+        },
+      );
     } finally {
       worker.child.kill('SIGTERM');
       await worker.exited;
     }
-    await api.broker.publish('', `${api.scope}.dlq`, JSON.stringify(makeEvent(api.scope)), { headers: { 'x-original-queue': `${api.scope}.neo4j` } });
+    await api.broker.publish('', `${api.scope}.dlq`, JSON.stringify(makeEvent(api.scope)), {
+      headers: { 'x-original-queue': `${api.scope}.neo4j` },
+    });
     const list = spawnApp(entry, workerEnv, ['dlq', 'list']);
     expect(await list.exited).toBe(0);
-    expect(JSON.parse(list.output().slice(list.output().indexOf('{')))).toMatchObject({ messages: [expect.objectContaining({ headers: expect.any(Object) })] });
+    expect(JSON.parse(list.output().slice(list.output().indexOf('{')))).toMatchObject({
+      messages: [expect.objectContaining({ headers: expect.any(Object) })],
+    });
     const replay = spawnApp(entry, workerEnv, ['dlq', 'replay']);
     expect(await replay.exited).toBe(0);
     expect(replay.output()).toContain('"replayed": 1');

@@ -36,7 +36,9 @@ describe('event-ingest health', () => {
       EVENTS_TOPOLOGY_PREFIX: prefix,
     });
     app = configureApp(
-      await NestFactory.create<NestFastifyApplication>(EventIngestModule.forRoot(), new FastifyAdapter(), { logger: false }),
+      await NestFactory.create<NestFastifyApplication>(EventIngestModule.forRoot(), new FastifyAdapter(), {
+        logger: false,
+      }),
     );
     await app.listen(0, '127.0.0.1');
     base = await app.getUrl();
@@ -52,7 +54,10 @@ describe('event-ingest health', () => {
   });
 
   it('is live as soon as it listens', async () => {
-    expect(await getJson(`${base}/health/live`)).toEqual({ status: 200, body: expect.objectContaining({ status: 'ok' }) });
+    expect(await getJson(`${base}/health/live`)).toEqual({
+      status: 200,
+      body: expect.objectContaining({ status: 'ok' }),
+    });
   });
 
   it('is ready when RabbitMQ and Neo4j answer', async () => {

@@ -43,7 +43,10 @@ describe('report worker health', () => {
   });
 
   it('is live as soon as it listens', async () => {
-    expect(await getJson(`${base}/health/live`)).toEqual({ status: 200, body: expect.objectContaining({ status: 'ok' }) });
+    expect(await getJson(`${base}/health/live`)).toEqual({
+      status: 200,
+      body: expect.objectContaining({ status: 'ok' }),
+    });
   });
 
   it('is ready when RabbitMQ, MongoDB and Redis answer', async () => {

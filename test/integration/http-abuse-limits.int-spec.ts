@@ -8,7 +8,9 @@ const from = (address: string) => ({ 'x-forwarded-for': `203.0.113.9, ${address}
 
 async function bootReady(env: Record<string, string>): Promise<EventAppHandle> {
   const handle = await startEventApp(env);
-  await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 200, { description: 'ready' });
+  await waitFor(async () => (await request('GET', `${handle.base}/health/ready`)).status === 200, {
+    description: 'ready',
+  });
   return handle;
 }
 
@@ -18,7 +20,9 @@ function slowClient(base: string, chunks: string[]): Promise<{ closedAfterMs: nu
   return new Promise((resolve, reject) => {
     const started = Date.now();
     let received = '';
-    const socket = connect({ host: hostname, port: Number(port) }, () => chunks.forEach((chunk) => socket.write(chunk)));
+    const socket = connect({ host: hostname, port: Number(port) }, () =>
+      chunks.forEach((chunk) => socket.write(chunk)),
+    );
     socket.setEncoding('utf8');
     socket.on('data', (data: string) => (received += data));
     socket.on('error', () => undefined); // a reset is a hang-up too
@@ -54,7 +58,9 @@ describe('event-ingest abuse limits (real RabbitMQ)', () => {
       expect(refused.body).toEqual({
         statusCode: 429,
         error: 'Too Many Requests',
-        message: expect.stringMatching(new RegExp(`^more than ${LIMIT} requests a minute from this client: retry in \\d+ (seconds?|minute)$`)),
+        message: expect.stringMatching(
+          new RegExp(`^more than ${LIMIT} requests a minute from this client: retry in \\d+ (seconds?|minute)$`),
+        ),
       });
       expect(await handle.broker.depth(`${handle.scope}.neo4j`)).toBe(LIMIT);
 
@@ -77,7 +83,10 @@ describe('event-ingest abuse limits (real RabbitMQ)', () => {
 
     it('counts by the peer address: a made-up X-Forwarded-For does not escape the limit', async () => {
       const statuses: number[] = [];
-      for (let i = 0; i <= LIMIT; i += 1) statuses.push((await request('POST', `${handle.base}/events`, makeEvent(handle.scope), from(`10.0.1.${i}`))).status);
+      for (let i = 0; i <= LIMIT; i += 1)
+        statuses.push(
+          (await request('POST', `${handle.base}/events`, makeEvent(handle.scope), from(`10.0.1.${i}`))).status,
+        );
       expect(statuses).toEqual([...Array(LIMIT).fill(202), 429]);
     });
   });
@@ -93,8 +102,17 @@ describe('event-ingest abuse limits (real RabbitMQ)', () => {
     afterAll(async () => handle?.close());
 
     it.each([
-      ['headers that never end', ['POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\n', 'Content-Type: application/json\r\n']],
-      ['a body that never ends', ['POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n', '{"user_id": 1, ']],
+      [
+        'headers that never end',
+        ['POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\n', 'Content-Type: application/json\r\n'],
+      ],
+      [
+        'a body that never ends',
+        [
+          'POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n',
+          '{"user_id": 1, ',
+        ],
+      ],
     ])('closes the connection of a client sending %s, with 408, within the timeout', async (_, chunks) => {
       const { closedAfterMs, received } = await slowClient(handle.base, chunks);
       expect(closedAfterMs).toBeGreaterThanOrEqual(TIMEOUT_MS * 0.9);

@@ -44,7 +44,8 @@ describe('mongo write concern', () => {
     }).compile();
     connection = moduleRef.get<Connection>(getConnectionToken());
     connection.getClient().on('commandStarted', (event: CommandStartedEvent) => {
-      if (WRITE_COMMANDS.includes(event.commandName)) writes.push({ command: event.commandName, writeConcern: event.command.writeConcern });
+      if (WRITE_COMMANDS.includes(event.commandName))
+        writes.push({ command: event.commandName, writeConcern: event.command.writeConcern });
     });
   });
 
@@ -54,7 +55,9 @@ describe('mongo write concern', () => {
   });
 
   it('group-commits with w: majority, j: true, and a duplicate key fails only its own write', async () => {
-    const batcher = new BulkWriteBatcher(connection.getClient().db(connection.name).collection<{ _id: string }>('probes'));
+    const batcher = new BulkWriteBatcher(
+      connection.getClient().db(connection.name).collection<{ _id: string }>('probes'),
+    );
     await batcher.write({ insertOne: { document: { _id: 'taken' } } });
     const outcomes = await Promise.all([
       batcher.write({ insertOne: { document: { _id: 'a' } } }),
@@ -69,7 +72,9 @@ describe('mongo write concern', () => {
       { upserted: true, errorCode: undefined },
     ]);
     expect(writes.map((write) => write.command)).toEqual(['insert', 'insert', 'update']);
-    expect(writes.map((write) => write.writeConcern)).toEqual(writes.map(() => ({ w: 'majority', j: true, wtimeout: 10_000 })));
+    expect(writes.map((write) => write.writeConcern)).toEqual(
+      writes.map(() => ({ w: 'majority', j: true, wtimeout: 10_000 })),
+    );
   });
 
   it('sends w: majority, j: true with the repositories’ single writes as well', async () => {
@@ -81,6 +86,8 @@ describe('mongo write concern', () => {
     expect(await jobs.findByRequestId('job-1')).toMatchObject({ status: 'failed', error_message: 'gave up' });
     expect(await jobs.deleteByReportId('report-1')).toBe(1);
     expect(writes.map((write) => write.command)).toEqual(['update', 'update', 'delete']);
-    expect(writes.map((write) => write.writeConcern)).toEqual(writes.map(() => ({ w: 'majority', j: true, wtimeout: 10_000 })));
+    expect(writes.map((write) => write.writeConcern)).toEqual(
+      writes.map(() => ({ w: 'majority', j: true, wtimeout: 10_000 })),
+    );
   });
 });

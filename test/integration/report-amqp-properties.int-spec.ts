@@ -25,7 +25,10 @@ describe('report answers whose request_id does not fit an AMQP property', () => 
   });
 
   afterAll(async () => {
-    await app?.get<Connection>(getConnectionToken()).dropDatabase().catch(() => undefined);
+    await app
+      ?.get<Connection>(getConnectionToken())
+      .dropDatabase()
+      .catch(() => undefined);
     await app?.close();
     await amqp?.deleteQueues(reportTestQueues(env));
     await amqp?.close();
@@ -37,7 +40,9 @@ describe('report answers whose request_id does not fit an AMQP property', () => 
     const plain = reportRequest();
     for (const request of [multibyte, overlong, plain]) await amqp.publish(requests, request);
 
-    const answers = await waitFor(() => (responses.length >= 3 ? responses : undefined), { description: 'three answers' });
+    const answers = await waitFor(() => (responses.length >= 3 ? responses : undefined), {
+      description: 'three answers',
+    });
     const byId = new Map(answers.map((message) => [jsonOf(message).request_id as string, message]));
     expect(jsonOf(byId.get(multibyte.request_id)!)).toMatchObject({ status: 'success' });
     expect(jsonOf(byId.get(overlong.request_id)!)).toMatchObject({ status: 'failed' });

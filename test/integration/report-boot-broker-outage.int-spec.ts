@@ -1,4 +1,18 @@
-import { AppProcess, getJson, jsonOf, ReportAmqpClient, reportRequest, reportResponseQueueOptions, reportTestEnv, reportTestQueues, serviceUrls, spawnApp, TcpOutageProxy, waitFor, waitUntilReady } from '@app/testing';
+import {
+  AppProcess,
+  getJson,
+  jsonOf,
+  ReportAmqpClient,
+  reportRequest,
+  reportResponseQueueOptions,
+  reportTestEnv,
+  reportTestQueues,
+  serviceUrls,
+  spawnApp,
+  TcpOutageProxy,
+  waitFor,
+  waitUntilReady,
+} from '@app/testing';
 import { ConsumeMessage } from 'amqplib';
 import { createConnection } from 'mongoose';
 import { AddressInfo, createServer, Server } from 'node:net';
@@ -71,7 +85,10 @@ describe('report worker booting during a broker outage', () => {
 
   it('is live at once, unready naming the consumer, and ready and working once the broker answers', async () => {
     const health = await boot();
-    await waitFor(async () => (await getJson(`${health}/live`)).status === 200, { timeoutMs: BOOT_MS, description: 'live while the broker is unreachable' });
+    await waitFor(async () => (await getJson(`${health}/live`)).status === 200, {
+      timeoutMs: BOOT_MS,
+      description: 'live while the broker is unreachable',
+    });
 
     const unready = await getJson(`${health}/ready`);
     expect(unready.status).toBe(503);
@@ -88,20 +105,29 @@ describe('report worker booting during a broker outage', () => {
 
     // The broker goes away and comes back: the consumer subscribes again without a restart.
     rabbitmq.cut();
-    await waitFor(async () => (await getJson(`${health}/ready`)).body.error?.rabbitmq?.message?.includes('consumer not consuming'), {
-      description: '503 naming the consumer while the broker is away',
-    });
+    await waitFor(
+      async () => (await getJson(`${health}/ready`)).body.error?.rabbitmq?.message?.includes('consumer not consuming'),
+      {
+        description: '503 naming the consumer while the broker is away',
+      },
+    );
     rabbitmq.restore();
     await waitUntilReady(`${health}/ready`, 30_000);
     const second = reportRequest();
     await amqp.publish(env.RABBITMQ_REQUEST_QUEUE, second);
-    await waitFor(() => responseTo(second), { timeoutMs: 20_000, description: 'a response after the broker came back' });
+    await waitFor(() => responseTo(second), {
+      timeoutMs: 20_000,
+      description: 'a response after the broker came back',
+    });
     expect(responseTo(second)).toEqual(expect.objectContaining({ status: 'success' }));
   });
 
   it('exits 0 on SIGTERM while it still waits for the broker', async () => {
     const health = await boot();
-    await waitFor(async () => (await getJson(`${health}/live`)).status === 200, { timeoutMs: BOOT_MS, description: 'live' });
+    await waitFor(async () => (await getJson(`${health}/live`)).status === 200, {
+      timeoutMs: BOOT_MS,
+      description: 'live',
+    });
     worker!.child.kill('SIGTERM');
     expect(await worker!.exited).toBe(0);
     expect(worker!.output()).not.toContain('start-up failed');

@@ -1,4 +1,16 @@
-import { AppProcess, FakeOpenAiServer, getJson, jsonOf, ReportAmqpClient, reportRequest, reportResponseQueueOptions, reportTestEnv, reportTestQueues, spawnApp, waitFor } from '@app/testing';
+import {
+  AppProcess,
+  FakeOpenAiServer,
+  getJson,
+  jsonOf,
+  ReportAmqpClient,
+  reportRequest,
+  reportResponseQueueOptions,
+  reportTestEnv,
+  reportTestQueues,
+  spawnApp,
+  waitFor,
+} from '@app/testing';
 import { ConsumeMessage } from 'amqplib';
 import { createConnection } from 'mongoose';
 import { AddressInfo, createServer } from 'node:net';
@@ -57,7 +69,8 @@ describe('report worker stopped with Ctrl-C under a wrapper script', () => {
     worker.child.kill('SIGTERM');
 
     expect(await worker.exited).toBe(0);
-    const answered = () => responses.map((message) => jsonOf(message)).filter((response) => response.request_id === request.request_id);
+    const answered = () =>
+      responses.map((message) => jsonOf(message)).filter((response) => response.request_id === request.request_id);
     await waitFor(() => answered().length > 0, { description: 'the drained response' });
     expect(answered()).toEqual([expect.objectContaining({ status: 'success' })]);
     expect(worker.output()).toContain('the same stop request');

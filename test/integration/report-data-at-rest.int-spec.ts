@@ -1,5 +1,17 @@
 import { REPORT_PATTERNS } from '@app/contracts';
-import { asReader, jsonOf, specBrokerUser, ReportAmqpClient, reportRequest, reportTestEnv, reportTestQueues, serviceUrls, TcpOutageProxy, testSecrets, waitFor } from '@app/testing';
+import {
+  asReader,
+  jsonOf,
+  specBrokerUser,
+  ReportAmqpClient,
+  reportRequest,
+  reportTestEnv,
+  reportTestQueues,
+  serviceUrls,
+  TcpOutageProxy,
+  testSecrets,
+  waitFor,
+} from '@app/testing';
 import KeyvRedis from '@keyv/redis';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -42,7 +54,10 @@ describe('patient data at rest (real RabbitMQ, Redis, FerretDB)', () => {
   const redisProxy = new TcpOutageProxy(redisTarget.hostname, Number(redisTarget.port || 6379));
   // Straight to Redis, not through the proxy the worker uses: what Redis holds, whatever the worker sees.
   const store = new KeyvRedis(serviceUrls.redis);
-  const redis = store.client as unknown as { get(key: string): Promise<string | null>; exists(key: string): Promise<number> };
+  const redis = store.client as unknown as {
+    get(key: string): Promise<string | null>;
+    exists(key: string): Promise<number>;
+  };
   let env: Record<string, string>;
   let app: INestApplication;
   let amqp: ReportAmqpClient;
@@ -51,7 +66,9 @@ describe('patient data at rest (real RabbitMQ, Redis, FerretDB)', () => {
   const db = () => app.get<Connection>(getConnectionToken()).db!;
 
   const responseFor = (requestId: string) =>
-    waitFor(() => responses.map((m) => jsonOf(m)).find((r) => r.request_id === requestId), { description: `response to ${requestId}` });
+    waitFor(() => responses.map((m) => jsonOf(m)).find((r) => r.request_id === requestId), {
+      description: `response to ${requestId}`,
+    });
   // Every call names the spec's broker user, a reader here (REPORT_READERS).
   const send = <T = any>(pattern: string, data: unknown) => firstValueFrom(client.send<T>(pattern, asReader(data)));
 
@@ -68,18 +85,27 @@ describe('patient data at rest (real RabbitMQ, Redis, FerretDB)', () => {
   beforeAll(async () => {
     await redisProxy.start();
     await store.getClient();
-    env = reportTestEnv('report_at_rest', { REDIS_URL: redisProxy.url(serviceUrls.redis), REPORT_READERS: `${specBrokerUser}:*` });
+    env = reportTestEnv('report_at_rest', {
+      REDIS_URL: redisProxy.url(serviceUrls.redis),
+      REPORT_READERS: `${specBrokerUser}:*`,
+    });
     Object.assign(process.env, env);
     app = await startReportWorker();
     amqp = await new ReportAmqpClient().connect(env.RABBITMQ_URL);
     responses = await amqp.collect(env.RABBITMQ_RESPONSE_QUEUE);
-    client = ClientProxyFactory.create({ transport: Transport.RMQ, options: { urls: [env.RABBITMQ_URL], queue: env.RABBITMQ_REQUEST_QUEUE, noAssert: true } });
+    client = ClientProxyFactory.create({
+      transport: Transport.RMQ,
+      options: { urls: [env.RABBITMQ_URL], queue: env.RABBITMQ_REQUEST_QUEUE, noAssert: true },
+    });
     await client.connect();
   });
 
   afterAll(async () => {
     await client?.close();
-    await app?.get<Connection>(getConnectionToken()).dropDatabase().catch(() => undefined);
+    await app
+      ?.get<Connection>(getConnectionToken())
+      .dropDatabase()
+      .catch(() => undefined);
     await app?.close();
     await amqp?.deleteQueues(reportTestQueues(env));
     await amqp?.close();
@@ -102,7 +128,9 @@ describe('patient data at rest (real RabbitMQ, Redis, FerretDB)', () => {
     await amqp.publish(env.RABBITMQ_REQUEST_QUEUE, invalid);
     expect(await responseFor(invalid.request_id)).toMatchObject({ status: 'failed' });
     const dlq = `${env.RABBITMQ_REQUEST_QUEUE}_dlq`;
-    await waitFor(async () => (await amqp.messageCount(dlq)) === 1, { description: 'the invalid request dead-lettered' });
+    await waitFor(async () => (await amqp.messageCount(dlq)) === 1, {
+      description: 'the invalid request dead-lettered',
+    });
 
     const stored = await everythingStored([response.report_id], [request.user_id]);
     const deadLetter = await amqp.takeOne(dlq);
@@ -112,7 +140,11 @@ describe('patient data at rest (real RabbitMQ, Redis, FerretDB)', () => {
       expect(deadLetter!.content.toString()).not.toContain(value);
     }
     const raw = await db().collection('medical_reports').findOne({ report_id: response.report_id });
-    expect(raw).toMatchObject({ user_id: request.user_id, key_id: expect.any(String), sealed_content: expect.stringMatching(/^enc1\./) });
+    expect(raw).toMatchObject({
+      user_id: request.user_id,
+      key_id: expect.any(String),
+      sealed_content: expect.stringMatching(/^enc1\./),
+    });
     expect(raw).not.toHaveProperty('report_data');
     expect(raw).not.toHaveProperty('markdown_content');
   });
@@ -121,7 +153,8 @@ describe('patient data at rest (real RabbitMQ, Redis, FerretDB)', () => {
     const request = plantedRequest();
     const { report_id } = await send(REPORT_PATTERNS.generate, request);
     const control = await send(REPORT_PATTERNS.generate, plantedRequest());
-    for (const id of [report_id, control.report_id]) expect(await send(REPORT_PATTERNS.get, { report_id: id })).toMatchObject({ found: true });
+    for (const id of [report_id, control.report_id])
+      expect(await send(REPORT_PATTERNS.get, { report_id: id })).toMatchObject({ found: true });
     expect(await redis.exists(`report:${report_id}`)).toBe(1);
 
     redisProxy.cut();
@@ -129,10 +162,15 @@ describe('patient data at rest (real RabbitMQ, Redis, FerretDB)', () => {
     redisProxy.restore();
     expect(await redis.exists(`report:${report_id}`)).toBe(1); // the copy Redis kept through the delete
     // The worker reads Redis again once a report it did not delete is served from its cache.
-    await waitFor(async () => (await send(REPORT_PATTERNS.get, { report_id: control.report_id })).source === 'cache', { description: 'the worker back on Redis' });
+    await waitFor(async () => (await send(REPORT_PATTERNS.get, { report_id: control.report_id })).source === 'cache', {
+      description: 'the worker back on Redis',
+    });
 
     expect(await send(REPORT_PATTERNS.get, { report_id })).toEqual({ report_id, found: false });
-    const again = await send(REPORT_PATTERNS.generate, { ...request, request_id: `${request.request_id}-after-delete` });
+    const again = await send(REPORT_PATTERNS.generate, {
+      ...request,
+      request_id: `${request.request_id}-after-delete`,
+    });
     expect(again).toMatchObject({ status: 'success', reused: false });
     expect(again.report_id).not.toBe(report_id);
   });
@@ -146,11 +184,18 @@ describe('patient data at rest (real RabbitMQ, Redis, FerretDB)', () => {
     Object.assign(process.env, { REPORT_ENCRYPTION_KEYS: `${newKey},${oldRing}` });
     try {
       const rotation = await NestFactory.createApplicationContext(KeyRotationModule.forRoot(), { logger: false });
-      const result = await rotation.get(KeyRotationService).rotate().finally(() => rotation.close());
+      const result = await rotation
+        .get(KeyRotationService)
+        .rotate()
+        .finally(() => rotation.close());
       expect(result).toMatchObject({ current_key: newKeyId });
       expect(result.reports_rewrapped).toBeGreaterThanOrEqual(1);
       expect(result.cache_dropped).toBeGreaterThanOrEqual(1);
-      expect(await db().collection('medical_reports').countDocuments({ key_id: { $ne: newKeyId } })).toBe(0);
+      expect(
+        await db()
+          .collection('medical_reports')
+          .countDocuments({ key_id: { $ne: newKeyId } }),
+      ).toBe(0);
 
       // A worker that knows only the new key serves the rotated report.
       await app.close();

@@ -1,4 +1,14 @@
-import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, reportTestQueues, spawnApp, waitFor, withEnv } from '@app/testing';
+import {
+  FakeOpenAiServer,
+  jsonOf,
+  ReportAmqpClient,
+  reportRequest,
+  reportTestEnv,
+  reportTestQueues,
+  spawnApp,
+  waitFor,
+  withEnv,
+} from '@app/testing';
 import { INestApplication } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { ConsumeMessage } from 'amqplib';
@@ -35,24 +45,43 @@ describe('report dead-letter command (reports:dlq)', () => {
   /** The worker as main.ts runs it; it declares every report queue before it consumes. */
   async function bootWorker(): Promise<INestApplication> {
     const app = await startReportWorker();
-    await waitFor(async () => (await amqp.queueStats(requests))?.consumerCount === 1 && (await amqp.queueStats(dlq)) !== undefined, {
-      description: 'worker consuming, its queues declared',
-    });
+    await waitFor(
+      async () => (await amqp.queueStats(requests))?.consumerCount === 1 && (await amqp.queueStats(dlq)) !== undefined,
+      {
+        description: 'worker consuming, its queues declared',
+      },
+    );
     return app;
   }
 
   /** A dead letter as the worker's ReportOutcomePublisher.deadLetter() leaves it. */
-  function publishDeadLetter(body: unknown, rpc: { correlationId: string; replyTo: string }, reason: string, attempt: number) {
+  function publishDeadLetter(
+    body: unknown,
+    rpc: { correlationId: string; replyTo: string },
+    reason: string,
+    attempt: number,
+  ) {
     return amqp.publish(dlq, body, {
       ...rpc,
       messageId: rpc.correlationId,
-      headers: { 'x-report-attempt': attempt, 'x-dead-letter-reason': reason, 'x-failed-at': new Date().toISOString(), 'x-worker': 'host:1' },
+      headers: {
+        'x-report-attempt': attempt,
+        'x-dead-letter-reason': reason,
+        'x-failed-at': new Date().toISOString(),
+        'x-worker': 'host:1',
+      },
     });
   }
 
   beforeAll(async () => {
     await llm.start();
-    env = reportTestEnv('report_dlq', { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: llm.baseUrl, MAX_RETRIES: '1', REPORT_RETRY_DELAYS_MS: '100', LOG_LEVEL: 'error' });
+    env = reportTestEnv('report_dlq', {
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: llm.baseUrl,
+      MAX_RETRIES: '1',
+      REPORT_RETRY_DELAYS_MS: '100',
+      LOG_LEVEL: 'error',
+    });
     commandEnv = { ...env, MONGODB_URI: 'mongodb://127.0.0.1:1/unreachable', REDIS_URL: 'redis://127.0.0.1:1' };
     replayEnv = { ...commandEnv, MONGODB_URI: env.MONGODB_URI };
     restoreEnv = withEnv(env);
@@ -65,7 +94,10 @@ describe('report dead-letter command (reports:dlq)', () => {
   });
 
   afterAll(async () => {
-    await worker?.get<Connection>(getConnectionToken()).dropDatabase().catch(() => undefined);
+    await worker
+      ?.get<Connection>(getConnectionToken())
+      .dropDatabase()
+      .catch(() => undefined);
     await worker?.close();
     await amqp?.deleteQueues([...reportTestQueues(env), `${requests}.urgent`]);
     await amqp?.close();
@@ -74,10 +106,22 @@ describe('report dead-letter command (reports:dlq)', () => {
   });
 
   it('lists ids, reasons, attempts and failure times without the patient data, and leaves the dead letters in the queue', async () => {
-    const seed = reportRequest({ patient: { name: 'Ada Lovelace', age: 54, sex: 'female', conditions: ['hypertension'] } });
+    const seed = reportRequest({
+      patient: { name: 'Ada Lovelace', age: 54, sex: 'female', conditions: ['hypertension'] },
+    });
     const packet = { pattern: 'report.generate', id: 'nest-1', data: reportRequest() };
-    await publishDeadLetter(seed, { correlationId: 'corr-seed', replyTo: 'caller-seed' }, 'invalid request: labs.0.value: must be a number', 1);
-    await publishDeadLetter(packet, { correlationId: 'corr-packet', replyTo: 'caller-packet' }, 'LLM error 500: upstream down', 2);
+    await publishDeadLetter(
+      seed,
+      { correlationId: 'corr-seed', replyTo: 'caller-seed' },
+      'invalid request: labs.0.value: must be a number',
+      1,
+    );
+    await publishDeadLetter(
+      packet,
+      { correlationId: 'corr-packet', replyTo: 'caller-packet' },
+      'LLM error 500: upstream down',
+      2,
+    );
 
     const list = run('list');
     expect(await list.exited).toBe(0);
@@ -86,12 +130,32 @@ describe('report dead-letter command (reports:dlq)', () => {
       queue: dlq,
       total: 2,
       messages: [
-        expect.objectContaining({ request_id: seed.request_id, user_id: seed.user_id, reason: 'invalid request: labs.0.value: must be a number', attempt: 1, failed_at: expect.any(String) }),
-        expect.objectContaining({ request_id: packet.data.request_id, user_id: packet.data.user_id, pattern: 'report.generate', reason: 'LLM error 500: upstream down', attempt: 2 }),
+        expect.objectContaining({
+          request_id: seed.request_id,
+          user_id: seed.user_id,
+          reason: 'invalid request: labs.0.value: must be a number',
+          attempt: 1,
+          failed_at: expect.any(String),
+        }),
+        expect.objectContaining({
+          request_id: packet.data.request_id,
+          user_id: packet.data.user_id,
+          pattern: 'report.generate',
+          reason: 'LLM error 500: upstream down',
+          attempt: 2,
+        }),
       ],
     });
     for (const value of PATIENT_VALUES) expect(list.output()).not.toContain(value);
-    expect(Object.keys(listing.messages[0]).sort()).toEqual(['attempt', 'failed_at', 'message_id', 'reason', 'request_id', 'user_id', 'worker']);
+    expect(Object.keys(listing.messages[0]).sort()).toEqual([
+      'attempt',
+      'failed_at',
+      'message_id',
+      'reason',
+      'request_id',
+      'user_id',
+      'worker',
+    ]);
     expect(await amqp.messageCount(dlq)).toBe(2);
 
     const limited = run('list', '--limit', '1');
@@ -118,7 +182,10 @@ describe('report dead-letter command (reports:dlq)', () => {
     expect(headers['x-dead-letter-reason']).toBeUndefined();
     expect(headers['x-failed-at']).toBeUndefined();
     expect(Date.parse(headers['x-replayed-at'])).not.toBeNaN();
-    const rpc = copy.properties.messageId === 'corr-seed' ? { correlationId: 'corr-seed', replyTo: 'caller-seed' } : { correlationId: 'corr-packet', replyTo: 'caller-packet' };
+    const rpc =
+      copy.properties.messageId === 'corr-seed'
+        ? { correlationId: 'corr-seed', replyTo: 'caller-seed' }
+        : { correlationId: 'corr-packet', replyTo: 'caller-packet' };
     expect(copy.properties).toMatchObject({ ...rpc, contentType: 'application/json', deliveryMode: 2 });
     const body = JSON.parse(copy.content.toString());
     expect(body.request_id ?? body.data.request_id).toBe(original.request_id);
@@ -157,7 +224,8 @@ describe('report dead-letter command (reports:dlq)', () => {
   it('with the worker running: a request the LLM failed is dead-lettered, listed, replayed and then answered', async () => {
     worker = await bootWorker();
     const responses: ConsumeMessage[] = await amqp.collect(env.RABBITMQ_RESPONSE_QUEUE);
-    const responsesTo = (id: string) => responses.map((message) => jsonOf(message)).filter((response) => response.request_id === id);
+    const responsesTo = (id: string) =>
+      responses.map((message) => jsonOf(message)).filter((response) => response.request_id === id);
     const request = reportRequest();
     // MAX_RETRIES=1: two failures spend the budget, and the request is dead-lettered at attempt 2.
     llm.failNext(2, 500);
@@ -169,7 +237,12 @@ describe('report dead-letter command (reports:dlq)', () => {
     const list = run('list');
     expect(await list.exited).toBe(0);
     expect(documentOf(list.output()).messages).toEqual([
-      expect.objectContaining({ request_id: request.request_id, user_id: request.user_id, attempt: 2, reason: expect.stringMatching(/^LLM error 500/) }),
+      expect.objectContaining({
+        request_id: request.request_id,
+        user_id: request.user_id,
+        attempt: 2,
+        reason: expect.stringMatching(/^LLM error 500/),
+      }),
     ]);
 
     // One more failure after the replay: with a fresh budget it is retried, not dead-lettered again.
@@ -177,7 +250,10 @@ describe('report dead-letter command (reports:dlq)', () => {
     const replay = run('replay');
     expect(await replay.exited).toBe(0);
     expect(documentOf(replay.output())).toMatchObject({ replayed: 1 });
-    const answered = await waitFor(() => responsesTo(request.request_id).find((response) => response.status === 'success'), { timeoutMs: 30_000, description: 'report after the replay' });
+    const answered = await waitFor(
+      () => responsesTo(request.request_id).find((response) => response.status === 'success'),
+      { timeoutMs: 30_000, description: 'report after the replay' },
+    );
     expect(answered.report_id).toBeTruthy();
     expect(await amqp.messageCount(dlq)).toBe(0);
     expect(llm.calls).toBe(4);

@@ -1,4 +1,15 @@
-import { FakeOpenAiServer, getJson, jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, reportTestQueues, waitFor, waitUntilReady, withEnv } from '@app/testing';
+import {
+  FakeOpenAiServer,
+  getJson,
+  jsonOf,
+  ReportAmqpClient,
+  reportRequest,
+  reportTestEnv,
+  reportTestQueues,
+  waitFor,
+  waitUntilReady,
+  withEnv,
+} from '@app/testing';
 import { INestApplication } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { ConsumeMessage } from 'amqplib';
@@ -8,7 +19,12 @@ import { startReportWorker } from '../support/report-worker.app';
 
 /** The worker's queues and answers, for workers booted (one after another) with the same settings. */
 async function fixture(llm: FakeOpenAiServer, overrides: Record<string, string> = {}) {
-  const env = reportTestEnv('report_hold_llm', { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: llm.baseUrl, OPENAI_TIMEOUT_MS: '2000', ...overrides });
+  const env = reportTestEnv('report_hold_llm', {
+    OPENAI_API_KEY: 'sk-test',
+    OPENAI_BASE_URL: llm.baseUrl,
+    OPENAI_TIMEOUT_MS: '2000',
+    ...overrides,
+  });
   const restoreEnv = withEnv(env);
   const amqp = await new ReportAmqpClient().connect(env.RABBITMQ_URL);
   let app: INestApplication | undefined;
@@ -34,9 +50,15 @@ async function fixture(llm: FakeOpenAiServer, overrides: Record<string, string> 
     publish: (body: unknown) => amqp.publish(env.RABBITMQ_REQUEST_QUEUE, body),
     answers,
     answerTo: (id: string, timeoutMs = 10_000) =>
-      waitFor(() => answers().find((answer) => answer.request_id === id), { timeoutMs, description: `the answer to ${id}` }),
+      waitFor(() => answers().find((answer) => answer.request_id === id), {
+        timeoutMs,
+        description: `the answer to ${id}`,
+      }),
     async close() {
-      await app?.get<Connection>(getConnectionToken()).dropDatabase().catch(() => undefined);
+      await app
+        ?.get<Connection>(getConnectionToken())
+        .dropDatabase()
+        .catch(() => undefined);
       await app?.close();
       await amqp.deleteQueues(reportTestQueues(env));
       await amqp.close();
@@ -65,7 +87,9 @@ describe('report worker holds requests while the LLM refuses its configuration (
       const requests = Array.from({ length: 3 }, () => reportRequest());
       for (const request of requests) await f.publish(request);
       // Every request is tried again and again, well past the one try a permanent error gets.
-      await waitFor(() => llm.calls >= requests.length * 4 || f.answers().length > 0, { description: 'repeated tries' });
+      await waitFor(() => llm.calls >= requests.length * 4 || f.answers().length > 0, {
+        description: 'repeated tries',
+      });
       expect(f.answers()).toEqual([]);
       expect(await f.amqp.messageCount(f.dlq)).toBe(0);
       const holding = await waitFor(
@@ -75,11 +99,19 @@ describe('report worker holds requests while the LLM refuses its configuration (
         },
         { description: 'readiness naming the held requests' },
       );
-      expect(holding.body.error.requests).toEqual({ status: 'down', message: 'holding: LLM refuses our credentials (401)', held: requests.length });
+      expect(holding.body.error.requests).toEqual({
+        status: 'down',
+        message: 'holding: LLM refuses our credentials (401)',
+        held: requests.length,
+      });
 
       llm.recover();
       for (const request of requests) {
-        expect(await f.answerTo(request.request_id)).toMatchObject({ status: 'success', attempts: 1, generator: 'llm' });
+        expect(await f.answerTo(request.request_id)).toMatchObject({
+          status: 'success',
+          attempts: 1,
+          generator: 'llm',
+        });
       }
       expect(f.metrics.retried.value()).toBe(0);
       expect(f.metrics.deadLettered.value({ reason: 'permanent' })).toBe(0);
@@ -105,14 +137,19 @@ describe('report worker holds requests while the LLM refuses its configuration (
       await f.publish(request);
       await waitFor(() => llm.calls >= 2 || f.answers().length > 0, { description: 'the request tried again' });
       expect(f.answers()).toEqual([]);
-      await waitFor(async () => (await f.readiness()).body.error?.requests?.message === 'holding: LLM denies access (403)', {
-        description: 'readiness naming the hold',
-      });
+      await waitFor(
+        async () => (await f.readiness()).body.error?.requests?.message === 'holding: LLM denies access (403)',
+        {
+          description: 'readiness naming the hold',
+        },
+      );
       // REPORT_DRAIN_TIMEOUT_MS is 10 s: a hold that kept its delivery would make close() wait that long.
       const closing = Date.now();
       await f.app.close();
       expect(Date.now() - closing).toBeLessThan(5000);
-      await waitFor(async () => (await f.amqp.messageCount(f.requests)) === 1, { description: 'the request back in its queue' });
+      await waitFor(async () => (await f.amqp.messageCount(f.requests)) === 1, {
+        description: 'the request back in its queue',
+      });
       expect(f.answers()).toEqual([]);
       expect(await f.amqp.messageCount(f.dlq)).toBe(0);
 
@@ -132,7 +169,9 @@ describe('report worker holds requests while the LLM refuses its configuration (
       const request = reportRequest();
       await f.publish(request);
       // Handed back (through this attempt's delay queue) and delivered again, twice.
-      await waitFor(() => f.metrics.received.value() >= 3 || f.answers().length > 0, { description: 'the request delivered again after its hold' });
+      await waitFor(() => f.metrics.received.value() >= 3 || f.answers().length > 0, {
+        description: 'the request delivered again after its hold',
+      });
       expect(f.answers()).toEqual([]);
       llm.recover();
       expect(await f.answerTo(request.request_id)).toMatchObject({ status: 'success', reused: false });

@@ -52,10 +52,15 @@ async function harness(proxy: TcpOutageProxy, llm: FakeOpenAiServer) {
     publish: (body: unknown) => amqp.publish(env.RABBITMQ_REQUEST_QUEUE, body),
     answers,
     answerTo: (id: string, timeoutMs = 10_000) =>
-      waitFor(() => answers().find((answer) => answer.request_id === id), { timeoutMs, description: `the answer to ${id}` }),
+      waitFor(() => answers().find((answer) => answer.request_id === id), {
+        timeoutMs,
+        description: `the answer to ${id}`,
+      }),
     async close() {
       proxy.restore();
-      await this.db().dropDatabase().catch(() => undefined);
+      await this.db()
+        .dropDatabase()
+        .catch(() => undefined);
       await app.close();
       await amqp.deleteQueues(reportTestQueues(env));
       await amqp.close();
@@ -102,20 +107,36 @@ describe('report worker holds requests while MongoDB is unreachable (TCP proxy, 
     proxy.restore();
 
     for (const request of requests) {
-      expect(await h.answerTo(request.request_id, 30_000)).toMatchObject({ status: 'success', attempts: 1, reused: false });
+      expect(await h.answerTo(request.request_id, 30_000)).toMatchObject({
+        status: 'success',
+        attempts: 1,
+        reused: false,
+      });
     }
     expect(await h.amqp.messageCount(h.dlq)).toBe(0);
     expect(h.metrics.retried.value()).toBe(0);
     expect(h.answers()).toHaveLength(requests.length);
-    const jobs = await h.db().collection('report_jobs').find({ request_id: { $in: requests.map((r) => r.request_id) } }).toArray();
+    const jobs = await h
+      .db()
+      .collection('report_jobs')
+      .find({ request_id: { $in: requests.map((r) => r.request_id) } })
+      .toArray();
     expect(jobs.map((job) => [job.status, job.attempts])).toEqual(requests.map(() => ['completed', 1]));
 
     // Readiness: down naming the hold once every request was held, and so to the end of the cut;
     // then up again by itself.
     const allHeld = probes.findIndex((probe) => probe.body.error?.requests?.held === requests.length);
     expect(allHeld).toBeGreaterThanOrEqual(0);
-    expect(probes[allHeld].body.error.requests).toEqual({ status: 'down', message: 'holding: MongoDB unreachable', held: requests.length });
-    const notHolding = probes.slice(allHeld).filter((probe) => probe.status !== 503 || probe.body.error?.requests?.message !== 'holding: MongoDB unreachable');
+    expect(probes[allHeld].body.error.requests).toEqual({
+      status: 'down',
+      message: 'holding: MongoDB unreachable',
+      held: requests.length,
+    });
+    const notHolding = probes
+      .slice(allHeld)
+      .filter(
+        (probe) => probe.status !== 503 || probe.body.error?.requests?.message !== 'holding: MongoDB unreachable',
+      );
     expect(notHolding).toEqual([]);
     await waitUntilReady(h.ready, 15_000);
   });
@@ -128,22 +149,37 @@ describe('report worker holds requests while MongoDB is unreachable (TCP proxy, 
     const retriedBefore = h.metrics.retried.value();
     const postponedBefore = h.metrics.postponed.value();
     await h.publish(request);
-    await waitFor(async () => llm.calls === 1 && (await h.db().collection('users').countDocuments({ user_id: request.user_id })) === 1, {
-      description: 'the LLM call under way, the user stored',
-    });
+    await waitFor(
+      async () =>
+        llm.calls === 1 && (await h.db().collection('users').countDocuments({ user_id: request.user_id })) === 1,
+      {
+        description: 'the LLM call under way, the user stored',
+      },
+    );
     proxy.cut();
     llm.setLatency(0);
-    await waitFor(() => h.metrics.retried.value() === retriedBefore + 1, { timeoutMs: 10_000, description: 'the broker retry' });
+    await waitFor(() => h.metrics.retried.value() === retriedBefore + 1, {
+      timeoutMs: 10_000,
+      description: 'the broker retry',
+    });
     // The retried delivery is held while the cut lasts.
-    await waitFor(async () => (await getJson(h.ready)).body.error?.requests?.held === 1, { timeoutMs: 20_000, description: 'the retry held' });
+    await waitFor(async () => (await getJson(h.ready)).body.error?.requests?.held === 1, {
+      timeoutMs: 20_000,
+      description: 'the retry held',
+    });
     proxy.restore();
 
     // Its job row still names this worker's lease (valid for OPENAI_TIMEOUT_MS + 30 s): the worker
     // must not wait that out behind its own lease ("busy elsewhere", postponed again and again).
-    await waitFor(() => h.answers().some((answer) => answer.request_id === request.request_id) || h.metrics.postponed.value() > postponedBefore, {
-      timeoutMs: 15_000,
-      description: 'an answer or a postponement',
-    });
+    await waitFor(
+      () =>
+        h.answers().some((answer) => answer.request_id === request.request_id) ||
+        h.metrics.postponed.value() > postponedBefore,
+      {
+        timeoutMs: 15_000,
+        description: 'an answer or a postponement',
+      },
+    );
     expect(h.metrics.postponed.value()).toBe(postponedBefore);
     expect(await h.answerTo(request.request_id)).toMatchObject({ status: 'success', attempts: 2, reused: false });
     expect(llm.calls).toBe(2);

@@ -23,7 +23,10 @@ describe('report worker: a request message over the size limit', () => {
   });
 
   afterAll(async () => {
-    await app?.get<Connection>(getConnectionToken()).dropDatabase().catch(() => undefined);
+    await app
+      ?.get<Connection>(getConnectionToken())
+      .dropDatabase()
+      .catch(() => undefined);
     await app?.close();
     await amqp?.deleteQueues(reportTestQueues(env));
     await amqp?.close();
@@ -33,17 +36,23 @@ describe('report worker: a request message over the size limit', () => {
     const big = reportRequest({ assessment: { summary: 'x'.repeat(2 * LIMIT) } });
     await amqp.publish(requests, big);
 
-    const failed = await waitFor(() => responses.map((m) => jsonOf(m)).find((r) => r.status === 'failed'), { description: 'failed answer' });
+    const failed = await waitFor(() => responses.map((m) => jsonOf(m)).find((r) => r.status === 'failed'), {
+      description: 'failed answer',
+    });
     // Parsed, the answer would carry the request's id; unparsed, the worker never learnt it.
     expect(failed).toMatchObject({ request_id: '', user_id: '' });
-    expect(failed.error_message).toMatch(new RegExp(`^invalid request: body: \\d+ bytes, more than the ${LIMIT} allowed \\(not parsed\\)$`));
+    expect(failed.error_message).toMatch(
+      new RegExp(`^invalid request: body: \\d+ bytes, more than the ${LIMIT} allowed \\(not parsed\\)$`),
+    );
     await waitFor(async () => (await amqp.messageCount(dlq)) === 1, { description: 'one DLQ entry' });
     const dead = await amqp.takeOne(dlq);
     expect(dead?.properties.headers?.['x-dead-letter-reason']).toBe(failed.error_message);
 
     const next = reportRequest();
     await amqp.publish(requests, next);
-    const answer = await waitFor(() => responses.map((m) => jsonOf(m)).find((r) => r.request_id === next.request_id), { description: 'next answer' });
+    const answer = await waitFor(() => responses.map((m) => jsonOf(m)).find((r) => r.request_id === next.request_id), {
+      description: 'next answer',
+    });
     expect(answer.status).toBe('success');
     expect(responses.map((m) => jsonOf(m).request_id)).not.toContain(big.request_id);
     expect(await amqp.messageCount(dlq)).toBe(0);

@@ -1,4 +1,13 @@
-import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest, reportTestEnv, reportTestQueues, waitFor, withEnv } from '@app/testing';
+import {
+  FakeOpenAiServer,
+  jsonOf,
+  ReportAmqpClient,
+  reportRequest,
+  reportTestEnv,
+  reportTestQueues,
+  waitFor,
+  withEnv,
+} from '@app/testing';
 import { INestApplication } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { ConsumeMessage } from 'amqplib';
@@ -22,7 +31,11 @@ describe('report worker metrics (GET /metrics on the health port)', () => {
 
   beforeAll(async () => {
     await llm.start();
-    env = reportTestEnv('report_metrics', { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: llm.baseUrl, OPENAI_TIMEOUT_MS: '2000' });
+    env = reportTestEnv('report_metrics', {
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: llm.baseUrl,
+      OPENAI_TIMEOUT_MS: '2000',
+    });
     restoreEnv = withEnv(env);
     app = await startReportWorker({ listen: true });
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -31,7 +44,10 @@ describe('report worker metrics (GET /metrics on the health port)', () => {
   });
 
   afterAll(async () => {
-    await app?.get<Connection>(getConnectionToken()).dropDatabase().catch(() => undefined);
+    await app
+      ?.get<Connection>(getConnectionToken())
+      .dropDatabase()
+      .catch(() => undefined);
     await app?.close();
     await amqp?.deleteQueues(reportTestQueues(env));
     await amqp?.close();
@@ -44,7 +60,10 @@ describe('report worker metrics (GET /metrics on the health port)', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/plain;.*version=0\.0\.4/);
     return response.text();
   };
-  const answered = (id: string) => waitFor(() => responses.map((m) => jsonOf(m)).find((r) => r.request_id === id), { description: `response to ${id}` });
+  const answered = (id: string) =>
+    waitFor(() => responses.map((m) => jsonOf(m)).find((r) => r.request_id === id), {
+      description: `response to ${id}`,
+    });
 
   it('counts received, succeeded, reused by kind, failed and dead-lettered requests, and times the stores', async () => {
     const before = await scrape();
@@ -70,8 +89,12 @@ describe('report worker metrics (GET /metrics on the health port)', () => {
     expect(sample(after, 'report_worker_requests_in_flight')).toBe(0);
     expect(delta('report_worker_request_duration_seconds_count{outcome="generated"}')).toBe(1);
     expect(delta('report_worker_llm_duration_seconds_count{writer="LlmReportWriter",result="ok"}')).toBe(1);
-    expect(delta('report_worker_dependency_duration_seconds_count{dependency="mongodb",operation="update",result="ok"}')).toBeGreaterThan(0);
-    expect(delta('report_worker_dependency_duration_seconds_count{dependency="rabbitmq",operation="respond",result="ok"}')).toBe(4);
+    expect(
+      delta('report_worker_dependency_duration_seconds_count{dependency="mongodb",operation="update",result="ok"}'),
+    ).toBeGreaterThan(0);
+    expect(
+      delta('report_worker_dependency_duration_seconds_count{dependency="rabbitmq",operation="respond",result="ok"}'),
+    ).toBe(4);
     expect(after).toMatch(/^# TYPE report_worker_request_duration_seconds histogram$/m);
   });
 

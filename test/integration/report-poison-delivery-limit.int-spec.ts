@@ -34,7 +34,10 @@ describe('report request queue: the delivery limit as the poison-message backsto
       deliveries++;
       amqp.channel.nack(message, false, true);
     });
-    const letter = await waitFor(() => amqp.takeOne(`${env.RABBITMQ_REQUEST_QUEUE}_dlq`), { timeoutMs: 20_000, description: 'the request in the DLQ' });
+    const letter = await waitFor(() => amqp.takeOne(`${env.RABBITMQ_REQUEST_QUEUE}_dlq`), {
+      timeoutMs: 20_000,
+      description: 'the request in the DLQ',
+    });
     expect(JSON.parse(letter.content.toString()).request_id).toBe(poison.request_id);
     expect(deliveries).toBe(4); // the first delivery and three more: then the limit of 3 redeliveries is spent
     expect((await amqp.queueStats(env.RABBITMQ_REQUEST_QUEUE))?.messageCount).toBe(0);
@@ -47,7 +50,9 @@ describe('report request queue: the delivery limit as the poison-message backsto
     await amqp.publish(env.RABBITMQ_REQUEST_QUEUE, poison, { messageId: poison.request_id });
     // Three deliveries handed back unsettled, as three crashed workers leave them: the worker gets the fourth, the last the limit allows.
     for (let delivery = 1; delivery <= 3; delivery++) {
-      const message = await waitFor(async () => (await amqp.channel.get(env.RABBITMQ_REQUEST_QUEUE)) || undefined, { description: `delivery ${delivery}` });
+      const message = await waitFor(async () => (await amqp.channel.get(env.RABBITMQ_REQUEST_QUEUE)) || undefined, {
+        description: `delivery ${delivery}`,
+      });
       amqp.channel.nack(message, false, true);
     }
     const app = await startReportWorker();
@@ -59,7 +64,9 @@ describe('report request queue: the delivery limit as the poison-message backsto
         },
         { timeoutMs: 20_000, description: 'the request in the DLQ' },
       );
-      expect(letter.properties.headers?.['x-dead-letter-reason']).toMatch(/^invalid request: poison: delivered 4 times without being settled/);
+      expect(letter.properties.headers?.['x-dead-letter-reason']).toMatch(
+        /^invalid request: poison: delivered 4 times without being settled/,
+      );
       expect(letter.properties.headers?.['x-sealed-body']).toBeTruthy();
       expect(letter.content.toString()).not.toContain('POISON-MARKER');
       expect((await amqp.queueStats(env.RABBITMQ_REQUEST_QUEUE))?.messageCount).toBe(0);

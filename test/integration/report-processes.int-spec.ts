@@ -1,4 +1,13 @@
-import { FakeOpenAiServer, jsonOf, ReportAmqpClient, reportRequest, reportResponseQueueOptions, reportTestEnv, reportTestQueues, waitFor } from '@app/testing';
+import {
+  FakeOpenAiServer,
+  jsonOf,
+  ReportAmqpClient,
+  reportRequest,
+  reportResponseQueueOptions,
+  reportTestEnv,
+  reportTestQueues,
+  waitFor,
+} from '@app/testing';
 import { ConsumeMessage } from 'amqplib';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -15,12 +24,26 @@ class WorkerProcess {
   constructor(private readonly env: Record<string, string>) {}
 
   async start(): Promise<this> {
-    const env = { ...process.env, ...this.env, HEALTH_PORT: String(20000 + Math.floor(Math.random() * 20000)), LOG_LEVEL: 'log', TS_NODE_SWC: 'true' };
-    this.child = spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', 'apps/report-worker/src/main.ts'], { cwd: ROOT, env });
+    const env = {
+      ...process.env,
+      ...this.env,
+      HEALTH_PORT: String(20000 + Math.floor(Math.random() * 20000)),
+      LOG_LEVEL: 'log',
+      TS_NODE_SWC: 'true',
+    };
+    this.child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', 'apps/report-worker/src/main.ts'],
+      { cwd: ROOT, env },
+    );
     this.child.stdout!.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
     this.child.stderr!.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
     this.exit = new Promise((resolve) => this.child!.once('exit', (code, signal) => resolve({ code, signal })));
-    await waitFor(() => this.output.join('').includes('"context":"Bootstrap"'), { timeoutMs: 60_000, intervalMs: 100, description: 'worker ready' });
+    await waitFor(() => this.output.join('').includes('"context":"Bootstrap"'), {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      description: 'worker ready',
+    });
     return this;
   }
 
@@ -52,7 +75,11 @@ describe('report worker processes (spawned workers)', () => {
 
   beforeAll(async () => {
     await llm.start();
-    env = reportTestEnv('report_processes', { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: llm.baseUrl, RABBITMQ_PREFETCH_COUNT: '1' });
+    env = reportTestEnv('report_processes', {
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: llm.baseUrl,
+      RABBITMQ_PREFETCH_COUNT: '1',
+    });
     amqp = await new ReportAmqpClient().connect(env.RABBITMQ_URL);
     db = await createConnection(env.MONGODB_URI).asPromise();
     // Declared with the worker's arguments, so responses can be collected before any worker runs.
@@ -117,13 +144,18 @@ describe('report worker processes (spawned workers)', () => {
     for (const request of inFlight) await amqp.publish(env.RABBITMQ_REQUEST_QUEUE, request);
     await waitFor(() => llm.calls === 3, { description: 'three LLM calls in flight' });
     draining.kill('SIGTERM');
-    await waitFor(() => draining.output.join('').includes('consumer cancelled, draining'), { description: 'drain start' });
+    await waitFor(() => draining.output.join('').includes('consumer cancelled, draining'), {
+      description: 'drain start',
+    });
     // Published while the in-flight ones finish: it must stay queued for another worker.
     await amqp.publish(env.RABBITMQ_REQUEST_QUEUE, reportRequest());
     const exit = (await draining.exit)!;
     expect(exit.signal ?? exit.code).toBeDefined();
-    await waitFor(() => inFlight.every((request) => responsesFor(request.request_id).length > 0), { description: 'the drained responses' });
-    for (const request of inFlight) expect(responsesFor(request.request_id)).toEqual([expect.objectContaining({ status: 'success' })]);
+    await waitFor(() => inFlight.every((request) => responsesFor(request.request_id).length > 0), {
+      description: 'the drained responses',
+    });
+    for (const request of inFlight)
+      expect(responsesFor(request.request_id)).toEqual([expect.objectContaining({ status: 'success' })]);
     expect(await amqp.messageCount(env.RABBITMQ_REQUEST_QUEUE)).toBe(1);
     expect(draining.output.join('')).not.toContain('unsettled');
   }, 90_000);

@@ -22,7 +22,10 @@ describe('report worker when its queues are deleted under it', () => {
   });
 
   afterAll(async () => {
-    await app?.get<Connection>(getConnectionToken()).dropDatabase().catch(() => undefined);
+    await app
+      ?.get<Connection>(getConnectionToken())
+      .dropDatabase()
+      .catch(() => undefined);
     await app?.close();
     await amqp?.deleteQueues(reportTestQueues(env));
     await amqp?.close();
@@ -43,10 +46,16 @@ describe('report worker when its queues are deleted under it', () => {
     const requests = env.RABBITMQ_REQUEST_QUEUE;
     await waitFor(async () => (await consumersOf(requests)) === 1, { description: 'worker consuming' });
     await amqp.channel.deleteQueue(requests);
-    await waitFor(async () => (await consumersOf(requests)) === 1, { timeoutMs: 15_000, description: 'request queue declared again and consumed' });
+    await waitFor(async () => (await consumersOf(requests)) === 1, {
+      timeoutMs: 15_000,
+      description: 'request queue declared again and consumed',
+    });
     const request = reportRequest();
     await amqp.publish(requests, request);
-    const answer = await waitFor(() => amqp.takeOne(env.RABBITMQ_RESPONSE_QUEUE), { timeoutMs: 15_000, description: 'the answer' });
+    const answer = await waitFor(() => amqp.takeOne(env.RABBITMQ_RESPONSE_QUEUE), {
+      timeoutMs: 15_000,
+      description: 'the answer',
+    });
     expect(JSON.parse(answer.content.toString())).toMatchObject({ request_id: request.request_id, status: 'success' });
   });
 

@@ -1,5 +1,16 @@
 import { KnowledgeBaseRepository } from '@app/mongo';
-import { FakeOpenAiServer, jsonOf, openStoredReport, ReportAmqpClient, reportRequest, reportTestEnv, reportTestQueues, serviceUrls, TcpOutageProxy, waitFor } from '@app/testing';
+import {
+  FakeOpenAiServer,
+  jsonOf,
+  openStoredReport,
+  ReportAmqpClient,
+  reportRequest,
+  reportTestEnv,
+  reportTestQueues,
+  serviceUrls,
+  TcpOutageProxy,
+  waitFor,
+} from '@app/testing';
 import { INestApplication } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { ConsumeMessage } from 'amqplib';
@@ -32,9 +43,14 @@ async function harness(env: Record<string, string>) {
     publish: (body: unknown) => amqp.publish(requests, body),
     responsesFor: (id: string) => responses.map((m) => jsonOf(m)).filter((r) => r.request_id === id),
     responseFor: (id: string, timeoutMs = 10_000) =>
-      waitFor(() => responses.map((m) => jsonOf(m)).find((r) => r.request_id === id), { timeoutMs, description: `response to ${id}` }),
+      waitFor(() => responses.map((m) => jsonOf(m)).find((r) => r.request_id === id), {
+        timeoutMs,
+        description: `response to ${id}`,
+      }),
     async close() {
-      await db().dropDatabase().catch(() => undefined);
+      await db()
+        .dropDatabase()
+        .catch(() => undefined);
       await app.close();
       await amqp.deleteQueues(reportTestQueues(env));
       await amqp.close();
@@ -48,7 +64,13 @@ describe('report worker reliability with the LLM writer (fake OpenAI over the re
 
   beforeAll(async () => {
     await llm.start();
-    h = await harness(reportTestEnv('report_reliability', { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: llm.baseUrl, OPENAI_TIMEOUT_MS: '2000' }));
+    h = await harness(
+      reportTestEnv('report_reliability', {
+        OPENAI_API_KEY: 'sk-test',
+        OPENAI_BASE_URL: llm.baseUrl,
+        OPENAI_TIMEOUT_MS: '2000',
+      }),
+    );
     const kb = h.app.get(KnowledgeBaseRepository);
     const entries = parseKnowledgeBaseFile(readFileSync(SAMPLE_KB, 'utf8'));
     expect(await kb.upsertMany(entries)).toEqual({ inserted: entries.length, updated: 0 });
@@ -76,7 +98,9 @@ describe('report worker reliability with the LLM writer (fake OpenAI over the re
       expect.arrayContaining(['cholesterol', 'blood_pressure', 'blood_sugar', 'physical_activity']),
     );
     expect(content.markdown_content).toMatch(/\[kb-chol-001\]/);
-    expect(content.report_data.references).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'kb-bp-001' })]));
+    expect(content.report_data.references).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: 'kb-bp-001' })]),
+    );
     expect(llm.calls).toBe(1);
   });
 
@@ -115,7 +139,9 @@ describe('report worker reliability with the LLM writer (fake OpenAI over the re
     expect(response.error_message).toMatch(/LLM error 500/);
     expect(llm.calls).toBe(4);
     await waitFor(async () => (await h.amqp.messageCount(h.dlq)) === before + 1);
-    expect(await h.db().collection('report_jobs').findOne({ request_id: request.request_id })).toMatchObject({ status: 'failed' });
+    expect(await h.db().collection('report_jobs').findOne({ request_id: request.request_id })).toMatchObject({
+      status: 'failed',
+    });
   });
 
   it('dead-letters at once when the LLM rejects the request as malformed (400)', async () => {
@@ -132,7 +158,11 @@ describe('report worker reliability with the LLM writer (fake OpenAI over the re
     const original = await h.responseFor(first.request_id);
     const again = { ...first, request_id: 'again-' + first.request_id };
     await h.publish(again);
-    expect(await h.responseFor(again.request_id)).toMatchObject({ report_id: original.report_id, reused: true, reused_by: 'content_hash' });
+    expect(await h.responseFor(again.request_id)).toMatchObject({
+      report_id: original.report_id,
+      reused: true,
+      reused_by: 'content_hash',
+    });
     const otherUser = { ...first, request_id: 'other-' + first.request_id, user_id: `someone-else-${first.user_id}` };
     await h.publish(otherUser);
     expect(await h.responseFor(otherUser.request_id)).toMatchObject({ status: 'success', reused: false });

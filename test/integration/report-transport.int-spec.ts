@@ -1,5 +1,15 @@
 import { REPORT_PATTERNS, REPORT_PRIORITY } from '@app/contracts';
-import { asReader, jsonOf, openStoredReport, specBrokerUser, ReportAmqpClient, reportRequest, reportTestEnv, reportTestQueues, waitFor } from '@app/testing';
+import {
+  asReader,
+  jsonOf,
+  openStoredReport,
+  specBrokerUser,
+  ReportAmqpClient,
+  reportRequest,
+  reportTestEnv,
+  reportTestQueues,
+  waitFor,
+} from '@app/testing';
 import { INestApplication } from '@nestjs/common';
 import { ClientProxy, ClientProxyFactory, RmqRecordBuilder, Transport } from '@nestjs/microservices';
 import { getConnectionToken } from '@nestjs/mongoose';
@@ -19,7 +29,9 @@ describe('report worker transport (real RabbitMQ, Redis, FerretDB)', () => {
   let responses: ConsumeMessage[];
 
   const responseFor = (requestId: string) =>
-    waitFor(() => responses.map((m) => jsonOf(m)).find((r) => r.request_id === requestId), { description: `response to ${requestId}` });
+    waitFor(() => responses.map((m) => jsonOf(m)).find((r) => r.request_id === requestId), {
+      description: `response to ${requestId}`,
+    });
 
   beforeAll(async () => {
     Object.assign(process.env, env);
@@ -27,13 +39,19 @@ describe('report worker transport (real RabbitMQ, Redis, FerretDB)', () => {
     amqp = await new ReportAmqpClient().connect(env.RABBITMQ_URL);
     responses = await amqp.collect(env.RABBITMQ_RESPONSE_QUEUE);
     // The settings a Nest client needs: noAssert, since the worker declares the queue (a quorum queue with a delivery limit).
-    client = ClientProxyFactory.create({ transport: Transport.RMQ, options: { urls: [env.RABBITMQ_URL], queue: requests, noAssert: true } });
+    client = ClientProxyFactory.create({
+      transport: Transport.RMQ,
+      options: { urls: [env.RABBITMQ_URL], queue: requests, noAssert: true },
+    });
     await client.connect();
   });
 
   afterAll(async () => {
     await client?.close();
-    await app?.get<Connection>(getConnectionToken()).dropDatabase().catch(() => undefined);
+    await app
+      ?.get<Connection>(getConnectionToken())
+      .dropDatabase()
+      .catch(() => undefined);
     await app?.close();
     await amqp?.deleteQueues(reportTestQueues(env));
     await amqp?.close();
@@ -43,14 +61,21 @@ describe('report worker transport (real RabbitMQ, Redis, FerretDB)', () => {
     const request = reportRequest();
     await amqp.publish(requests, request);
     const response = await responseFor(request.request_id);
-    expect(response).toMatchObject({ request_id: request.request_id, user_id: request.user_id, status: 'success', error_message: null });
+    expect(response).toMatchObject({
+      request_id: request.request_id,
+      user_id: request.user_id,
+      status: 'success',
+      error_message: null,
+    });
     expect(response.report_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.generator).toBe('deterministic');
     const reports = app.get<Connection>(getConnectionToken()).collection('medical_reports');
     const stored = await reports.findOne({ report_id: response.report_id });
     expect(stored).toMatchObject({ user_id: request.user_id, generator: 'deterministic', tokens_used: 0 });
     expect(openStoredReport(stored as never).markdown_content).toContain('Not written by an AI model');
-    expect(await app.get<Connection>(getConnectionToken()).collection('users').countDocuments({ user_id: request.user_id })).toBe(1);
+    expect(
+      await app.get<Connection>(getConnectionToken()).collection('users').countDocuments({ user_id: request.user_id }),
+    ).toBe(1);
   });
 
   it('answers a Nest send() through replyTo/correlationId', async () => {
@@ -68,7 +93,9 @@ describe('report worker transport (real RabbitMQ, Redis, FerretDB)', () => {
 
   it('dead-letters invalid JSON once, answers failed, and keeps consuming', async () => {
     await amqp.publish(requests, '{"request_id": "broken", ');
-    const failed = await waitFor(() => responses.map((m) => jsonOf(m)).find((r) => r.status === 'failed' && r.request_id === ''));
+    const failed = await waitFor(() =>
+      responses.map((m) => jsonOf(m)).find((r) => r.status === 'failed' && r.request_id === ''),
+    );
     expect(failed.error_message).toContain('not valid JSON');
     await waitFor(async () => (await amqp.messageCount(dlq)) === 1, { description: 'one DLQ entry' });
     const next = reportRequest();
@@ -78,7 +105,10 @@ describe('report worker transport (real RabbitMQ, Redis, FerretDB)', () => {
   });
 
   it('names the bad fields of an invalid request and dead-letters it with the reason', async () => {
-    const bad = reportRequest({ labs: [{ name: 'LDL', value: 'high', unit: 'mg/dL', reference_range: { high: 100 } }], disclaimer: undefined });
+    const bad = reportRequest({
+      labs: [{ name: 'LDL', value: 'high', unit: 'mg/dL', reference_range: { high: 100 } }],
+      disclaimer: undefined,
+    });
     const before = await amqp.messageCount(dlq);
     await amqp.publish(requests, bad);
     const response = await responseFor(bad.request_id);
@@ -93,26 +123,44 @@ describe('report worker transport (real RabbitMQ, Redis, FerretDB)', () => {
   it('answers status, get, list and delete over send() and over plain AMQP with reply_to', async () => {
     const request = reportRequest();
     const { report_id } = await firstValueFrom(client.send(REPORT_PATTERNS.generate, request));
-    const status = await firstValueFrom(client.send(REPORT_PATTERNS.status, asReader({ request_id: request.request_id })));
+    const status = await firstValueFrom(
+      client.send(REPORT_PATTERNS.status, asReader({ request_id: request.request_id })),
+    );
     expect(status).toMatchObject({ status: 'completed', attempts: 1, report_id });
     expect(status.completed_at).toBeTruthy();
     const got = await firstValueFrom(client.send(REPORT_PATTERNS.get, asReader({ report_id })));
     expect(got).toMatchObject({ found: true, source: 'cache' });
     expect(got.report.json_content.sections.length).toBeGreaterThan(0);
-    const page = await firstValueFrom(client.send(REPORT_PATTERNS.list, asReader({ user_id: request.user_id, page: 1, page_size: 10 })));
+    const page = await firstValueFrom(
+      client.send(REPORT_PATTERNS.list, asReader({ user_id: request.user_id, page: 1, page_size: 10 })),
+    );
     expect(page).toMatchObject({ total: 1, items: [expect.objectContaining({ report_id })] });
 
     // A plain AMQP client: {pattern, data} with reply_to and correlation_id gets the same answer.
     const replies = await amqp.channel.assertQueue('', { exclusive: true });
     const answers = await amqp.collect(replies.queue);
-    await amqp.publish(requests, { pattern: REPORT_PATTERNS.status, data: { request_id: request.request_id } }, { replyTo: replies.queue, correlationId: 'c-1', userId: specBrokerUser });
+    await amqp.publish(
+      requests,
+      { pattern: REPORT_PATTERNS.status, data: { request_id: request.request_id } },
+      { replyTo: replies.queue, correlationId: 'c-1', userId: specBrokerUser },
+    );
     const answer = await waitFor(() => answers.find((m) => m.properties.correlationId === 'c-1'));
     expect(jsonOf(answer).response).toMatchObject({ status: 'completed', report_id });
 
-    expect(await firstValueFrom(client.send(REPORT_PATTERNS.delete, asReader({ report_id })))).toEqual({ report_id, deleted: true });
-    expect(await firstValueFrom(client.send(REPORT_PATTERNS.get, asReader({ report_id })))).toEqual({ report_id, found: false });
-    expect(await firstValueFrom(client.send(REPORT_PATTERNS.status, asReader({ request_id: request.request_id })))).toMatchObject({ found: false });
-    expect(await firstValueFrom(client.send(REPORT_PATTERNS.list, asReader({ user_id: '' })))).toMatchObject({ error: 'invalid_query' });
+    expect(await firstValueFrom(client.send(REPORT_PATTERNS.delete, asReader({ report_id })))).toEqual({
+      report_id,
+      deleted: true,
+    });
+    expect(await firstValueFrom(client.send(REPORT_PATTERNS.get, asReader({ report_id })))).toEqual({
+      report_id,
+      found: false,
+    });
+    expect(
+      await firstValueFrom(client.send(REPORT_PATTERNS.status, asReader({ request_id: request.request_id }))),
+    ).toMatchObject({ found: false });
+    expect(await firstValueFrom(client.send(REPORT_PATTERNS.list, asReader({ user_id: '' })))).toMatchObject({
+      error: 'invalid_query',
+    });
   });
 
   it('accepts urgent requests with an AMQP priority from a Nest client (moved to the urgent queue, answered to the caller)', async () => {

@@ -17,13 +17,22 @@ describe('start-up with a bad setting', () => {
     const lines = app.output().trim().split('\n');
     expect(lines).toEqual([
       expect.stringMatching(/^Invalid setting ADMIN_TOKEN \(missing\): /),
-      expect.stringMatching(/^Invalid setting NEO4J_URI \(got "http:\/\/neo4j"\): NEO4J_URI must be a bolt:\/\/ or neo4j:\/\/ URI$/),
+      expect.stringMatching(
+        /^Invalid setting NEO4J_URI \(got "http:\/\/neo4j"\): NEO4J_URI must be a bolt:\/\/ or neo4j:\/\/ URI$/,
+      ),
     ]);
   });
 
   it('stops a Neo4j event worker when the Neo4j password is not set (there is none in code)', async () => {
-    const app = spawnApp('apps/event-ingest/src/worker/main.ts', { NEO4J_PASSWORD: '' }, ['--queue', 'neo4j', '--workers', '1']);
+    const app = spawnApp('apps/event-ingest/src/worker/main.ts', { NEO4J_PASSWORD: '' }, [
+      '--queue',
+      'neo4j',
+      '--workers',
+      '1',
+    ]);
     expect(await app.exited).toBe(78);
-    expect(app.output()).toContain('Invalid setting NEO4J_PASSWORD (missing): NEO4J_PASSWORD is required where Neo4j is written');
+    expect(app.output()).toContain(
+      'Invalid setting NEO4J_PASSWORD (missing): NEO4J_PASSWORD is required where Neo4j is written',
+    );
   });
 });

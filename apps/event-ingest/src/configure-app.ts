@@ -21,7 +21,9 @@ export function createHttpAdapter(settings: HttpServerEnv = httpServerSettings()
 
 /** Everything main.ts does to the app besides listening; e2e tests call it too. */
 export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
-  app.useGlobalPipes(new DistinctMessagesValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(
+    new DistinctMessagesValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+  );
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

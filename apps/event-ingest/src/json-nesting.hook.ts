@@ -10,6 +10,8 @@ import type { FastifyInstance } from 'fastify';
 export function limitJsonNesting(fastify: FastifyInstance, maxDepth = MAX_JSON_DEPTH): void {
   fastify.addHook('preValidation', async (request, reply) => {
     if (nestingDepth(request.body, maxDepth) <= maxDepth) return;
-    await reply.code(400).send({ statusCode: 400, message: [`body nested deeper than ${maxDepth} levels`], error: 'Bad Request' });
+    await reply
+      .code(400)
+      .send({ statusCode: 400, message: [`body nested deeper than ${maxDepth} levels`], error: 'Bad Request' });
   });
 }

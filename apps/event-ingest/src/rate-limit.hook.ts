@@ -23,7 +23,11 @@ export function limitRequestRate(adapter: FastifyAdapter, perMinute: number): vo
     // Thrown to Nest's exception layer, which answers the body as the API's other errors are shaped.
     errorResponseBuilder: (_request, context) =>
       new HttpException(
-        { statusCode: HttpStatus.TOO_MANY_REQUESTS, error: 'Too Many Requests', message: `more than ${context.max} requests a minute from this client: retry in ${context.after}` },
+        {
+          statusCode: HttpStatus.TOO_MANY_REQUESTS,
+          error: 'Too Many Requests',
+          message: `more than ${context.max} requests a minute from this client: retry in ${context.after}`,
+        },
         HttpStatus.TOO_MANY_REQUESTS,
       ),
   });

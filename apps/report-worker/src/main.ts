@@ -16,11 +16,14 @@ async function bootstrap(): Promise<void> {
   // start still ends the process.
   await Promise.all([
     app.startAllMicroservices(),
-    app.listen(settings.HEALTH_PORT, settings.HOST).then(() =>
-      logger.log(`health on http://${settings.HOST}:${settings.HEALTH_PORT}/health/ready`, 'HealthPort'),
-    ),
+    app
+      .listen(settings.HEALTH_PORT, settings.HOST)
+      .then(() => logger.log(`health on http://${settings.HOST}:${settings.HEALTH_PORT}/health/ready`, 'HealthPort')),
   ]);
-  logger.log(`consuming ${settings.RABBITMQ_REQUEST_QUEUE} (prefetch ${settings.RABBITMQ_PREFETCH_COUNT})`, 'Bootstrap');
+  logger.log(
+    `consuming ${settings.RABBITMQ_REQUEST_QUEUE} (prefetch ${settings.RABBITMQ_PREFETCH_COUNT})`,
+    'Bootstrap',
+  );
 }
 
 runOrExit(bootstrap);

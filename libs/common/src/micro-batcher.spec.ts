@@ -9,10 +9,13 @@ function deferred() {
 describe('MicroBatcher', () => {
   it('flushes items added in the same turn as one batch', async () => {
     const batches: number[][] = [];
-    const batcher = new MicroBatcher<number, string>(async (items) => {
-      batches.push(items);
-      return items.map((item) => `ok ${item}`);
-    }, { maxBatchSize: 10, maxConcurrency: 1 });
+    const batcher = new MicroBatcher<number, string>(
+      async (items) => {
+        batches.push(items);
+        return items.map((item) => `ok ${item}`);
+      },
+      { maxBatchSize: 10, maxConcurrency: 1 },
+    );
 
     const results = await Promise.all([1, 2, 3].map((item) => batcher.add(item)));
     expect(results).toEqual(['ok 1', 'ok 2', 'ok 3']);
@@ -22,11 +25,14 @@ describe('MicroBatcher', () => {
   it('collects items while a flush runs and writes them together afterwards, capped at maxBatchSize', async () => {
     const gate = deferred();
     const batches: number[][] = [];
-    const batcher = new MicroBatcher<number, number>(async (items) => {
-      batches.push(items);
-      if (batches.length === 1) await gate.promise;
-      return items;
-    }, { maxBatchSize: 3, maxConcurrency: 1 });
+    const batcher = new MicroBatcher<number, number>(
+      async (items) => {
+        batches.push(items);
+        if (batches.length === 1) await gate.promise;
+        return items;
+      },
+      { maxBatchSize: 3, maxConcurrency: 1 },
+    );
 
     const first = batcher.add(0);
     await new Promise((resolve) => setImmediate(resolve));
@@ -39,10 +45,13 @@ describe('MicroBatcher', () => {
 
   it('rejects every item of a failed batch and keeps going', async () => {
     let calls = 0;
-    const batcher = new MicroBatcher<number, number>(async (items) => {
-      if (++calls === 1) throw new Error('boom');
-      return items;
-    }, { maxBatchSize: 10, maxConcurrency: 1 });
+    const batcher = new MicroBatcher<number, number>(
+      async (items) => {
+        if (++calls === 1) throw new Error('boom');
+        return items;
+      },
+      { maxBatchSize: 10, maxConcurrency: 1 },
+    );
 
     await expect(Promise.all([batcher.add(1), batcher.add(2)])).rejects.toThrow('boom');
     await expect(batcher.add(3)).resolves.toBe(3);

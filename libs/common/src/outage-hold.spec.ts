@@ -11,7 +11,12 @@ describe('holdThroughOutage', () => {
         if (++calls < 3) throw new Error('unreachable');
         return 'written';
       },
-      { isTransient: transient, maxHoldMs: 60_000, signal: new AbortController().signal, onRetry: (_, n) => retries.push(n) },
+      {
+        isTransient: transient,
+        maxHoldMs: 60_000,
+        signal: new AbortController().signal,
+        onRetry: (_, n) => retries.push(n),
+      },
     );
     expect(result).toBe('written');
     expect(retries).toEqual([1, 2]);
@@ -36,7 +41,12 @@ describe('holdThroughOutage', () => {
       throw new Error('unreachable');
     };
     await expect(
-      holdThroughOutage(work, { isTransient: transient, maxHoldMs: 2500, signal: new AbortController().signal, now: () => clock }),
+      holdThroughOutage(work, {
+        isTransient: transient,
+        maxHoldMs: 2500,
+        signal: new AbortController().signal,
+        now: () => clock,
+      }),
     ).rejects.toThrow('unreachable');
   });
 
@@ -48,7 +58,13 @@ describe('holdThroughOutage', () => {
       clock += 1000;
       throw new Error('unreachable');
     };
-    const options = { isTransient: transient, maxHoldMs: 2500, signal: new AbortController().signal, now: () => clock, since: 8_000 };
+    const options = {
+      isTransient: transient,
+      maxHoldMs: 2500,
+      signal: new AbortController().signal,
+      now: () => clock,
+      since: 8_000,
+    };
     await expect(holdThroughOutage(work, options)).rejects.toThrow('unreachable');
     expect(tries).toBe(1); // 3 s since the oldest arrival by the end of the first try: no more holding
   });

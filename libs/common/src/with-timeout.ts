@@ -1,6 +1,9 @@
 /** Thrown by withTimeout when the work did not settle in time. */
 export class TimeoutError extends Error {
-  constructor(readonly what: string, readonly ms: number) {
+  constructor(
+    readonly what: string,
+    readonly ms: number,
+  ) {
     super(`${what}: no answer within ${ms} ms`);
     this.name = 'TimeoutError';
   }

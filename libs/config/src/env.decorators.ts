@@ -48,11 +48,16 @@ export function EnvSecretToken(minLength: number, published: readonly string[] =
   return ValidateBy({
     name: 'secretToken',
     validator: {
-      validate: (value: unknown) => typeof value === 'string' && value.length >= minLength && !published.includes(value),
+      validate: (value: unknown) =>
+        typeof value === 'string' && value.length >= minLength && !published.includes(value),
       defaultMessage: (args?: ValidationArguments) => {
         const value: unknown = args?.value;
         const problem =
-          typeof value !== 'string' ? 'is required' : published.includes(value) ? 'is a published placeholder, not a secret' : `must be at least ${minLength} characters`;
+          typeof value !== 'string'
+            ? 'is required'
+            : published.includes(value)
+              ? 'is a published placeholder, not a secret'
+              : `must be at least ${minLength} characters`;
         return `$property ${problem}: ${HOW_TO_MAKE_ONE}`;
       },
     },

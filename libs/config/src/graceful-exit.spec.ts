@@ -35,7 +35,11 @@ describe('exitCleanlyOnSignals', () => {
   });
 
   it('exits 1 when closing never finishes within the deadline', () => {
-    exitCleanlyOnSignals({ close: () => new Promise(() => undefined) } as unknown as INestApplicationContext, logger, 1000);
+    exitCleanlyOnSignals(
+      { close: () => new Promise(() => undefined) } as unknown as INestApplicationContext,
+      logger,
+      1000,
+    );
     process.emit('SIGTERM');
     jest.advanceTimersByTime(999);
     expect(exit).not.toHaveBeenCalled();
@@ -50,7 +54,10 @@ describe('exitCleanlyOnSignals', () => {
     send('SIGTERM');
     expect(close).toHaveBeenCalledTimes(1);
     expect(exit).not.toHaveBeenCalled();
-    expect(logger.log).toHaveBeenCalledWith('SIGTERM 20 ms after SIGINT: the same stop request, still closing', 'Shutdown');
+    expect(logger.log).toHaveBeenCalledWith(
+      'SIGTERM 20 ms after SIGINT: the same stop request, still closing',
+      'Shutdown',
+    );
   });
 
   it('reads a copy of the same signal within the window as the same request too', () => {
@@ -67,6 +74,9 @@ describe('exitCleanlyOnSignals', () => {
     jest.advanceTimersByTime(SAME_STOP_REQUEST_MS + 1);
     send('SIGINT');
     expect(exit).toHaveBeenCalledWith(1);
-    expect(logger.warn).toHaveBeenCalledWith(`SIGINT ${SAME_STOP_REQUEST_MS + 1} ms after SIGINT: exiting without waiting`, 'Shutdown');
+    expect(logger.warn).toHaveBeenCalledWith(
+      `SIGINT ${SAME_STOP_REQUEST_MS + 1} ms after SIGINT: exiting without waiting`,
+      'Shutdown',
+    );
   });
 });

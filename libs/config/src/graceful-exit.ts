@@ -24,7 +24,10 @@ export function exitCleanlyOnSignals(app: INestApplicationContext, logger: Logge
     if (first) {
       const sinceFirst = Math.round(performance.now() - first.at);
       if (sinceFirst <= SAME_STOP_REQUEST_MS) {
-        logger.log(`${signal} ${sinceFirst} ms after ${first.signal}: the same stop request, still closing`, 'Shutdown');
+        logger.log(
+          `${signal} ${sinceFirst} ms after ${first.signal}: the same stop request, still closing`,
+          'Shutdown',
+        );
         return;
       }
       logger.warn(`${signal} ${sinceFirst} ms after ${first.signal}: exiting without waiting`, 'Shutdown');

@@ -12,7 +12,11 @@ describe('HttpServerEnv', () => {
   });
 
   it('turns the limit off with 0 and refuses a timeout under 100 ms', () => {
-    expect(validateSettings(HttpServerEnv, { HTTP_RATE_LIMIT_PER_MINUTE: '0', HTTP_TRUST_PROXY: 'TRUE' })).toMatchObject({ HTTP_RATE_LIMIT_PER_MINUTE: 0, HTTP_TRUST_PROXY: true });
-    expect(() => validateSettings(HttpServerEnv, { HTTP_REQUEST_TIMEOUT_MS: '10' })).toThrow(/^Invalid setting HTTP_REQUEST_TIMEOUT_MS \(got "10"\): .*from 100 to 600000$/);
+    expect(
+      validateSettings(HttpServerEnv, { HTTP_RATE_LIMIT_PER_MINUTE: '0', HTTP_TRUST_PROXY: 'TRUE' }),
+    ).toMatchObject({ HTTP_RATE_LIMIT_PER_MINUTE: 0, HTTP_TRUST_PROXY: true });
+    expect(() => validateSettings(HttpServerEnv, { HTTP_REQUEST_TIMEOUT_MS: '10' })).toThrow(
+      /^Invalid setting HTTP_REQUEST_TIMEOUT_MS \(got "10"\): .*from 100 to 600000$/,
+    );
   });
 });

@@ -8,7 +8,10 @@ import { randomBytes } from 'node:crypto';
 
 const ADMIN_TOKEN = randomBytes(24).toString('base64url');
 /** The report worker's keys have no default; made afresh for every run, never written down. */
-const KEYS = { REPORT_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`, REPORT_CONTENT_HMAC_KEY: randomBytes(32).toString('base64') };
+const KEYS = {
+  REPORT_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+  REPORT_CONTENT_HMAC_KEY: randomBytes(32).toString('base64'),
+};
 
 function problemsOf(run: () => unknown): string[] {
   try {
@@ -54,7 +57,9 @@ describe('validateSettings', () => {
   });
 
   it('refuses to start the report worker without its keys, naming each and never showing a value', () => {
-    const problems = problemsOf(() => validateSettings(ReportWorkerEnv, { REPORT_ENCRYPTION_KEYS: `k1:${randomBytes(16).toString('base64')}` }));
+    const problems = problemsOf(() =>
+      validateSettings(ReportWorkerEnv, { REPORT_ENCRYPTION_KEYS: `k1:${randomBytes(16).toString('base64')}` }),
+    );
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(/^Invalid setting REPORT_ENCRYPTION_KEYS \(value hidden\): .*exactly 32 bytes/);
     expect(problems[1]).toMatch(/^Invalid setting REPORT_CONTENT_HMAC_KEY \(missing\): .*at least 32 random bytes/);
@@ -73,7 +78,9 @@ describe('validateSettings', () => {
     expect(problemsOf(() => validateSettings(EventIngestEnv, {}))).toEqual([
       expect.stringMatching(/^Invalid setting ADMIN_TOKEN \(missing\): .*ADMIN_TOKEN is required/),
     ]);
-    expect(problemsOf(() => validateSettings(EventIngestEnv, { ADMIN_TOKEN: ADMIN_TOKEN.slice(0, 23) }))[0]).toContain('value hidden');
+    expect(problemsOf(() => validateSettings(EventIngestEnv, { ADMIN_TOKEN: ADMIN_TOKEN.slice(0, 23) }))[0]).toContain(
+      'value hidden',
+    );
   });
 
   it.each([
@@ -98,10 +105,16 @@ describe('validateSettings', () => {
 
   it('asks for the Neo4j password only where Neo4j is written', () => {
     const missing = /^Invalid setting NEO4J_PASSWORD \(missing\): NEO4J_PASSWORD is required where Neo4j is written/;
-    expect(problemsOf(() => validateSettings(EventWorkerEnv, { EVENT_PROCESSORS: 'neo4j' }))).toEqual([expect.stringMatching(missing)]);
-    expect(problemsOf(() => validateSettings(EventIngestEnv, { ADMIN_TOKEN, USE_RABBITMQ: 'false' }))).toEqual([expect.stringMatching(missing)]);
+    expect(problemsOf(() => validateSettings(EventWorkerEnv, { EVENT_PROCESSORS: 'neo4j' }))).toEqual([
+      expect.stringMatching(missing),
+    ]);
+    expect(problemsOf(() => validateSettings(EventIngestEnv, { ADMIN_TOKEN, USE_RABBITMQ: 'false' }))).toEqual([
+      expect.stringMatching(missing),
+    ]);
     expect(validateSettings(EventWorkerEnv, { EVENT_PROCESSORS: 'qdrant' }).NEO4J_PASSWORD).toBeUndefined();
-    expect(validateSettings(EventWorkerEnv, { EVENT_PROCESSORS: 'all', EVENT_SINKS: 'qdrant' }).NEO4J_PASSWORD).toBeUndefined(); // all = the chosen sinks: no Neo4j
+    expect(
+      validateSettings(EventWorkerEnv, { EVENT_PROCESSORS: 'all', EVENT_SINKS: 'qdrant' }).NEO4J_PASSWORD,
+    ).toBeUndefined(); // all = the chosen sinks: no Neo4j
     expect(validateSettings(EventWorkerEnv, { EVENT_PROCESSORS: 'all', NEO4J_PASSWORD: 'x' }).NEO4J_PASSWORD).toBe('x');
   });
 
@@ -114,19 +127,25 @@ describe('validateSettings', () => {
 
   it('hides the credentials of every URL in a list', () => {
     const [problem] = problemsOf(() =>
-      validateSettings(EventIngestEnv, { ADMIN_TOKEN, RABBITMQ_URL: 'amqp://u:first-secret@a,http://u:second-secret@b' }),
+      validateSettings(EventIngestEnv, {
+        ADMIN_TOKEN,
+        RABBITMQ_URL: 'amqp://u:first-secret@a,http://u:second-secret@b',
+      }),
     );
     expect(problem).not.toMatch(/first-secret|second-secret/);
   });
 
   it('takes one broker URL, or several separated by commas (the nodes of a cluster)', () => {
-    expect(validateSettings(EventWorkerEnv, { RABBITMQ_URL: 'amqps://u:p@mq.example:5671/vh' }).RABBITMQ_URL).toEqual(['amqps://u:p@mq.example:5671/vh']);
-    expect(validateSettings(EventWorkerEnv, { RABBITMQ_URL: 'amqp://a:5681, amqp://b:5682,amqp://c:5683' }).RABBITMQ_URL).toEqual([
-      'amqp://a:5681',
-      'amqp://b:5682',
-      'amqp://c:5683',
+    expect(validateSettings(EventWorkerEnv, { RABBITMQ_URL: 'amqps://u:p@mq.example:5671/vh' }).RABBITMQ_URL).toEqual([
+      'amqps://u:p@mq.example:5671/vh',
     ]);
-    expect(validateSettings(ReportWorkerEnv, { ...KEYS, RABBITMQ_URL: 'amqp://a,amqp://b' }).RABBITMQ_URL).toEqual(['amqp://a', 'amqp://b']);
+    expect(
+      validateSettings(EventWorkerEnv, { RABBITMQ_URL: 'amqp://a:5681, amqp://b:5682,amqp://c:5683' }).RABBITMQ_URL,
+    ).toEqual(['amqp://a:5681', 'amqp://b:5682', 'amqp://c:5683']);
+    expect(validateSettings(ReportWorkerEnv, { ...KEYS, RABBITMQ_URL: 'amqp://a,amqp://b' }).RABBITMQ_URL).toEqual([
+      'amqp://a',
+      'amqp://b',
+    ]);
   });
 
   it.each([
@@ -145,22 +164,33 @@ describe('validateSettings', () => {
   it('declares every sink unless EVENT_SINKS chooses some', () => {
     expect(validateSettings(EventWorkerEnv, {}).EVENT_SINKS).toEqual(['neo4j', 'qdrant']);
     expect(validateSettings(EventWorkerEnv, { EVENT_SINKS: 'neo4j' }).EVENT_SINKS).toEqual(['neo4j']);
-    expect(validateSettings(EventWorkerEnv, { EVENT_SINKS: ' qdrant , neo4j ' }).EVENT_SINKS).toEqual(['qdrant', 'neo4j']);
+    expect(validateSettings(EventWorkerEnv, { EVENT_SINKS: ' qdrant , neo4j ' }).EVENT_SINKS).toEqual([
+      'qdrant',
+      'neo4j',
+    ]);
     expect(chosenSinks(undefined)).toEqual(['neo4j', 'qdrant']);
     expect(chosenSinks('qdrant')).toEqual(['qdrant']);
   });
 
-  it.each(['mongo', 'neo4j,neo4j', 'neo4j,', ','])('refuses EVENT_SINKS=%p with one line naming the choices', (value) => {
-    expect(problemsOf(() => validateSettings(EventWorkerEnv, { EVENT_SINKS: value }))).toEqual([
-      `Invalid setting EVENT_SINKS (got "${value}"): EVENT_SINKS must be a comma-separated list of neo4j, qdrant (at least one, each once)`,
-    ]);
-  });
+  it.each(['mongo', 'neo4j,neo4j', 'neo4j,', ','])(
+    'refuses EVENT_SINKS=%p with one line naming the choices',
+    (value) => {
+      expect(problemsOf(() => validateSettings(EventWorkerEnv, { EVENT_SINKS: value }))).toEqual([
+        `Invalid setting EVENT_SINKS (got "${value}"): EVENT_SINKS must be a comma-separated list of neo4j, qdrant (at least one, each once)`,
+      ]);
+    },
+  );
 
   it('refuses a processor for a sink outside EVENT_SINKS, and runs only the chosen ones for "all"', () => {
-    expect(problemsOf(() => validateSettings(EventWorkerEnv, { EVENT_SINKS: 'neo4j', EVENT_PROCESSORS: 'qdrant' }))).toEqual([
+    expect(
+      problemsOf(() => validateSettings(EventWorkerEnv, { EVENT_SINKS: 'neo4j', EVENT_PROCESSORS: 'qdrant' })),
+    ).toEqual([
       expect.stringMatching(/^Invalid setting EVENT_PROCESSORS \(got "qdrant"\): .*not in EVENT_SINKS \(neo4j\)/),
     ]);
-    expect(validateSettings(EventWorkerEnv, { EVENT_SINKS: 'neo4j', EVENT_PROCESSORS: 'all', NEO4J_PASSWORD: 'x' }).EVENT_PROCESSORS).toBe('all');
+    expect(
+      validateSettings(EventWorkerEnv, { EVENT_SINKS: 'neo4j', EVENT_PROCESSORS: 'all', NEO4J_PASSWORD: 'x' })
+        .EVENT_PROCESSORS,
+    ).toBe('all');
     expect(sinksOf('all', ['neo4j'])).toEqual(['neo4j']);
     expect(sinksOf('qdrant', ['qdrant'])).toEqual(['qdrant']);
   });

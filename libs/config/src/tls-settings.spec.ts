@@ -7,7 +7,10 @@ import { validateSettings } from './settings.validation';
 import { readTlsFiles } from './tls-files.reader';
 
 /** The report worker's keys have no default; made afresh for every run, never written down. */
-const KEYS = { REPORT_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`, REPORT_CONTENT_HMAC_KEY: randomBytes(32).toString('base64') };
+const KEYS = {
+  REPORT_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+  REPORT_CONTENT_HMAC_KEY: randomBytes(32).toString('base64'),
+};
 const EVENTS = { ADMIN_TOKEN: randomBytes(24).toString('base64url'), NEO4J_PASSWORD: 'a-password' };
 /** A file that exists and can be read: this spec. */
 const READABLE = __filename;
@@ -28,7 +31,11 @@ const ingest = (env: Record<string, string>) => validateSettings(EventIngestEnv,
 
 describe('TLS settings', () => {
   it('default to plaintext allowed and no TLS files', () => {
-    expect(worker({})).toMatchObject({ RABBITMQ_TLS_REQUIRED: false, REDIS_TLS_REQUIRED: false, MONGODB_TLS_REQUIRED: false });
+    expect(worker({})).toMatchObject({
+      RABBITMQ_TLS_REQUIRED: false,
+      REDIS_TLS_REQUIRED: false,
+      MONGODB_TLS_REQUIRED: false,
+    });
     expect(worker({}).RABBITMQ_TLS_CA_FILE).toBeUndefined();
     expect(ingest({})).toMatchObject({ NEO4J_TLS_REQUIRED: false, RABBITMQ_TLS_REQUIRED: false });
   });
@@ -70,24 +77,42 @@ describe('TLS settings', () => {
   });
 
   it.each([
-    ['one plaintext node in a cluster list', { RABBITMQ_URL: 'amqps://a:5671,amqp://b:5672', RABBITMQ_TLS_REQUIRED: 'true' }, /^Invalid setting RABBITMQ_URL .*RABBITMQ_TLS_REQUIRED is true/],
-    ['tls=false', { MONGODB_URI: 'mongodb://h/db?tls=false', MONGODB_TLS_REQUIRED: 'true' }, /^Invalid setting MONGODB_URI .*MONGODB_TLS_REQUIRED is true/],
-    ['mongodb+srv with ssl=false', { MONGODB_URI: 'mongodb+srv://cluster.example/db?ssl=false', MONGODB_TLS_REQUIRED: 'true' }, /^Invalid setting MONGODB_URI /],
+    [
+      'one plaintext node in a cluster list',
+      { RABBITMQ_URL: 'amqps://a:5671,amqp://b:5672', RABBITMQ_TLS_REQUIRED: 'true' },
+      /^Invalid setting RABBITMQ_URL .*RABBITMQ_TLS_REQUIRED is true/,
+    ],
+    [
+      'tls=false',
+      { MONGODB_URI: 'mongodb://h/db?tls=false', MONGODB_TLS_REQUIRED: 'true' },
+      /^Invalid setting MONGODB_URI .*MONGODB_TLS_REQUIRED is true/,
+    ],
+    [
+      'mongodb+srv with ssl=false',
+      { MONGODB_URI: 'mongodb+srv://cluster.example/db?ssl=false', MONGODB_TLS_REQUIRED: 'true' },
+      /^Invalid setting MONGODB_URI /,
+    ],
   ])('refuse %s while TLS is required', (_, env, line) => {
     const problems = problemsOf(() => worker(env));
     expect(problems).toEqual([expect.stringMatching(line)]);
   });
 
   it('take mongodb+srv:// as TLS, as the driver does', () => {
-    expect(worker({ MONGODB_URI: 'mongodb+srv://cluster.example/db', MONGODB_TLS_REQUIRED: 'true' }).MONGODB_URI).toBe('mongodb+srv://cluster.example/db');
+    expect(worker({ MONGODB_URI: 'mongodb+srv://cluster.example/db', MONGODB_TLS_REQUIRED: 'true' }).MONGODB_URI).toBe(
+      'mongodb+srv://cluster.example/db',
+    );
   });
 
   it('refuse a TLS file that cannot be read, naming the setting and why', () => {
-    expect(problemsOf(() => worker({ RABBITMQ_TLS_CA_FILE: MISSING, MONGODB_TLS_CERT_KEY_FILE: dirname(__filename) }))).toEqual([
+    expect(
+      problemsOf(() => worker({ RABBITMQ_TLS_CA_FILE: MISSING, MONGODB_TLS_CERT_KEY_FILE: dirname(__filename) })),
+    ).toEqual([
       `Invalid setting RABBITMQ_TLS_CA_FILE (got "${MISSING}"): RABBITMQ_TLS_CA_FILE must name a readable file (no such file)`,
       `Invalid setting MONGODB_TLS_CERT_KEY_FILE (got "${dirname(__filename)}"): MONGODB_TLS_CERT_KEY_FILE must name a readable file (not a file)`,
     ]);
-    expect(problemsOf(() => ingest({ NEO4J_TLS_CA_FILE: MISSING }))).toEqual([expect.stringMatching(/^Invalid setting NEO4J_TLS_CA_FILE .*no such file\)$/)]);
+    expect(problemsOf(() => ingest({ NEO4J_TLS_CA_FILE: MISSING }))).toEqual([
+      expect.stringMatching(/^Invalid setting NEO4J_TLS_CA_FILE .*no such file\)$/),
+    ]);
   });
 
   it('want a client certificate and its key together', () => {
@@ -97,7 +122,10 @@ describe('TLS settings', () => {
     expect(problemsOf(() => worker({ RABBITMQ_TLS_KEY_FILE: READABLE }))).toEqual([
       'Invalid setting RABBITMQ_TLS_CERT_FILE (missing): RABBITMQ_TLS_CERT_FILE is required with RABBITMQ_TLS_KEY_FILE',
     ]);
-    expect(worker({ REDIS_TLS_CERT_FILE: READABLE, REDIS_TLS_KEY_FILE: READABLE, REDIS_TLS_CA_FILE: READABLE }).REDIS_TLS_CA_FILE).toBe(READABLE);
+    expect(
+      worker({ REDIS_TLS_CERT_FILE: READABLE, REDIS_TLS_KEY_FILE: READABLE, REDIS_TLS_CA_FILE: READABLE })
+        .REDIS_TLS_CA_FILE,
+    ).toBe(READABLE);
   });
 });
 

@@ -22,7 +22,8 @@ export function EnvReadableFile(): PropertyDecorator {
   return ValidateBy({
     name: 'readableFile',
     validator: {
-      validate: (value: unknown) => value === undefined || (typeof value === 'string' && whyUnreadable(value) === undefined),
+      validate: (value: unknown) =>
+        value === undefined || (typeof value === 'string' && whyUnreadable(value) === undefined),
       defaultMessage: (args?: ValidationArguments) =>
         `$property must name a readable file (${typeof args?.value === 'string' ? whyUnreadable(args.value) : 'not a path'})`,
     },
@@ -34,7 +35,8 @@ export function EnvSetWith(other: string): PropertyDecorator {
   return ValidateBy({
     name: 'setWith',
     validator: {
-      validate: (value: unknown, args?: ValidationArguments) => value !== undefined || settingOf(args, other) === undefined,
+      validate: (value: unknown, args?: ValidationArguments) =>
+        value !== undefined || settingOf(args, other) === undefined,
       defaultMessage: () => `$property is required with ${other}`,
     },
   });
@@ -44,7 +46,11 @@ export function EnvSetWith(other: string): PropertyDecorator {
  * While the boolean setting `required` is true, refuses a URL that `isTls` does not accept: a
  * plaintext connection to a service that carries patient data fails at boot, not in production.
  */
-export function EnvTlsWhenRequired(required: string, isTls: (value: unknown) => boolean, expected: string): PropertyDecorator {
+export function EnvTlsWhenRequired(
+  required: string,
+  isTls: (value: unknown) => boolean,
+  expected: string,
+): PropertyDecorator {
   return ValidateBy({
     name: 'tlsWhenRequired',
     validator: {

@@ -14,7 +14,8 @@ export function parseEventMessage(body: unknown): EventParseResult {
     return { ok: false, reason: 'body is not a JSON object' };
   }
   // class-transformer recurses: a deeply nested body would throw (stack overflow), not fail validation.
-  if (nestingDepth(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) return { ok: false, reason: `body nested deeper than ${MAX_JSON_DEPTH} levels` };
+  if (nestingDepth(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
+    return { ok: false, reason: `body nested deeper than ${MAX_JSON_DEPTH} levels` };
   const event = plainToInstance(EventMessage, body);
   const errors = validateSync(event, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {

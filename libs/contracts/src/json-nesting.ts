@@ -13,7 +13,8 @@ export function nestingDepth(value: unknown, limit = Infinity): number {
     const [node, depth] = stack.pop()!;
     if (node === null || typeof node !== 'object') continue;
     if (depth + 1 > deepest && (deepest = depth + 1) > limit) return deepest;
-    for (const child of Object.values(node)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    for (const child of Object.values(node))
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
   }
   return deepest;
 }

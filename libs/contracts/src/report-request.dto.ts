@@ -78,8 +78,16 @@ export class ReportGenerationRequest {
 
   @IsObject() @ValidateNested() @Type(() => CvdSummary) cvd_summary: CvdSummary;
   @IsObject() @ValidateNested() @Type(() => Assessment) assessment: Assessment;
-  @IsArray() @ArrayMaxSize(REPORT_REQUEST_LIMITS.arrays.plan) @ValidateNested({ each: true }) @Type(() => PlanItem) plan: PlanItem[];
+  @IsArray()
+  @ArrayMaxSize(REPORT_REQUEST_LIMITS.arrays.plan)
+  @ValidateNested({ each: true })
+  @Type(() => PlanItem)
+  plan: PlanItem[];
   @IsArray() @ArrayMaxSize(REPORT_REQUEST_LIMITS.arrays.red_flags) @IsString({ each: true }) red_flags: string[];
-  @IsArray() @ArrayMaxSize(REPORT_REQUEST_LIMITS.arrays.resources_table) @ValidateNested({ each: true }) @Type(() => ResourceRow) resources_table: ResourceRow[];
+  @IsArray()
+  @ArrayMaxSize(REPORT_REQUEST_LIMITS.arrays.resources_table)
+  @ValidateNested({ each: true })
+  @Type(() => ResourceRow)
+  resources_table: ResourceRow[];
   @IsString() @IsNotEmpty() disclaimer: string;
 }

@@ -17,7 +17,9 @@ type LimitedArray = keyof typeof REPORT_REQUEST_LIMITS.arrays;
 export function oversizedLists(body: Record<string, unknown>): string[] {
   return (Object.keys(REPORT_REQUEST_LIMITS.arrays) as LimitedArray[])
     .filter((key) => Array.isArray(body[key]) && (body[key] as unknown[]).length > REPORT_REQUEST_LIMITS.arrays[key])
-    .map((key) => `${key}: at most ${REPORT_REQUEST_LIMITS.arrays[key]} entries (got ${(body[key] as unknown[]).length})`);
+    .map(
+      (key) => `${key}: at most ${REPORT_REQUEST_LIMITS.arrays[key]} entries (got ${(body[key] as unknown[]).length})`,
+    );
 }
 
 /** The first problems, and how many more there were. */

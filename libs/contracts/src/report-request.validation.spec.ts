@@ -20,7 +20,11 @@ describe('validateReportRequest', () => {
   });
 
   it('names every bad field with its nested path, and keeps the ids for the failed response', () => {
-    const result = validateReportRequest({ ...valid, labs: [{ ...valid.labs[0], value: 'x', reference_range: { low: 'a' } }], patient: { age: -1, sex: 'male' } });
+    const result = validateReportRequest({
+      ...valid,
+      labs: [{ ...valid.labs[0], value: 'x', reference_range: { low: 'a' } }],
+      patient: { age: -1, sex: 'male' },
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.request_id).toBe('r1');
@@ -46,7 +50,12 @@ describe('validateReportRequest', () => {
 
   it('refuses a body larger than the limit before looking at its fields', () => {
     const result = validateReportRequest(valid, 2 * 1024 * 1024);
-    expect(result).toEqual({ ok: false, problems: ['body: 2097152 bytes, more than the 1048576 allowed'], request_id: 'r1', user_id: 'u1' });
+    expect(result).toEqual({
+      ok: false,
+      problems: ['body: 2097152 bytes, more than the 1048576 allowed'],
+      request_id: 'r1',
+      user_id: 'u1',
+    });
   });
 
   it('refuses oversized lists with one problem each instead of validating every entry', () => {
@@ -54,7 +63,10 @@ describe('validateReportRequest', () => {
     const result = validateReportRequest({ ...valid, labs, red_flags: Array(101).fill('x') });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.problems).toEqual(['labs: at most 200 entries (got 20000)', 'red_flags: at most 100 entries (got 101)']);
+    expect(result.problems).toEqual([
+      'labs: at most 200 entries (got 20000)',
+      'red_flags: at most 100 entries (got 101)',
+    ]);
   });
 
   it('lists the first 20 problems and counts the rest', () => {

@@ -43,7 +43,8 @@ export function validateReportRequest(body: unknown, bodyBytes = 0): RequestVali
   if (bodyBytes > REPORT_REQUEST_LIMITS.bodyBytes) {
     return refused(body, [`body: ${bodyBytes} bytes, more than the ${REPORT_REQUEST_LIMITS.bodyBytes} allowed`]);
   }
-  if (nestingDepth(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) return refused(body, [`body: nested deeper than ${MAX_JSON_DEPTH} levels`]);
+  if (nestingDepth(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
+    return refused(body, [`body: nested deeper than ${MAX_JSON_DEPTH} levels`]);
   const oversized = oversizedLists(body as Record<string, unknown>);
   if (oversized.length > 0) return refused(body, oversized);
   const request = plainToInstance(ReportGenerationRequest, body);

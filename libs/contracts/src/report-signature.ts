@@ -16,9 +16,19 @@ function digest(key: Buffer, signedBy: string, signedAt: string, body: Buffer): 
  * `x-signature: sha256=<hex HMAC-SHA256 of "<signedBy>\n<signedAt>\n<body>">`. The worker checks
  * the signature against the client's key and refuses a message signed too long ago.
  */
-export function signReportMessage(body: Buffer | string, signedBy: string, base64Key: string, now = new Date()): Record<string, string> {
+export function signReportMessage(
+  body: Buffer | string,
+  signedBy: string,
+  base64Key: string,
+  now = new Date(),
+): Record<string, string> {
   const signedAt = now.toISOString();
-  const signature = digest(Buffer.from(base64Key, 'base64'), signedBy, signedAt, Buffer.isBuffer(body) ? body : Buffer.from(body));
+  const signature = digest(
+    Buffer.from(base64Key, 'base64'),
+    signedBy,
+    signedAt,
+    Buffer.isBuffer(body) ? body : Buffer.from(body),
+  );
   return {
     [REPORT_SIGNATURE_HEADERS.signedBy]: signedBy,
     [REPORT_SIGNATURE_HEADERS.signedAt]: signedAt,
@@ -27,7 +37,13 @@ export function signReportMessage(body: Buffer | string, signedBy: string, base6
 }
 
 /** True when `signature` (the header's value) is the signature of these parts under `key`. */
-export function signatureMatches(signature: string, key: Buffer, signedBy: string, signedAt: string, body: Buffer): boolean {
+export function signatureMatches(
+  signature: string,
+  key: Buffer,
+  signedBy: string,
+  signedAt: string,
+  body: Buffer,
+): boolean {
   const given = Buffer.from(signature.replace(/^sha256=/, ''), 'hex');
   const expected = Buffer.from(digest(key, signedBy, signedAt, body), 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected);

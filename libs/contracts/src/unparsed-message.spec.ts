@@ -8,6 +8,11 @@ describe('PoisonMessage', () => {
     expect(PoisonMessage.check({ 'x-delivery-count': 20 }, undefined)).toBeUndefined();
     const poison = PoisonMessage.check({ 'x-delivery-count': 20 }, 20)!;
     expect(poison.problem).toMatch(/^poison: delivered 21 times without being settled/);
-    expect(validateReportRequest(poison)).toEqual({ ok: false, problems: [poison.problem], request_id: '', user_id: '' });
+    expect(validateReportRequest(poison)).toEqual({
+      ok: false,
+      problems: [poison.problem],
+      request_id: '',
+      user_id: '',
+    });
   });
 });

@@ -19,9 +19,14 @@ export class PoisonMessage extends UnparsedMessage {
   }
 
   /** The stand-in for a delivery the broker has handed out `deliveryLimit` times before, else undefined. */
-  static check(headers: Record<string, unknown> | undefined, deliveryLimit: number | undefined): PoisonMessage | undefined {
+  static check(
+    headers: Record<string, unknown> | undefined,
+    deliveryLimit: number | undefined,
+  ): PoisonMessage | undefined {
     const count = Number(headers?.['x-delivery-count'] ?? 0);
-    return deliveryLimit !== undefined && Number.isInteger(count) && count >= deliveryLimit ? new PoisonMessage(count + 1) : undefined;
+    return deliveryLimit !== undefined && Number.isInteger(count) && count >= deliveryLimit
+      ? new PoisonMessage(count + 1)
+      : undefined;
   }
 
   get problem(): string {

@@ -26,7 +26,10 @@ export class ContentHmac {
 
   constructor(base64Key: string | undefined) {
     const key = Buffer.from(base64Key ?? '', 'base64');
-    if (key.length < MIN_KEY_BYTES) throw new ContentKeyError(`the key must be the base64 of at least ${MIN_KEY_BYTES} random bytes (openssl rand -base64 32)`);
+    if (key.length < MIN_KEY_BYTES)
+      throw new ContentKeyError(
+        `the key must be the base64 of at least ${MIN_KEY_BYTES} random bytes (openssl rand -base64 32)`,
+      );
     this.key = key;
   }
 

@@ -52,7 +52,9 @@ describe('EnvelopeCipher', () => {
     const parts = sealed.split('.');
     const payload = Buffer.from(parts[3], 'base64url');
     payload[payload.length - 20] ^= 1;
-    expect(() => cipher.open([...parts.slice(0, 3), payload.toString('base64url')].join('.'), 'c')).toThrow(SealedValueError);
+    expect(() => cipher.open([...parts.slice(0, 3), payload.toString('base64url')].join('.'), 'c')).toThrow(
+      SealedValueError,
+    );
   });
 
   it('refuses a value sealed under another ring', () => {

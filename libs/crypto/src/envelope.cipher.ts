@@ -97,6 +97,10 @@ export class EnvelopeCipher {
   private parse(sealed: string): Parts {
     const parts = typeof sealed === 'string' ? sealed.split('.') : [];
     if (parts.length !== 4 || parts[0] !== FORMAT) throw new SealedValueError('not a sealed value');
-    return { keyId: parts[1], wrappedKey: Buffer.from(parts[2], 'base64url'), payload: Buffer.from(parts[3], 'base64url') };
+    return {
+      keyId: parts[1],
+      wrappedKey: Buffer.from(parts[2], 'base64url'),
+      payload: Buffer.from(parts[3], 'base64url'),
+    };
   }
 }

@@ -14,7 +14,9 @@ function decodedKey(text: string): Buffer | undefined {
   const normalized = text.replace(/-/g, '+').replace(/_/g, '/');
   const bytes = Buffer.from(normalized, 'base64');
   const canonical = bytes.toString('base64');
-  return canonical.replace(/=+$/, '') === normalized.replace(/=+$/, '') && bytes.length === KEY_BYTES ? bytes : undefined;
+  return canonical.replace(/=+$/, '') === normalized.replace(/=+$/, '') && bytes.length === KEY_BYTES
+    ? bytes
+    : undefined;
 }
 
 /**
@@ -29,14 +31,22 @@ export class KeyRing {
   ) {}
 
   static parse(text: string | undefined): KeyRing {
-    const entries = (text ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
-    if (entries.length === 0) throw new KeyRingError('no key: give at least one `<id>:<base64 of 32 random bytes>` (npm start generates one)');
+    const entries = (text ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    if (entries.length === 0)
+      throw new KeyRingError('no key: give at least one `<id>:<base64 of 32 random bytes>` (npm start generates one)');
     const keys = entries.map((entry, index) => {
       const colon = entry.indexOf(':');
       const id = colon > 0 ? entry.slice(0, colon) : '';
-      if (!KEY_ID.test(id)) throw new KeyRingError(`key ${index + 1}: expected <id>:<base64>, the id of 1-32 letters, digits, - or _`);
+      if (!KEY_ID.test(id))
+        throw new KeyRingError(`key ${index + 1}: expected <id>:<base64>, the id of 1-32 letters, digits, - or _`);
       const key = decodedKey(entry.slice(colon + 1));
-      if (!key) throw new KeyRingError(`key ${id}: the key must be the base64 of exactly ${KEY_BYTES} bytes (openssl rand -base64 32)`);
+      if (!key)
+        throw new KeyRingError(
+          `key ${id}: the key must be the base64 of exactly ${KEY_BYTES} bytes (openssl rand -base64 32)`,
+        );
       return { id, key };
     });
     const byId = new Map(keys.map((key) => [key.id, key]));
@@ -47,7 +57,8 @@ export class KeyRing {
   /** The key a value names; a value sealed under a key no longer in the ring cannot be opened. */
   key(id: string): DataKey {
     const key = this.byId.get(id);
-    if (!key) throw new KeyRingError(`no key "${id}" in the ring: the value was sealed under a key that has been removed`);
+    if (!key)
+      throw new KeyRingError(`no key "${id}" in the ring: the value was sealed under a key that has been removed`);
     return key;
   }
 

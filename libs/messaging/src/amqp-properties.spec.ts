@@ -2,7 +2,12 @@ import { boundedPublishOptions } from './amqp-properties';
 
 describe('boundedPublishOptions', () => {
   it('drops short-string properties over 255 bytes of UTF-8, whatever their length in characters', () => {
-    const options = boundedPublishOptions({ correlationId: 'é'.repeat(150), messageId: 'm'.repeat(255), type: 'report.success', persistent: true });
+    const options = boundedPublishOptions({
+      correlationId: 'é'.repeat(150),
+      messageId: 'm'.repeat(255),
+      type: 'report.success',
+      persistent: true,
+    });
     expect(options).toEqual({ messageId: 'm'.repeat(255), type: 'report.success', persistent: true });
   });
 

@@ -40,6 +40,19 @@ export function boundedPublishOptions(options: Options.Publish): Options.Publish
  * properties, so RPC callers still get their answer, persistent, with the given headers.
  */
 export function copiedPublishOptions(properties: MessageProperties, headers: Record<string, unknown>): Options.Publish {
-  const { contentType, contentEncoding, correlationId, replyTo, messageId, priority, timestamp, type, appId } = properties;
-  return { contentType, contentEncoding, correlationId, replyTo, messageId, priority, timestamp, type, appId, persistent: true, headers };
+  const { contentType, contentEncoding, correlationId, replyTo, messageId, priority, timestamp, type, appId } =
+    properties;
+  return {
+    contentType,
+    contentEncoding,
+    correlationId,
+    replyTo,
+    messageId,
+    priority,
+    timestamp,
+    type,
+    appId,
+    persistent: true,
+    headers,
+  };
 }

@@ -69,7 +69,12 @@ export class ConfirmedPublisher implements OnModuleInit {
     return this.blockedReason;
   }
 
-  async publish(exchange: string, routingKey: string, content: Buffer, options: ConfirmedPublishOptions): Promise<void> {
+  async publish(
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    options: ConfirmedPublishOptions,
+  ): Promise<void> {
     try {
       await this.publishOnce(exchange, routingKey, content, options);
     } catch (error) {
@@ -80,7 +85,12 @@ export class ConfirmedPublisher implements OnModuleInit {
     }
   }
 
-  private async publishOnce(exchange: string, routingKey: string, content: Buffer, options: ConfirmedPublishOptions): Promise<void> {
+  private async publishOnce(
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    options: ConfirmedPublishOptions,
+  ): Promise<void> {
     if (!this.isConnected()) throw new BrokerUnavailableError('not connected to the broker');
     if (this.blockedReason && !(await this.unblockedWithin(options.waitWhileBlockedMs ?? 0))) {
       throw new BrokerUnavailableError(`the broker blocks publishing: ${this.blockedReason}`);
@@ -90,7 +100,11 @@ export class ConfirmedPublisher implements OnModuleInit {
     const headers = { ...(publishOptions.headers ?? {}), [PUBLISH_ID_HEADER]: publishId };
     const amqpOptions = { ...boundedPublishOptions({ ...publishOptions, headers }), mandatory: true };
     try {
-      await this.confirmed(this.amqp.publish(exchange, routingKey, content, amqpOptions), timeoutMs, options.waitWhileBlockedMs ?? 0);
+      await this.confirmed(
+        this.amqp.publish(exchange, routingKey, content, amqpOptions),
+        timeoutMs,
+        options.waitWhileBlockedMs ?? 0,
+      );
     } catch (error) {
       this.returned.delete(publishId);
       throw new BrokerUnavailableError(`broker did not accept the message: ${(error as Error).message}`);
@@ -120,11 +134,17 @@ export class ConfirmedPublisher implements OnModuleInit {
         else resolve();
       };
       const onTimeout = () => {
-        if (!this.blockedReason || Date.now() >= blockedUntil) return finish(new Error(`no confirm within ${timeoutMs} ms`));
-        void this.unblockedWithin(blockedUntil - Date.now()).then((unblocked) => !done && (timer = setTimeout(onTimeout, unblocked ? timeoutMs : 0)));
+        if (!this.blockedReason || Date.now() >= blockedUntil)
+          return finish(new Error(`no confirm within ${timeoutMs} ms`));
+        void this.unblockedWithin(blockedUntil - Date.now()).then(
+          (unblocked) => !done && (timer = setTimeout(onTimeout, unblocked ? timeoutMs : 0)),
+        );
       };
       timer = setTimeout(onTimeout, timeoutMs);
-      publish.then(() => finish(), (error: Error) => finish(error));
+      publish.then(
+        () => finish(),
+        (error: Error) => finish(error),
+      );
     });
   }
 

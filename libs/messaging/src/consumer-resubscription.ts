@@ -12,15 +12,22 @@ interface RegisteredConsumer {
  * idle until its next reconnect. golevelup's resume declares the queue as the handler declares it
  * (bound to its exchange) and consumes with a fresh tag. A stopping consumer is left cancelled.
  */
-export function resubscribeWhenCancelled(amqp: AmqpConnection, queue: string, isStopping: () => boolean, logger: LoggerService): void {
+export function resubscribeWhenCancelled(
+  amqp: AmqpConnection,
+  queue: string,
+  isStopping: () => boolean,
+  logger: LoggerService,
+): void {
   const lookup = amqp as unknown as { getConsumer(tag: string): RegisteredConsumer | undefined };
   void amqp.managedChannel.addSetup((channel: Channel) => {
     channel.on('cancel', ({ consumerTag }: { consumerTag: string }) => {
       if (isStopping() || lookup.getConsumer(consumerTag)?.msgOptions.queue !== queue) return;
       logger.warn({ msg: 'consumer cancelled by the broker; subscribing again', queue });
-      amqp.resumeConsumer(consumerTag).catch((error: Error) =>
-        logger.warn({ msg: 'could not subscribe again; waiting for the reconnect', queue, error: error.message }),
-      );
+      amqp
+        .resumeConsumer(consumerTag)
+        .catch((error: Error) =>
+          logger.warn({ msg: 'could not subscribe again; waiting for the reconnect', queue, error: error.message }),
+        );
     });
   });
 }

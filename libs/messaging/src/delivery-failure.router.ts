@@ -27,12 +27,20 @@ export class DeliveryFailureRouter {
 
   async route(message: ConsumeMessage, target: RetryTarget, reason: string, permanent: boolean): Promise<FailureRoute> {
     const headers = message.properties.headers ?? {};
-    const route = routeFailure(target.sinkQueue, target.delaysMs, attemptsFromHeader(headers[EVENT_HEADERS.attempts]), permanent);
+    const route = routeFailure(
+      target.sinkQueue,
+      target.delaysMs,
+      attemptsFromHeader(headers[EVENT_HEADERS.attempts]),
+      permanent,
+    );
     const queue = route.kind === 'retry' ? route.queue : target.deadLetterQueue;
     await this.publisher.publish('', queue, message.content, {
       persistent: true,
       waitWhileBlockedMs: target.waitWhileBlockedMs,
-      redeclare: route.kind === 'retry' ? retryQueueOptions(target.sinkQueue, route.delayMs, target.queueKind) : deadLetterQueueOptions(target.queueKind),
+      redeclare:
+        route.kind === 'retry'
+          ? retryQueueOptions(target.sinkQueue, route.delayMs, target.queueKind)
+          : deadLetterQueueOptions(target.queueKind),
       timeoutMs: target.publishTimeoutMs,
       contentType: message.properties.contentType,
       messageId: message.properties.messageId,

@@ -11,13 +11,22 @@ export type DeliverySettlement = 'ack' | 'requeue';
  * again, and writes are idempotent per message. Throwing there instead would take the consumer
  * process down on every broker blip. Returns whether the settlement reached the channel.
  */
-export function settleDelivery(channel: Channel, message: ConsumeMessage, settlement: DeliverySettlement, logger: LoggerService): boolean {
+export function settleDelivery(
+  channel: Channel,
+  message: ConsumeMessage,
+  settlement: DeliverySettlement,
+  logger: LoggerService,
+): boolean {
   try {
     if (settlement === 'ack') channel.ack(message);
     else channel.nack(message, false, true);
     return true;
   } catch (error) {
-    logger.warn({ msg: 'channel closed before the delivery was settled; the broker redelivers it', settlement, error: (error as Error).message });
+    logger.warn({
+      msg: 'channel closed before the delivery was settled; the broker redelivers it',
+      settlement,
+      error: (error as Error).message,
+    });
     return false;
   }
 }

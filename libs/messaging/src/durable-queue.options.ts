@@ -47,5 +47,8 @@ export function durableQueueOptions(kind: QueueKind, shape: DurableQueueShape = 
 
 /** The queue kind from the validated settings (RABBITMQ_QUEUE_TYPE, RABBITMQ_DELIVERY_LIMIT). */
 export function queueKindFrom(config: { getOrThrow<T>(key: string): T }): QueueKind {
-  return { type: config.getOrThrow<QueueType>('RABBITMQ_QUEUE_TYPE'), deliveryLimit: config.getOrThrow<number>('RABBITMQ_DELIVERY_LIMIT') };
+  return {
+    type: config.getOrThrow<QueueType>('RABBITMQ_QUEUE_TYPE'),
+    deliveryLimit: config.getOrThrow<number>('RABBITMQ_DELIVERY_LIMIT'),
+  };
 }

@@ -33,7 +33,12 @@ describe('buildEventTopology', () => {
         },
       });
     }
-    expect(queue('events.dlq')).toEqual({ name: 'events.dlq', exchange: 'events.dlx', routingKey: '', options: { durable: true, arguments: { 'x-queue-type': 'quorum' } } });
+    expect(queue('events.dlq')).toEqual({
+      name: 'events.dlq',
+      exchange: 'events.dlx',
+      routingKey: '',
+      options: { durable: true, arguments: { 'x-queue-type': 'quorum' } },
+    });
   });
 
   it('keeps classic queues when asked, still refusing publishes when full', () => {

@@ -74,7 +74,10 @@ export function buildEventTopology(settings: EventTopologySettings): EventTopolo
   const retryQueues: RabbitMQQueueConfig[] = sinks.flatMap((sink) =>
     delays.map((delay) => {
       const sinkQueue = sinkQueueName(names, sink);
-      return { name: retryQueueName(sinkQueue, delay), options: retryQueueOptions(sinkQueue, delay, settings.queueKind) };
+      return {
+        name: retryQueueName(sinkQueue, delay),
+        options: retryQueueOptions(sinkQueue, delay, settings.queueKind),
+      };
     }),
   );
   return {
@@ -85,7 +88,12 @@ export function buildEventTopology(settings: EventTopologySettings): EventTopolo
     queues: [
       ...sinkQueues,
       ...retryQueues,
-      { name: names.deadLetterQueue, options: deadLetterQueueOptions(settings.queueKind), exchange: names.deadLetterExchange, routingKey: '' },
+      {
+        name: names.deadLetterQueue,
+        options: deadLetterQueueOptions(settings.queueKind),
+        exchange: names.deadLetterExchange,
+        routingKey: '',
+      },
     ],
   };
 }

@@ -4,12 +4,18 @@ import { UnroutableMessageError } from './confirmed.publisher';
 import { originOf, QueueAdminService, replayedCopyOptions } from './queue-admin.service';
 
 describe('originOf', () => {
-  it('prefers the pipeline\'s x-original-queue header', () => {
-    expect(originOf({ properties: { headers: { 'x-original-queue': 'events.qdrant', 'x-death': [{ queue: 'events.neo4j' }] } } } as never)).toBe('events.qdrant');
+  it("prefers the pipeline's x-original-queue header", () => {
+    expect(
+      originOf({
+        properties: { headers: { 'x-original-queue': 'events.qdrant', 'x-death': [{ queue: 'events.neo4j' }] } },
+      } as never),
+    ).toBe('events.qdrant');
   });
 
-  it('falls back to the broker\'s x-death record (TTL and overflow casualties)', () => {
-    expect(originOf({ properties: { headers: { 'x-death': [{ queue: 'events.neo4j', reason: 'expired' }] } } } as never)).toBe('events.neo4j');
+  it("falls back to the broker's x-death record (TTL and overflow casualties)", () => {
+    expect(
+      originOf({ properties: { headers: { 'x-death': [{ queue: 'events.neo4j', reason: 'expired' }] } } } as never),
+    ).toBe('events.neo4j');
   });
 
   it('knows no origin for a message published to the DLQ by hand', () => {
@@ -39,7 +45,14 @@ describe('replayedCopyOptions', () => {
 
   it('keeps what the caller relies on (correlationId, replyTo, priority), drops the failure record, stamps the replay', () => {
     const options = replayedCopyOptions({ properties } as never, ['x-report-attempt', 'x-dead-letter-reason'], now);
-    expect(options).toMatchObject({ correlationId: 'c-1', replyTo: 'amq.rabbitmq.reply-to.abc', messageId: 'm-1', priority: 10, type: 'report.generate', persistent: true });
+    expect(options).toMatchObject({
+      correlationId: 'c-1',
+      replyTo: 'amq.rabbitmq.reply-to.abc',
+      messageId: 'm-1',
+      priority: 10,
+      type: 'report.generate',
+      persistent: true,
+    });
     expect(options.headers).toEqual({ 'x-tenant': 'kept', 'x-replayed-at': '2025-01-02T03:04:05.000Z' });
   });
 
@@ -59,7 +72,9 @@ describe('QueueAdminService.replayToQueue', () => {
       checkQueue: jest.fn(async () => ({ messageCount: 0, consumerCount: 0 })),
       get: jest.fn(async () => {
         const content = deadLetters.shift();
-        return content === undefined ? false : { content: Buffer.from(content), fields: {}, properties: { headers: { 'x-report-attempt': 2 } } };
+        return content === undefined
+          ? false
+          : { content: Buffer.from(content), fields: {}, properties: { headers: { 'x-report-attempt': 2 } } };
       }),
       sendToQueue(queue: string, content: Buffer, options: Record<string, any>) {
         channel.sent.push({ queue, content: content.toString(), options });
@@ -75,16 +90,28 @@ describe('QueueAdminService.replayToQueue', () => {
       },
       close: jest.fn(async () => undefined),
     });
-    const amqp = { managedConnection: { isConnected: () => true }, connection: { createConfirmChannel: async () => channel } };
+    const amqp = {
+      managedConnection: { isConnected: () => true },
+      connection: { createConfirmChannel: async () => channel },
+    };
     return { admin: new QueueAdminService(amqp as never), channel };
   }
 
   it('moves up to the limit to the target, mandatory, and acks the originals after the confirm', async () => {
     const { admin, channel } = fakeBroker(['a', 'b', 'c']);
-    expect(await admin.replayToQueue('dlq', 2, { target: 'requests', resetHeaders: ['x-report-attempt'] })).toEqual({ replayed: 2 });
+    expect(await admin.replayToQueue('dlq', 2, { target: 'requests', resetHeaders: ['x-report-attempt'] })).toEqual({
+      replayed: 2,
+    });
     expect(channel.checkQueue).toHaveBeenCalledWith('requests');
-    expect(channel.sent.map(({ queue, content }) => [queue, content])).toEqual([['requests', 'a'], ['requests', 'b']]);
-    expect(channel.sent[0].options).toMatchObject({ mandatory: true, persistent: true, headers: { 'x-replayed-at': expect.any(String) } });
+    expect(channel.sent.map(({ queue, content }) => [queue, content])).toEqual([
+      ['requests', 'a'],
+      ['requests', 'b'],
+    ]);
+    expect(channel.sent[0].options).toMatchObject({
+      mandatory: true,
+      persistent: true,
+      headers: { 'x-replayed-at': expect.any(String) },
+    });
     expect(channel.sent[0].options.headers['x-report-attempt']).toBeUndefined();
     expect(channel.acked).toEqual(['a', 'b']);
     expect(channel.close).toHaveBeenCalled();
@@ -92,7 +119,9 @@ describe('QueueAdminService.replayToQueue', () => {
 
   it('acks nothing when a copy comes back unroutable: the dead letters stay', async () => {
     const { admin, channel } = fakeBroker(['a', 'b'], 1);
-    await expect(admin.replayToQueue('dlq', 10, { target: 'requests', resetHeaders: [] })).rejects.toThrow(UnroutableMessageError);
+    await expect(admin.replayToQueue('dlq', 10, { target: 'requests', resetHeaders: [] })).rejects.toThrow(
+      UnroutableMessageError,
+    );
     expect(channel.acked).toEqual([]);
     expect(channel.close).toHaveBeenCalled();
   });

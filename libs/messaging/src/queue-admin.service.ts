@@ -61,7 +61,7 @@ export class QueueAdminService {
   async peek(queue: string, limit: number): Promise<DeadLetter[]> {
     return this.withChannel(async (channel) => {
       const letters: DeadLetter[] = [];
-      for (let message = await channel.get(queue); message && letters.length < limit; ) {
+      for (let message = await channel.get(queue); message && letters.length < limit;) {
         letters.push(describe(message));
         if (letters.length < limit) message = await channel.get(queue);
       }
@@ -102,7 +102,11 @@ export class QueueAdminService {
    * unroutable (the target deleted mid-way) fails the replay with nothing acked: the dead letters
    * stay, and a copy that did arrive is a duplicate, which an at-least-once consumer takes anyway.
    */
-  async replayToQueue(deadLetterQueue: string, limit: number, options: QueueReplayOptions): Promise<{ replayed: number }> {
+  async replayToQueue(
+    deadLetterQueue: string,
+    limit: number,
+    options: QueueReplayOptions,
+  ): Promise<{ replayed: number }> {
     return this.withChannel(async (channel) => {
       // The default exchange would confirm, and drop, copies for a queue that does not exist.
       await channel.checkQueue(options.target);
@@ -112,11 +116,19 @@ export class QueueAdminService {
       while (moved.length < limit) {
         const message = await channel.get(deadLetterQueue);
         if (!message) break;
-        channel.sendToQueue(options.target, options.contentOf?.(message) ?? message.content, { ...replayedCopyOptions(message, options.resetHeaders), mandatory: true });
+        channel.sendToQueue(options.target, options.contentOf?.(message) ?? message.content, {
+          ...replayedCopyOptions(message, options.resetHeaders),
+          mandatory: true,
+        });
         moved.push(message);
       }
       await channel.waitForConfirms();
-      if (returned > 0) throw new UnroutableMessageError('', options.target, `${returned} of ${moved.length} replayed copies returned; the dead letters stay`);
+      if (returned > 0)
+        throw new UnroutableMessageError(
+          '',
+          options.target,
+          `${returned} of ${moved.length} replayed copies returned; the dead letters stay`,
+        );
       for (const message of moved) channel.ack(message);
       return { replayed: moved.length };
     });
@@ -144,7 +156,8 @@ export class QueueAdminService {
   async whenConnected(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!this.amqp.managedConnection?.isConnected()) {
-      if (Date.now() >= deadline) throw new BrokerUnavailableError(`not connected to the broker within ${timeoutMs} ms`);
+      if (Date.now() >= deadline)
+        throw new BrokerUnavailableError(`not connected to the broker within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -200,7 +213,11 @@ const DELIVERY_COUNT_HEADER = 'x-delivery-count';
  * The publish options of a replayed copy: the original's properties, without the broker's
  * bookkeeping (x-death records, delivery count) and `resetHeaders`, stamped x-replayed-at.
  */
-export function replayedCopyOptions(message: Pick<GetMessage, 'properties'>, resetHeaders: readonly string[], now = new Date()): Options.Publish {
+export function replayedCopyOptions(
+  message: Pick<GetMessage, 'properties'>,
+  resetHeaders: readonly string[],
+  now = new Date(),
+): Options.Publish {
   const headers = withoutDeathHeaders(message.properties.headers ?? {});
   for (const key of [...resetHeaders, DELIVERY_COUNT_HEADER]) delete headers[key];
   return copiedPublishOptions(message.properties, { ...headers, [REPLAYED_AT_HEADER]: now.toISOString() });

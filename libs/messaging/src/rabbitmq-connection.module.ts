@@ -33,7 +33,11 @@ export type RabbitTopologySource = RabbitTopology | ((config: ConfigService) => 
  * read once. amqplib uses them for amqps:// URLs and ignores them for amqp:// ones.
  */
 export function amqpTlsOptions(config: SettingsReader): TlsFiles {
-  return readTlsFiles(config, { ca: 'RABBITMQ_TLS_CA_FILE', cert: 'RABBITMQ_TLS_CERT_FILE', key: 'RABBITMQ_TLS_KEY_FILE' });
+  return readTlsFiles(config, {
+    ca: 'RABBITMQ_TLS_CA_FILE',
+    cert: 'RABBITMQ_TLS_CERT_FILE',
+    key: 'RABBITMQ_TLS_KEY_FILE',
+  });
 }
 
 /**
@@ -60,7 +64,11 @@ export class RabbitConnectionModule {
               enableControllerDiscovery: topology.controllers ?? false,
               handlers: topology.handlers ?? {},
               connectionInitOptions: { wait: false },
-              connectionManagerOptions: { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1, connectionOptions: amqpTlsOptions(config) },
+              connectionManagerOptions: {
+                heartbeatIntervalInSeconds: 5,
+                reconnectTimeInSeconds: 1,
+                connectionOptions: amqpTlsOptions(config),
+              },
             };
           },
         }),

@@ -24,7 +24,8 @@ export class RabbitMqHealthIndicator {
   async check(key = 'rabbitmq'): Promise<HealthIndicatorResult> {
     const indicator = this.health.check(key);
     if (!this.amqp.managedConnection.isConnected()) return indicator.down({ message: 'not connected to the broker' });
-    if (this.publisher.blocked) return indicator.down({ message: `the broker blocks publishing: ${this.publisher.blocked}` });
+    if (this.publisher.blocked)
+      return indicator.down({ message: `the broker blocks publishing: ${this.publisher.blocked}` });
     return (await this.channelSetUpWithin(SETUP_WAIT_MS))
       ? indicator.up()
       : indicator.down({ message: 'connected, still declaring the topology' });

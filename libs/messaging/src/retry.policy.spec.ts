@@ -11,7 +11,10 @@ describe('routeFailure', () => {
       delayMs: 5000,
       attempts: 1,
     });
-    expect(routeFailure('events.neo4j', delays, 2, false)).toMatchObject({ queue: 'events.neo4j.retry.300000ms', attempts: 3 });
+    expect(routeFailure('events.neo4j', delays, 2, false)).toMatchObject({
+      queue: 'events.neo4j.retry.300000ms',
+      attempts: 3,
+    });
   });
 
   it('dead-letters after the last delay', () => {

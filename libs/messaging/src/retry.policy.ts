@@ -1,8 +1,7 @@
 import { retryQueueName } from '@app/contracts';
 
 export type FailureRoute =
-  | { kind: 'retry'; queue: string; delayMs: number; attempts: number }
-  | { kind: 'dead-letter'; attempts: number };
+  { kind: 'retry'; queue: string; delayMs: number; attempts: number } | { kind: 'dead-letter'; attempts: number };
 
 /**
  * Where a failed delivery goes next. `previousAttempts` counts the failures before this one (the

@@ -2,7 +2,8 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument } from 'mongoose';
 
 /** What was done: the report patterns, and the operator actions on the report dead letters. */
-export type AuditAction = 'report.generate' | 'report.status' | 'report.get' | 'report.list' | 'report.delete' | 'dlq.replay';
+export type AuditAction =
+  'report.generate' | 'report.status' | 'report.get' | 'report.list' | 'report.delete' | 'dlq.replay';
 
 /**
  * `audit_events`: one row per access to patient data, appended and never changed: who (`actor`,

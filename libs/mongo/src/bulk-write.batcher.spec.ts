@@ -7,7 +7,9 @@ interface DriverOperation {
   handleOk(reply: unknown): unknown;
 }
 // The driver's internals the round trip goes through; not part of its typed API.
-const execution: { executeOperation(client: MongoClient, operation: DriverOperation): Promise<unknown> } = require('mongodb/lib/operations/execute_operation');
+const execution: {
+  executeOperation(client: MongoClient, operation: DriverOperation): Promise<unknown>;
+} = require('mongodb/lib/operations/execute_operation');
 const { throwIfWriteConcernError } = require('mongodb/lib/write_concern');
 const { MongoDBResponse } = require('mongodb/lib/cmap/wire_protocol/responses');
 
@@ -52,14 +54,22 @@ function fakeServer(behaviour: ServerBehaviour = {}) {
 /** The server's reply to one `insert` or `update` command. */
 function answer(command: Document, { numberUpsertsInOrder, writeConcernFailsOn = [] }: ServerBehaviour): Document {
   const name = command.update ? 'update' : 'insert';
-  const ids: string[] = name === 'update' ? command.updates.map((statement: Document) => statement.q._id ?? '') : command.documents.map((doc: Document) => doc._id);
-  const writeErrors = ids.flatMap((id, index) => (id.startsWith('dup') ? [{ index, code: 11000, errmsg: `E11000 duplicate key: ${id}` }] : []));
-  const upserted = name === 'update' ? ids.flatMap((id, index) => (id.startsWith('new') ? [{ index, _id: id }] : [])) : [];
+  const ids: string[] =
+    name === 'update'
+      ? command.updates.map((statement: Document) => statement.q._id ?? '')
+      : command.documents.map((doc: Document) => doc._id);
+  const writeErrors = ids.flatMap((id, index) =>
+    id.startsWith('dup') ? [{ index, code: 11000, errmsg: `E11000 duplicate key: ${id}` }] : [],
+  );
+  const upserted =
+    name === 'update' ? ids.flatMap((id, index) => (id.startsWith('new') ? [{ index, _id: id }] : [])) : [];
   const reply: Document = { ok: 1, n: ids.length - writeErrors.length };
   if (name === 'update') reply.nModified = reply.n - upserted.length;
-  if (upserted.length > 0) reply.upserted = upserted.map((upsert, n) => ({ ...upsert, index: numberUpsertsInOrder ? n : upsert.index }));
+  if (upserted.length > 0)
+    reply.upserted = upserted.map((upsert, n) => ({ ...upsert, index: numberUpsertsInOrder ? n : upsert.index }));
   if (writeErrors.length > 0) reply.writeErrors = writeErrors;
-  if (writeConcernFailsOn.includes(name)) reply.writeConcernError = { code: 64, codeName: 'WriteConcernFailed', errmsg: 'waiting for replication timed out' };
+  if (writeConcernFailsOn.includes(name))
+    reply.writeConcernError = { code: 64, codeName: 'WriteConcernFailed', errmsg: 'waiting for replication timed out' };
   return reply;
 }
 
@@ -113,7 +123,11 @@ describe('BulkWriteBatcher', () => {
   it('rejects every caller when one command of the batch hit a duplicate key and the next one a write-concern error', async () => {
     const { collection, commands } = fakeServer({ writeConcernFailsOn: ['update'] });
     const batcher = new BulkWriteBatcher(collection);
-    const results = await Promise.allSettled([batcher.write(insert('dup-1')), batcher.write(insert('fresh-1')), batcher.write(op('new-1'))]);
+    const results = await Promise.allSettled([
+      batcher.write(insert('dup-1')),
+      batcher.write(insert('fresh-1')),
+      batcher.write(op('new-1')),
+    ]);
     expect(commands.map((command) => Object.keys(command)[0])).toEqual(['insert', 'update']);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
   });

@@ -57,7 +57,11 @@ export class BulkWriteBatcher<T extends Document> {
     const errors = new Map<number, number>();
     try {
       const command = this.collection.bulkWrite(operations.map(asKeyedUpdateMany), { ordered: false });
-      result = await withTimeout(command, this.timeoutMs, `bulkWrite of ${operations.length} to ${this.collection.collectionName}`);
+      result = await withTimeout(
+        command,
+        this.timeoutMs,
+        `bulkWrite of ${operations.length} to ${this.collection.collectionName}`,
+      );
     } catch (error) {
       const partial = partialFailure(error);
       result = partial.result;
@@ -93,7 +97,10 @@ function partialFailure(error: unknown): MongoBulkWriteError {
  * A key that appears twice in one batch is ambiguous, so neither is told it inserted (the callers
  * then read the document). Operations without a key filter fall back to the reported positions.
  */
-function upsertedOperations<T extends Document>(operations: Array<AnyBulkWriteOperation<T>>, upsertedIds: Record<number, unknown>): Set<number> {
+function upsertedOperations<T extends Document>(
+  operations: Array<AnyBulkWriteOperation<T>>,
+  upsertedIds: Record<number, unknown>,
+): Set<number> {
   const upsertedKeys = new Set(Object.values(upsertedIds).map(String));
   const keys = operations.map(keyOf);
   const occurrences = new Map<string, number>();
@@ -109,7 +116,8 @@ function upsertedOperations<T extends Document>(operations: Array<AnyBulkWriteOp
 
 /** The `_id` an update addresses, when its filter names one. */
 function keyOf<T extends Document>(operation: AnyBulkWriteOperation<T>): string | undefined {
-  const model = 'updateOne' in operation ? operation.updateOne : 'updateMany' in operation ? operation.updateMany : undefined;
+  const model =
+    'updateOne' in operation ? operation.updateOne : 'updateMany' in operation ? operation.updateMany : undefined;
   const key = (model?.filter as { _id?: unknown } | undefined)?._id;
   return typeof key === 'string' || typeof key === 'number' ? String(key) : undefined;
 }
@@ -139,6 +147,7 @@ export class BulkOperationError extends Error {
 
 /** Resolves when the operation applied; throws for its own failure unless the code is one the caller accepts. */
 export function appliedOrThrow(outcome: BulkOutcome, ...accepted: number[]): BulkOutcome {
-  if (outcome.errorCode !== undefined && !accepted.includes(outcome.errorCode)) throw new BulkOperationError(outcome.errorCode);
+  if (outcome.errorCode !== undefined && !accepted.includes(outcome.errorCode))
+    throw new BulkOperationError(outcome.errorCode);
   return outcome;
 }

@@ -11,7 +11,9 @@ import { ReportRetention } from './report-retention';
 const DUPLICATE_KEY = 11000;
 
 export interface ReportPage {
-  items: Array<Pick<MedicalReport, 'report_id' | 'request_id' | 'user_id' | 'created_at' | 'generator' | 'model' | 'tokens_used'>>;
+  items: Array<
+    Pick<MedicalReport, 'report_id' | 'request_id' | 'user_id' | 'created_at' | 'generator' | 'model' | 'tokens_used'>
+  >;
   total: number;
 }
 
@@ -42,7 +44,12 @@ export class MedicalReportsRepository {
   async insertOnce(report: MedicalReport): Promise<void> {
     const { report_data, markdown_content, json_content: _sameAsReportData, ...clear } = report;
     const content: MedicalReportContent = { report_data, markdown_content };
-    const document = { ...clear, _id: report.report_id, sealed_content: this.cipher.sealJson(content, sealedReportContext(report.report_id)), key_id: this.cipher.currentKeyId };
+    const document = {
+      ...clear,
+      _id: report.report_id,
+      sealed_content: this.cipher.sealJson(content, sealedReportContext(report.report_id)),
+      key_id: this.cipher.currentKeyId,
+    };
     appliedOrThrow(await this.inserts.write({ insertOne: { document } }), DUPLICATE_KEY);
   }
 
@@ -63,13 +70,25 @@ export class MedicalReportsRepository {
     const row = await this.reports.findOne({ _id: reportId }, { _id: 0 }).lean().exec();
     if (!row || ReportRetention.expired(row)) return null;
     const { sealed_content, key_id: _key, ...clear } = row;
-    const { report_data, markdown_content } = this.cipher.openJson<MedicalReportContent>(sealed_content, sealedReportContext(reportId));
+    const { report_data, markdown_content } = this.cipher.openJson<MedicalReportContent>(
+      sealed_content,
+      sealedReportContext(reportId),
+    );
     return { ...clear, report_data, json_content: report_data, markdown_content } as MedicalReport;
   }
 
   /** A page of a user's reports within retention, newest first, without their content. */
   async listByUser(userId: string, page: number, pageSize: number, now = new Date()): Promise<ReportPage> {
-    const projection = { _id: 0, report_id: 1, request_id: 1, user_id: 1, created_at: 1, generator: 1, model: 1, tokens_used: 1 };
+    const projection = {
+      _id: 0,
+      report_id: 1,
+      request_id: 1,
+      user_id: 1,
+      created_at: 1,
+      generator: 1,
+      model: 1,
+      tokens_used: 1,
+    };
     const filter = { user_id: userId, expires_at: { $gt: now } };
     const [items, total] = await Promise.all([
       this.reports
@@ -97,7 +116,11 @@ export class MedicalReportsRepository {
    */
   async rewrapBatch(limit: number): Promise<number> {
     const current = this.cipher.currentKeyId;
-    const rows = await this.reports.find({ key_id: { $ne: current } }, { _id: 1, key_id: 1, sealed_content: 1 }).limit(limit).lean().exec();
+    const rows = await this.reports
+      .find({ key_id: { $ne: current } }, { _id: 1, key_id: 1, sealed_content: 1 })
+      .limit(limit)
+      .lean()
+      .exec();
     if (rows.length === 0) return 0;
     const updates: AnyBulkWriteOperation<SealedMedicalReport>[] = rows.map((row) => ({
       updateOne: {
@@ -105,7 +128,9 @@ export class MedicalReportsRepository {
         update: { $set: { sealed_content: this.cipher.rewrap(row.sealed_content), key_id: current } },
       },
     }));
-    const result = await (this.reports.collection as unknown as Collection<SealedMedicalReport>).bulkWrite(updates, { ordered: false });
+    const result = await (this.reports.collection as unknown as Collection<SealedMedicalReport>).bulkWrite(updates, {
+      ordered: false,
+    });
     return result.modifiedCount;
   }
 

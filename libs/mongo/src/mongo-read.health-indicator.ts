@@ -23,7 +23,11 @@ export class MongoReadHealthIndicator {
     try {
       const jobs = this.connection.db?.collection('report_jobs');
       if (!jobs) return indicator.down({ message: 'not connected' });
-      await withTimeout(jobs.findOne({ _id: '__readiness__' } as object, { projection: { _id: 1 } }), READ_TIMEOUT_MS, 'read');
+      await withTimeout(
+        jobs.findOne({ _id: '__readiness__' } as object, { projection: { _id: 1 } }),
+        READ_TIMEOUT_MS,
+        'read',
+      );
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: (error as Error).message });

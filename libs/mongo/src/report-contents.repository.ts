@@ -21,14 +21,29 @@ export class ReportContentsRepository {
   }
 
   async find(userId: string, contentHash: string): Promise<StoredContent | null> {
-    const row = await this.contents.findOne({ _id: reportContentKey(userId, contentHash) }, { _id: 0, report_id: 1, created_at: 1, expires_at: 1 }).lean().exec();
+    const row = await this.contents
+      .findOne({ _id: reportContentKey(userId, contentHash) }, { _id: 0, report_id: 1, created_at: 1, expires_at: 1 })
+      .lean()
+      .exec();
     return row && !ReportRetention.expired(row) ? { report_id: row.report_id, created_at: row.created_at } : null;
   }
 
   /** Group-committed (see BulkWriteBatcher). The newest report for this input wins; an older row past the reuse window is simply overwritten. */
   async record(userId: string, contentHash: string, reportId: string, now = new Date()): Promise<void> {
-    const update = { $set: { user_id: userId, content_hash: contentHash, report_id: reportId, created_at: now, expires_at: this.retention.expiresAt(now) } };
-    appliedOrThrow(await this.writes.write({ updateOne: { filter: { _id: reportContentKey(userId, contentHash) }, update, upsert: true } }));
+    const update = {
+      $set: {
+        user_id: userId,
+        content_hash: contentHash,
+        report_id: reportId,
+        created_at: now,
+        expires_at: this.retention.expiresAt(now),
+      },
+    };
+    appliedOrThrow(
+      await this.writes.write({
+        updateOne: { filter: { _id: reportContentKey(userId, contentHash) }, update, upsert: true },
+      }),
+    );
   }
 
   /** Only the row that still points at this report (a newer report for the same input keeps its row). */

@@ -55,9 +55,23 @@ export class ReportJobsRepository {
    * elsewhere (the upsert collided with the existing _id). `takeover` (true, or `options.takeover`):
    * the broker redelivered the message, so its previous holder is gone and its lease does not count.
    */
-  async claim(job: OpenJob, owner: string, leaseMs: number, options: boolean | ClaimOptions, now = new Date()): Promise<ClaimOutcome> {
-    const { takeover = false, ownLease = false, countAttempt = true } = typeof options === 'boolean' ? { takeover: options } : options;
-    const freeWhen = [{ status: { $ne: 'processing' as const } }, { lease_until: { $lt: now } }, ...(ownLease ? [{ lease_owner: owner }] : [])];
+  async claim(
+    job: OpenJob,
+    owner: string,
+    leaseMs: number,
+    options: boolean | ClaimOptions,
+    now = new Date(),
+  ): Promise<ClaimOutcome> {
+    const {
+      takeover = false,
+      ownLease = false,
+      countAttempt = true,
+    } = typeof options === 'boolean' ? { takeover: options } : options;
+    const freeWhen = [
+      { status: { $ne: 'processing' as const } },
+      { lease_until: { $lt: now } },
+      ...(ownLease ? [{ lease_owner: owner }] : []),
+    ];
     const free: Filter<ReportJob> = takeover ? {} : { $or: freeWhen };
     const attempts = countAttempt ? { $inc: { attempts: 1 } } : {};
     const outcome = await this.writes.write({
@@ -73,7 +87,13 @@ export class ReportJobsRepository {
             expires_at: this.retention.expiresAt(now),
             ...(countAttempt ? {} : { attempts: 1 }),
           },
-          $set: { status: 'processing', lease_owner: owner, lease_until: new Date(now.getTime() + leaseMs), started_at: now, updated_at: now },
+          $set: {
+            status: 'processing',
+            lease_owner: owner,
+            lease_until: new Date(now.getTime() + leaseMs),
+            started_at: now,
+            updated_at: now,
+          },
           ...attempts,
         },
         upsert: true,
@@ -88,8 +108,20 @@ export class ReportJobsRepository {
    * completed, in one write. False when a row for this request_id already exists (left untouched).
    */
   async insertReused(job: OpenJob, now = new Date()): Promise<boolean> {
-    const row = { ...job, status: 'completed' as const, reused_by: 'content_hash' as const, attempts: 1, created_at: now, expires_at: this.retention.expiresAt(now), updated_at: now, started_at: now, completed_at: now };
-    const outcome = await this.writes.write({ updateOne: { filter: { _id: job.request_id }, update: { $setOnInsert: row }, upsert: true } });
+    const row = {
+      ...job,
+      status: 'completed' as const,
+      reused_by: 'content_hash' as const,
+      attempts: 1,
+      created_at: now,
+      expires_at: this.retention.expiresAt(now),
+      updated_at: now,
+      started_at: now,
+      completed_at: now,
+    };
+    const outcome = await this.writes.write({
+      updateOne: { filter: { _id: job.request_id }, update: { $setOnInsert: row }, upsert: true },
+    });
     return appliedOrThrow(outcome).upserted;
   }
 
@@ -98,7 +130,13 @@ export class ReportJobsRepository {
       updateOne: {
         filter: { _id: requestId },
         update: {
-          $set: { status: 'completed', report_id: reportId, completed_at: now, updated_at: now, ...(reusedBy ? { reused_by: reusedBy } : {}) },
+          $set: {
+            status: 'completed',
+            report_id: reportId,
+            completed_at: now,
+            updated_at: now,
+            ...(reusedBy ? { reused_by: reusedBy } : {}),
+          },
           $unset: { lease_owner: '', lease_until: '', error_message: '' },
         },
       },
@@ -111,7 +149,10 @@ export class ReportJobsRepository {
     await this.jobs
       .updateOne(
         { _id: requestId, status: 'processing' },
-        { $set: { status: 'pending', error_message: errorMessage, updated_at: now }, $unset: { lease_owner: '', lease_until: '' } },
+        {
+          $set: { status: 'pending', error_message: errorMessage, updated_at: now },
+          $unset: { lease_owner: '', lease_until: '' },
+        },
       )
       .exec();
   }
@@ -120,7 +161,10 @@ export class ReportJobsRepository {
     await this.jobs
       .updateOne(
         { _id: requestId, status: { $ne: 'completed' } },
-        { $set: { status: 'failed', error_message: errorMessage, failed_at: now, updated_at: now }, $unset: { lease_owner: '', lease_until: '' } },
+        {
+          $set: { status: 'failed', error_message: errorMessage, failed_at: now, updated_at: now },
+          $unset: { lease_owner: '', lease_until: '' },
+        },
       )
       .exec();
   }

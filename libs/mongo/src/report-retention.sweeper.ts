@@ -29,7 +29,13 @@ export class ReportRetentionSweeper implements OnApplicationBootstrap, OnApplica
 
   async onApplicationBootstrap(): Promise<void> {
     await this.declareTtlIndexes();
-    this.timer = setInterval(() => void this.sweep().catch((error: Error) => this.logger.warn({ message: 'retention sweep failed; next round in 15 min', error: error.message })), SWEEP_EVERY_MS);
+    this.timer = setInterval(
+      () =>
+        void this.sweep().catch((error: Error) =>
+          this.logger.warn({ message: 'retention sweep failed; next round in 15 min', error: error.message }),
+        ),
+      SWEEP_EVERY_MS,
+    );
     this.timer.unref();
   }
 
@@ -39,16 +45,27 @@ export class ReportRetentionSweeper implements OnApplicationBootstrap, OnApplica
 
   /** Deletes every report, job and reuse entry past its end; returns how many of each. */
   async sweep(now = new Date()): Promise<{ reports: number; jobs: number; contents: number }> {
-    const [reports, jobs, contents] = await Promise.all([this.reports.deleteExpired(now), this.jobs.deleteExpired(now), this.contents.deleteExpired(now)]);
-    if (reports + jobs + contents > 0) this.logger.log({ message: 'expired patient data deleted', reports, jobs, contents });
+    const [reports, jobs, contents] = await Promise.all([
+      this.reports.deleteExpired(now),
+      this.jobs.deleteExpired(now),
+      this.contents.deleteExpired(now),
+    ]);
+    if (reports + jobs + contents > 0)
+      this.logger.log({ message: 'expired patient data deleted', reports, jobs, contents });
     return { reports, jobs, contents };
   }
 
   private async declareTtlIndexes(): Promise<void> {
     try {
-      for (const name of COLLECTIONS) await this.connection.collection(name).createIndex({ expires_at: 1 }, { expireAfterSeconds: 0, name: 'retention' });
+      for (const name of COLLECTIONS)
+        await this.connection
+          .collection(name)
+          .createIndex({ expires_at: 1 }, { expireAfterSeconds: 0, name: 'retention' });
     } catch (error) {
-      this.logger.log({ message: 'the store has no TTL indexes: expired rows are deleted by the retention sweeper', reason: (error as Error).message });
+      this.logger.log({
+        message: 'the store has no TTL indexes: expired rows are deleted by the retention sweeper',
+        reason: (error as Error).message,
+      });
     }
   }
 }

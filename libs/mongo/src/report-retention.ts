@@ -8,6 +8,8 @@ export class ReportRetention {
 
   /** Whether a row is past its end (a store without TTL indexes keeps it until the sweeper's next round). */
   static expired(row: { expires_at?: Date | string | null }, now = new Date()): boolean {
-    return row.expires_at !== undefined && row.expires_at !== null && new Date(row.expires_at).getTime() <= now.getTime();
+    return (
+      row.expires_at !== undefined && row.expires_at !== null && new Date(row.expires_at).getTime() <= now.getTime()
+    );
   }
 }

@@ -14,7 +14,14 @@ import { ReportRetentionSweeper } from './report-retention.sweeper';
 import { User, UserSchema } from './user.schema';
 import { UsersRepository } from './users.repository';
 
-const repositories = [UsersRepository, MedicalReportsRepository, KnowledgeBaseRepository, ReportJobsRepository, ReportContentsRepository, AuditEventsRepository];
+const repositories = [
+  UsersRepository,
+  MedicalReportsRepository,
+  KnowledgeBaseRepository,
+  ReportJobsRepository,
+  ReportContentsRepository,
+  AuditEventsRepository,
+];
 
 /** The report worker's collections and their repositories (needs MongoConnectionModule). */
 @Module({

@@ -11,7 +11,11 @@ export class BrokerUsers {
     const password = randomBytes(16).toString('hex');
     await this.call('PUT', `/api/users/${encodeURIComponent(name)}`, { password, tags: '' });
     this.created.push(name);
-    await this.call('PUT', `/api/permissions/%2F/${encodeURIComponent(name)}`, { configure: '.*', write: '.*', read: '.*' });
+    await this.call('PUT', `/api/permissions/%2F/${encodeURIComponent(name)}`, {
+      configure: '.*',
+      write: '.*',
+      read: '.*',
+    });
     const url = new URL(serviceUrls.rabbitmq);
     url.username = encodeURIComponent(name);
     url.password = password;
@@ -19,11 +23,14 @@ export class BrokerUsers {
   }
 
   async removeAll(): Promise<void> {
-    for (const name of this.created.splice(0)) await this.call('DELETE', `/api/users/${encodeURIComponent(name)}`).catch(() => undefined);
+    for (const name of this.created.splice(0))
+      await this.call('DELETE', `/api/users/${encodeURIComponent(name)}`).catch(() => undefined);
   }
 
   private async call(method: string, path: string, body?: unknown): Promise<void> {
-    const auth = Buffer.from(`${decodeURIComponent(this.api.username)}:${decodeURIComponent(this.api.password)}`).toString('base64');
+    const auth = Buffer.from(
+      `${decodeURIComponent(this.api.username)}:${decodeURIComponent(this.api.password)}`,
+    ).toString('base64');
     const response = await fetch(`${this.api.origin}${path}`, {
       method,
       headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' },

@@ -44,9 +44,17 @@ export class EventBrokerFixture {
   }
 
   /** Publishes raw bytes (e.g. a poison message) and waits for the confirm. */
-  async publish(exchange: string, routingKey: string, body: Buffer | string, options: Options.Publish = {}): Promise<void> {
+  async publish(
+    exchange: string,
+    routingKey: string,
+    body: Buffer | string,
+    options: Options.Publish = {},
+  ): Promise<void> {
     const channel = this.channel!;
-    channel.publish(exchange, routingKey, Buffer.isBuffer(body) ? body : Buffer.from(body), { persistent: true, ...options });
+    channel.publish(exchange, routingKey, Buffer.isBuffer(body) ? body : Buffer.from(body), {
+      persistent: true,
+      ...options,
+    });
     await channel.waitForConfirms();
   }
 
@@ -54,7 +62,10 @@ export class EventBrokerFixture {
   async publishMany(exchange: string, routingKey: string, bodies: string[]): Promise<void> {
     const channel = this.channel!;
     for (let i = 0; i < bodies.length; i++) {
-      channel.publish(exchange, routingKey, Buffer.from(bodies[i]), { persistent: true, contentType: 'application/json' });
+      channel.publish(exchange, routingKey, Buffer.from(bodies[i]), {
+        persistent: true,
+        contentType: 'application/json',
+      });
       if (i % 1000 === 999) await channel.waitForConfirms();
     }
     await channel.waitForConfirms();
@@ -74,13 +85,20 @@ export class EventBrokerFixture {
       const messages: Array<{ body: string; headers: Record<string, unknown> }> = [];
       if (messageCount === 0) return messages;
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`drained ${messages.length} of ${messageCount} messages of ${queue}`)), 10_000);
-        void channel.consume(queue, (message) => {
-          if (message) messages.push({ body: message.content.toString(), headers: message.properties.headers ?? {} });
-          if (messages.length < messageCount) return;
-          clearTimeout(timer);
-          resolve();
-        }, { noAck: true });
+        const timer = setTimeout(
+          () => reject(new Error(`drained ${messages.length} of ${messageCount} messages of ${queue}`)),
+          10_000,
+        );
+        void channel.consume(
+          queue,
+          (message) => {
+            if (message) messages.push({ body: message.content.toString(), headers: message.properties.headers ?? {} });
+            if (messages.length < messageCount) return;
+            clearTimeout(timer);
+            resolve();
+          },
+          { noAck: true },
+        );
       });
       return messages;
     });
@@ -90,8 +108,10 @@ export class EventBrokerFixture {
   async deleteTopology(prefix: string, retryDelaysMs: number[]): Promise<void> {
     const queues = [`${prefix}.neo4j`, `${prefix}.qdrant`, `${prefix}.dlq`];
     const retries = queues.slice(0, 2).flatMap((queue) => retryDelaysMs.map((delay) => `${queue}.retry.${delay}ms`));
-    for (const queue of [...queues, ...retries]) await this.withChannel((channel) => channel.deleteQueue(queue)).catch(() => undefined);
-    for (const exchange of [prefix, `${prefix}.dlx`]) await this.withChannel((channel) => channel.deleteExchange(exchange)).catch(() => undefined);
+    for (const queue of [...queues, ...retries])
+      await this.withChannel((channel) => channel.deleteQueue(queue)).catch(() => undefined);
+    for (const exchange of [prefix, `${prefix}.dlx`])
+      await this.withChannel((channel) => channel.deleteExchange(exchange)).catch(() => undefined);
   }
 
   async close(): Promise<void> {

@@ -10,9 +10,13 @@ export interface InteractionRow {
 
 /** Reads (and cleans up) a spec's part of the shared Neo4j graph: everything whose id starts with `scope`. */
 export class EventGraphProbe {
-  readonly driver: Driver = neo4j.driver(serviceUrls.neo4j, neo4j.auth.basic(serviceUrls.neo4jUser, serviceUrls.neo4jPassword), {
-    disableLosslessIntegers: true,
-  });
+  readonly driver: Driver = neo4j.driver(
+    serviceUrls.neo4j,
+    neo4j.auth.basic(serviceUrls.neo4jUser, serviceUrls.neo4jPassword),
+    {
+      disableLosslessIntegers: true,
+    },
+  );
 
   async interactions(userId: string): Promise<InteractionRow[]> {
     const { records } = await this.driver.executeQuery(

@@ -74,12 +74,15 @@ export class FakeOpenAiServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) return this.reply(res, 404, { error: { message: 'not found' } });
+    if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions'))
+      return this.reply(res, 404, { error: { message: 'not found' } });
     this.calls += 1;
     const failure = this.failures.shift() ?? this.failingStatus;
     if (this.latencyMs > 0) await this.sleep(this.latencyMs);
     if (failure) {
-      return this.reply(res, failure, { error: { message: `scripted failure ${failure}`, type: 'fake', code: String(failure) } });
+      return this.reply(res, failure, {
+        error: { message: `scripted failure ${failure}`, type: 'fake', code: String(failure) },
+      });
     }
     this.reply(res, 200, this.completion(JSON.parse(Buffer.concat(chunks).toString() || '{}') as ChatRequest));
   }
@@ -95,7 +98,11 @@ export class FakeOpenAiServer {
       created: Math.floor(Date.now() / 1000),
       model: request.model ?? 'gpt-4o-mini',
       choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null }],
-      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+      usage: {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+      },
     };
   }
 

@@ -65,7 +65,9 @@ export class FakeQdrantServer {
 
   /** Adds a catalogue point, as the team that loads `products` would. */
   putPoint(collection: string, point: FakePoint): void {
-    this.collections.get(collection)!.points.set(String(canonicalId(point.id)), { ...point, id: canonicalId(point.id)! });
+    this.collections
+      .get(collection)!
+      .points.set(String(canonicalId(point.id)), { ...point, id: canonicalId(point.id)! });
   }
 
   point(collection: string, id: string | number): FakePoint | undefined {
@@ -80,7 +82,14 @@ export class FakeQdrantServer {
       const raw = await readBody(req);
       body = raw.length > 0 ? JSON.parse(raw) : undefined;
     } catch {
-      return this.send(res, req, url.pathname, { status: 400, error: 'body is not JSON' }, ['body is not JSON'], started);
+      return this.send(
+        res,
+        req,
+        url.pathname,
+        { status: 400, error: 'body is not JSON' },
+        ['body is not JSON'],
+        started,
+      );
     }
     const { reply, problems } = this.failWith
       ? { reply: { status: this.failWith, error: `failing on purpose with ${this.failWith}` }, problems: [] }
@@ -90,16 +99,24 @@ export class FakeQdrantServer {
 
   private route(method: string, path: string, body: unknown): { reply: Reply; problems: Problem[] } {
     const match = /^\/collections\/([A-Za-z0-9_-]+)(\/exists|\/points|\/points\/payload)?$/.exec(path);
-    if (method === 'GET' && path === '/') return ok({ title: 'qdrant - vector search engine (fake)', version: '1.13.0' });
+    if (method === 'GET' && path === '/')
+      return ok({ title: 'qdrant - vector search engine (fake)', version: '1.13.0' });
     if (!match) return refuse(404, [`no route ${method} ${path}`]);
     const [, name, rest = ''] = match;
     const collection = this.collections.get(name);
     const key = `${method} ${rest}`;
     if (key === 'GET /exists') return ok({ exists: !!collection });
     if (key === 'PUT ') return this.createCollection(name, body);
-    if (!['GET ', 'PUT /points', 'POST /points', 'POST /points/payload'].includes(key)) return refuse(404, [`no route ${method} ${path}`]);
-    if (!collection) return { reply: { status: 404, error: `Not found: Collection \`${name}\` doesn't exist!` }, problems: [] };
-    if (key === 'GET ') return ok({ status: 'green', points_count: collection.points.size, config: { params: { vectors: collection.vectors } } });
+    if (!['GET ', 'PUT /points', 'POST /points', 'POST /points/payload'].includes(key))
+      return refuse(404, [`no route ${method} ${path}`]);
+    if (!collection)
+      return { reply: { status: 404, error: `Not found: Collection \`${name}\` doesn't exist!` }, problems: [] };
+    if (key === 'GET ')
+      return ok({
+        status: 'green',
+        points_count: collection.points.size,
+        config: { params: { vectors: collection.vectors } },
+      });
     if (key === 'PUT /points') return this.upsert(collection, body);
     if (key === 'POST /points') return this.retrieve(collection, body);
     return this.setPayload(collection, body);
@@ -108,7 +125,8 @@ export class FakeQdrantServer {
   private createCollection(name: string, body: unknown) {
     const problems = createCollectionProblems(body);
     if (problems.length > 0) return refuse(400, problems);
-    if (this.collections.has(name)) return { reply: { status: 409, error: `Wrong input: Collection \`${name}\` already exists!` }, problems: [] };
+    if (this.collections.has(name))
+      return { reply: { status: 409, error: `Wrong input: Collection \`${name}\` already exists!` }, problems: [] };
     this.collections.set(name, { vectors: (body as { vectors: VectorsConfig }).vectors, points: new Map() });
     return ok(true);
   }
@@ -126,9 +144,19 @@ export class FakeQdrantServer {
   private retrieve(collection: Collection, body: unknown) {
     const problems = retrieveProblems(body);
     if (problems.length > 0) return refuse(400, problems);
-    const { ids, with_payload = true, with_vector = false } = body as { ids: unknown[]; with_payload?: unknown; with_vector?: unknown };
+    const {
+      ids,
+      with_payload = true,
+      with_vector = false,
+    } = body as { ids: unknown[]; with_payload?: unknown; with_vector?: unknown };
     const found = ids.map((id) => collection.points.get(String(canonicalId(id)))).filter((p): p is FakePoint => !!p);
-    return ok(found.map((p) => ({ id: p.id, ...(with_payload ? { payload: p.payload } : {}), ...(with_vector ? { vector: p.vector } : {}) })));
+    return ok(
+      found.map((p) => ({
+        id: p.id,
+        ...(with_payload ? { payload: p.payload } : {}),
+        ...(with_vector ? { vector: p.vector } : {}),
+      })),
+    );
   }
 
   private setPayload(collection: Collection, body: unknown) {
@@ -142,7 +170,14 @@ export class FakeQdrantServer {
     return ok({ operation_id: this.requests.length, status: 'completed' });
   }
 
-  private send(res: ServerResponse, req: IncomingMessage, path: string, reply: Reply, problems: Problem[], started: bigint) {
+  private send(
+    res: ServerResponse,
+    req: IncomingMessage,
+    path: string,
+    reply: Reply,
+    problems: Problem[],
+    started: bigint,
+  ) {
     this.requests.push({ method: req.method ?? 'GET', path, status: reply.status, problems });
     const time = Number(process.hrtime.bigint() - started) / 1e9;
     const payload =

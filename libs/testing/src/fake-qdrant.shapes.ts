@@ -37,27 +37,51 @@ export type VectorsConfig = VectorParams | Record<string, VectorParams>;
 
 function vectorParamsProblems(value: unknown, where: string): Problem[] {
   if (!isObject(value)) return [`${where} must be an object`];
-  const problems = unknownKeys(value, ['size', 'distance', 'on_disk', 'hnsw_config', 'quantization_config', 'datatype', 'multivector_config']);
-  if (!Number.isInteger(value.size) || (value.size as number) < 1) problems.push(`${where}.size must be a positive integer`);
-  if (!DISTANCES.includes(value.distance as string)) problems.push(`${where}.distance must be one of ${DISTANCES.join(', ')}`);
+  const problems = unknownKeys(value, [
+    'size',
+    'distance',
+    'on_disk',
+    'hnsw_config',
+    'quantization_config',
+    'datatype',
+    'multivector_config',
+  ]);
+  if (!Number.isInteger(value.size) || (value.size as number) < 1)
+    problems.push(`${where}.size must be a positive integer`);
+  if (!DISTANCES.includes(value.distance as string))
+    problems.push(`${where}.distance must be one of ${DISTANCES.join(', ')}`);
   return problems;
 }
 
 export function createCollectionProblems(body: unknown): Problem[] {
   if (!isObject(body)) return ['body must be an object'];
   const problems = unknownKeys(body, [
-    'vectors', 'shard_number', 'sharding_method', 'replication_factor', 'write_consistency_factor', 'on_disk_payload',
-    'hnsw_config', 'wal_config', 'optimizers_config', 'quantization_config', 'sparse_vectors', 'strict_mode_config',
+    'vectors',
+    'shard_number',
+    'sharding_method',
+    'replication_factor',
+    'write_consistency_factor',
+    'on_disk_payload',
+    'hnsw_config',
+    'wal_config',
+    'optimizers_config',
+    'quantization_config',
+    'sparse_vectors',
+    'strict_mode_config',
   ]);
   const vectors = body.vectors;
   if (vectors === undefined) return problems;
   if (isObject(vectors) && 'size' in vectors) return [...problems, ...vectorParamsProblems(vectors, 'vectors')];
   if (!isObject(vectors)) return [...problems, 'vectors must be an object'];
-  return [...problems, ...Object.entries(vectors).flatMap(([name, params]) => vectorParamsProblems(params, `vectors.${name}`))];
+  return [
+    ...problems,
+    ...Object.entries(vectors).flatMap(([name, params]) => vectorParamsProblems(params, `vectors.${name}`)),
+  ];
 }
 
 function vectorProblems(vector: unknown, config: VectorsConfig, where: string): Problem[] {
-  const isNumbers = (v: unknown, size: number) => Array.isArray(v) && v.length === size && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+  const isNumbers = (v: unknown, size: number) =>
+    Array.isArray(v) && v.length === size && v.every((x) => typeof x === 'number' && Number.isFinite(x));
   if ('size' in config && typeof config.size === 'number') {
     return isNumbers(vector, config.size) ? [] : [`${where} must be ${config.size} finite numbers`];
   }
@@ -79,7 +103,8 @@ export function upsertProblems(body: unknown, config: VectorsConfig): Problem[] 
     problems.push(...unknownKeys(point, ['id', 'vector', 'payload']).map((p) => `${where}: ${p}`));
     if (canonicalId(point.id) === undefined) problems.push(`${where}.id must be an unsigned integer or a UUID`);
     problems.push(...vectorProblems(point.vector, config, `${where}.vector`));
-    if (point.payload !== undefined && point.payload !== null && !isObject(point.payload)) problems.push(`${where}.payload must be an object`);
+    if (point.payload !== undefined && point.payload !== null && !isObject(point.payload))
+      problems.push(`${where}.payload must be an object`);
   });
   return problems;
 }
@@ -95,15 +120,26 @@ export function retrieveProblems(body: unknown): Problem[] {
   if (!isObject(body)) return ['body must be an object'];
   const problems = unknownKeys(body, ['ids', 'with_payload', 'with_vector', 'shard_key']);
   if (!Array.isArray(body.ids)) problems.push('ids must be an array');
-  else body.ids.forEach((id, index) => canonicalId(id) === undefined && problems.push(`ids[${index}] must be an unsigned integer or a UUID`));
-  return [...problems, ...selectorProblems(body.with_payload, 'with_payload'), ...selectorProblems(body.with_vector, 'with_vector')];
+  else
+    body.ids.forEach(
+      (id, index) =>
+        canonicalId(id) === undefined && problems.push(`ids[${index}] must be an unsigned integer or a UUID`),
+    );
+  return [
+    ...problems,
+    ...selectorProblems(body.with_payload, 'with_payload'),
+    ...selectorProblems(body.with_vector, 'with_vector'),
+  ];
 }
 
 export function setPayloadProblems(body: unknown): Problem[] {
   if (!isObject(body)) return ['body must be an object'];
   const problems = unknownKeys(body, ['payload', 'points', 'filter', 'key', 'shard_key']);
   if (!isObject(body.payload)) problems.push('payload must be an object');
-  if (body.points !== undefined && (!Array.isArray(body.points) || body.points.some((id) => canonicalId(id) === undefined))) {
+  if (
+    body.points !== undefined &&
+    (!Array.isArray(body.points) || body.points.some((id) => canonicalId(id) === undefined))
+  ) {
     problems.push('points must be a list of unsigned integers or UUIDs');
   }
   return problems;

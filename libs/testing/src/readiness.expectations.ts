@@ -17,7 +17,11 @@ export function waitUntilReady(readyUrl: string, timeoutMs = 10_000): Promise<Pr
  * Cuts the path to one dependency and expects readiness to answer 503 naming it (and only it),
  * then restores the path and expects 200 again without a restart of the app.
  */
-export async function expectReadinessToFollowOutage(readyUrl: string, name: string, proxy: TcpOutageProxy): Promise<void> {
+export async function expectReadinessToFollowOutage(
+  readyUrl: string,
+  name: string,
+  proxy: TcpOutageProxy,
+): Promise<void> {
   proxy.cut();
   const down = await waitFor(
     async () => {

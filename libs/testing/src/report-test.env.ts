@@ -45,5 +45,8 @@ export function reportTestQueues(env: Record<string, string | undefined>): strin
  * so a spec can collect answers before any worker runs.
  */
 export function reportResponseQueueOptions(): Options.AssertQueue {
-  return durableQueueOptions({ type: 'quorum', deliveryLimit: 20 }, { arguments: { 'x-message-ttl': REPORT_RESPONSE_TTL_MS } });
+  return durableQueueOptions(
+    { type: 'quorum', deliveryLimit: 20 },
+    { arguments: { 'x-message-ttl': REPORT_RESPONSE_TTL_MS } },
+  );
 }

@@ -24,12 +24,15 @@ export function uniqueName(prefix: string): string {
  * services' state: SERVICES_STATE_DIR as for the scripts, or TEST_TLS_STACK_ENV naming the file.
  */
 export const tlsStackEnvFile =
-  process.env.TEST_TLS_STACK_ENV ?? resolve(process.env.SERVICES_STATE_DIR ?? resolve(__dirname, '../../../.services'), 'tls/tls-stack.env');
+  process.env.TEST_TLS_STACK_ENV ??
+  resolve(process.env.SERVICES_STATE_DIR ?? resolve(__dirname, '../../../.services'), 'tls/tls-stack.env');
 
 /** The TLS stack's settings; throws, naming the fix, where it was never started. */
 export function tlsStackSettings(): Record<string, string> {
   if (!existsSync(tlsStackEnvFile)) {
-    throw new Error(`No TLS stack settings at ${tlsStackEnvFile}: start the TLS listeners with \`npm run services:up -- --tls\``);
+    throw new Error(
+      `No TLS stack settings at ${tlsStackEnvFile}: start the TLS listeners with \`npm run services:up -- --tls\``,
+    );
   }
   return parseEnv(readFileSync(tlsStackEnvFile, 'utf8')) as Record<string, string>;
 }

@@ -30,5 +30,9 @@ export function provideTestSecrets(env: NodeJS.ProcessEnv = process.env): TestSe
   for (const name of Object.keys(fresh) as Array<keyof TestSecrets>) {
     if (!env[name]) env[name] = fresh[name];
   }
-  return { ADMIN_TOKEN: env.ADMIN_TOKEN!, REPORT_ENCRYPTION_KEYS: env.REPORT_ENCRYPTION_KEYS!, REPORT_CONTENT_HMAC_KEY: env.REPORT_CONTENT_HMAC_KEY! };
+  return {
+    ADMIN_TOKEN: env.ADMIN_TOKEN!,
+    REPORT_ENCRYPTION_KEYS: env.REPORT_ENCRYPTION_KEYS!,
+    REPORT_CONTENT_HMAC_KEY: env.REPORT_CONTENT_HMAC_KEY!,
+  };
 }

@@ -37,8 +37,20 @@ export class TlsStackProbe {
     const client = { cert: settings.RABBITMQ_TLS_CERT_FILE, key: settings.RABBITMQ_TLS_KEY_FILE };
     const targets: Array<[string, string, { ca: string; cert?: string; key?: string }]> = [
       ['RabbitMQ', settings.RABBITMQ_URL, { ca: settings.RABBITMQ_TLS_CA_FILE, ...client }],
-      ['Redis', settings.REDIS_URL, { ca: settings.REDIS_TLS_CA_FILE, cert: settings.REDIS_TLS_CERT_FILE, key: settings.REDIS_TLS_KEY_FILE }],
-      ['MongoDB (FerretDB)', settings.MONGODB_URI, { ca: settings.MONGODB_TLS_CA_FILE, cert: settings.MONGODB_TLS_CERT_KEY_FILE, key: settings.MONGODB_TLS_CERT_KEY_FILE }],
+      [
+        'Redis',
+        settings.REDIS_URL,
+        { ca: settings.REDIS_TLS_CA_FILE, cert: settings.REDIS_TLS_CERT_FILE, key: settings.REDIS_TLS_KEY_FILE },
+      ],
+      [
+        'MongoDB (FerretDB)',
+        settings.MONGODB_URI,
+        {
+          ca: settings.MONGODB_TLS_CA_FILE,
+          cert: settings.MONGODB_TLS_CERT_KEY_FILE,
+          key: settings.MONGODB_TLS_CERT_KEY_FILE,
+        },
+      ],
       ['Neo4j', settings.NEO4J_URI, { ca: settings.NEO4J_TLS_CA_FILE }],
     ];
     const failures = (
@@ -51,15 +63,21 @@ export class TlsStackProbe {
       )
     ).filter(Boolean);
     if (failures.length > 0) {
-      throw new Error(`TLS stack not reachable: ${failures.join(', ')}. Start it with \`npm run services:up -- --tls\` (settings: ${tlsStackEnvFile})`);
+      throw new Error(
+        `TLS stack not reachable: ${failures.join(', ')}. Start it with \`npm run services:up -- --tls\` (settings: ${tlsStackEnvFile})`,
+      );
     }
   }
 
   /** The broker's connections of `user`, from the management API. */
   async brokerConnections(user: string): Promise<BrokerConnection[]> {
     const api = new URL(serviceUrls.rabbitmqManagement);
-    const auth = Buffer.from(`${decodeURIComponent(api.username)}:${decodeURIComponent(api.password)}`).toString('base64');
-    const response = await fetch(`${api.origin}/api/connections?columns=user,port,ssl,peer_cert_subject`, { headers: { authorization: `Basic ${auth}` } });
+    const auth = Buffer.from(`${decodeURIComponent(api.username)}:${decodeURIComponent(api.password)}`).toString(
+      'base64',
+    );
+    const response = await fetch(`${api.origin}/api/connections?columns=user,port,ssl,peer_cert_subject`, {
+      headers: { authorization: `Basic ${auth}` },
+    });
     if (!response.ok) throw new Error(`GET /api/connections: ${response.status}`);
     return ((await response.json()) as BrokerConnection[]).filter((connection) => connection.user === user);
   }
@@ -72,7 +90,15 @@ export class TlsStackProbe {
       const list = String(await admin.sendCommand(['CLIENT', 'LIST']));
       return list
         .split('\n')
-        .map((line) => Object.fromEntries(line.trim().split(' ').map((field) => field.split('=', 2))) as unknown as RedisClientEntry)
+        .map(
+          (line) =>
+            Object.fromEntries(
+              line
+                .trim()
+                .split(' ')
+                .map((field) => field.split('=', 2)),
+            ) as unknown as RedisClientEntry,
+        )
         .filter((client) => client.user === user);
     } finally {
       await admin.close();
@@ -81,13 +107,20 @@ export class TlsStackProbe {
 }
 
 /** Undefined when a TLS handshake with these files verifies the server; otherwise why not. */
-function handshake(host: string, port: number, files: { ca: string; cert?: string; key?: string }): Promise<string | undefined> {
+function handshake(
+  host: string,
+  port: number,
+  files: { ca: string; cert?: string; key?: string },
+): Promise<string | undefined> {
   const pem = (path?: string) => (path ? readFileSync(path) : undefined);
   return new Promise((done) => {
-    const socket = connect({ host, port, servername: host, ca: pem(files.ca), cert: pem(files.cert), key: pem(files.key), timeout: 3000 }, () => {
-      socket.end();
-      done(socket.authorized ? undefined : String(socket.authorizationError));
-    });
+    const socket = connect(
+      { host, port, servername: host, ca: pem(files.ca), cert: pem(files.cert), key: pem(files.key), timeout: 3000 },
+      () => {
+        socket.end();
+        done(socket.authorized ? undefined : String(socket.authorizationError));
+      },
+    );
     socket.once('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
     socket.once('timeout', () => socket.destroy(new Error('no answer within 3 s')));
   });

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { describeFinding, findSecrets, scanTrackedFiles, SECRET_SCAN_ALLOWLIST, TEST_CODE } from './tracked-secrets.scanner';
+import {
+  describeFinding,
+  findSecrets,
+  scanTrackedFiles,
+  SECRET_SCAN_ALLOWLIST,
+  TEST_CODE,
+} from './tracked-secrets.scanner';
 
 const ROOT = join(__dirname, '../../..');
 /** Made here at run time: this file must hold no written-down secret either. */
@@ -24,7 +30,9 @@ describe('tracked secrets scan', () => {
   });
 
   it('finds a planted 32-byte key in a string, whatever it is called', () => {
-    expect(findSecrets('libs/a.ts', `const fixture = { sealedWith: '${key()}' };`)).toEqual([{ file: 'libs/a.ts', line: 1, kind: 'a 32-byte key in base64' }]);
+    expect(findSecrets('libs/a.ts', `const fixture = { sealedWith: '${key()}' };`)).toEqual([
+      { file: 'libs/a.ts', line: 1, kind: 'a 32-byte key in base64' },
+    ]);
   });
 
   it.each([

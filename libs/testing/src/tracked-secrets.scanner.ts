@@ -3,7 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The settings that unlock admin endpoints or patient data: no tracked file may give one a value. */
-export const SECRET_SETTINGS = ['ADMIN_TOKEN', 'REPORT_ENCRYPTION_KEYS', 'REPORT_CONTENT_HMAC_KEY', 'REPORT_SIGNING_KEYS'] as const;
+export const SECRET_SETTINGS = [
+  'ADMIN_TOKEN',
+  'REPORT_ENCRYPTION_KEYS',
+  'REPORT_CONTENT_HMAC_KEY',
+  'REPORT_SIGNING_KEYS',
+] as const;
 
 export interface SecretFinding {
   file: string;
@@ -16,7 +21,10 @@ export interface SecretFinding {
  * A secret setting (or a constant named after one, e.g. DRILL_ADMIN_TOKEN) given a value:
  * `NAME=value`, `NAME: value`, `NAME = 'value'`. The value is read up to the end of the token.
  */
-const ASSIGNMENT = new RegExp(`(?<!\\$\\{)\\b(?:[A-Z0-9]+_)*(${SECRET_SETTINGS.join('|')})\\b['"]?\\s*(?:=(?![=>])|:(?!:))\\s*(\\S*)`, 'g');
+const ASSIGNMENT = new RegExp(
+  `(?<!\\$\\{)\\b(?:[A-Z0-9]+_)*(${SECRET_SETTINGS.join('|')})\\b['"]?\\s*(?:=(?![=>])|:(?!:))\\s*(\\S*)`,
+  'g',
+);
 /** The base64 of 32 bytes (a key): 43 characters and one `=`, standing alone. */
 const BASE64_KEY = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{43}=(?![A-Za-z0-9+/=])/g;
 /** Code, where a bare value is an expression (a variable, a call) rather than a literal. */
@@ -71,7 +79,11 @@ export function findSecrets(file: string, text: string): SecretFinding[] {
 
 /** Scans every file git tracks under `root` (as it is in the working tree). */
 export function scanTrackedFiles(root: string): SecretFinding[] {
-  const files = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).split('\0');
+  const files = execFileSync('git', ['ls-files', '-z'], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  }).split('\0');
   return files
     .filter((file) => file && !SKIPPED.test(file))
     .flatMap((file) => {

@@ -11,8 +11,20 @@ export type AdminAction = 'queue.purge' | 'dlq.replay';
 export class AdminAudit {
   private readonly logger = new Logger('AdminAudit');
 
-  async around<T>(action: AdminAction, client: string | undefined, target: string, operation: () => Promise<T>): Promise<T> {
-    const base = { audit: true, action, actor: 'admin_token', client: client ?? 'unknown', target, at: new Date().toISOString() };
+  async around<T>(
+    action: AdminAction,
+    client: string | undefined,
+    target: string,
+    operation: () => Promise<T>,
+  ): Promise<T> {
+    const base = {
+      audit: true,
+      action,
+      actor: 'admin_token',
+      client: client ?? 'unknown',
+      target,
+      at: new Date().toISOString(),
+    };
     try {
       const result = await operation();
       this.logger.log({ message: 'admin action', ...base, outcome: 'done', result });

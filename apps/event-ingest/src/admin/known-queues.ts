@@ -39,6 +39,8 @@ export class KnownQueues {
 
   /** Sink queues the deployment does not run: unbound from the fanout, their messages kept. */
   get retiredSinkQueues(): string[] {
-    return EVENT_SINKS.filter((sink) => !this.chosenSinks.includes(sink)).map((sink) => sinkQueueName(this.names, sink));
+    return EVENT_SINKS.filter((sink) => !this.chosenSinks.includes(sink)).map((sink) =>
+      sinkQueueName(this.names, sink),
+    );
   }
 }

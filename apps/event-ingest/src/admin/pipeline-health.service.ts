@@ -44,7 +44,9 @@ export class PipelineHealthService {
       exchange: this.known.names.exchange,
       queues: existing([...chosen, dlq]),
       sinks,
-      retired_sinks: Object.fromEntries(existing(retired).map(({ queue, messages, consumers }) => [queue, { consumers, messages }])),
+      retired_sinks: Object.fromEntries(
+        existing(retired).map(({ queue, messages, consumers }) => [queue, { consumers, messages }]),
+      ),
     };
   }
 
@@ -61,5 +63,9 @@ export class PipelineHealthService {
 
 function sinkState(stats: QueueStats | undefined): SinkState {
   if (!stats) return { consumers: 0, messages: 0, status: 'missing' };
-  return { consumers: stats.consumers, messages: stats.messages, status: stats.consumers > 0 ? 'consuming' : 'no consumer' };
+  return {
+    consumers: stats.consumers,
+    messages: stats.messages,
+    status: stats.consumers > 0 ? 'consuming' : 'no consumer',
+  };
 }

@@ -35,7 +35,9 @@ export class RabbitMqAdminHttpController {
 
   /** 200 also when degraded (a chosen sink without consumer): this API still takes events. */
   @Get('health')
-  @ApiOperation({ summary: 'Broker connection, the depth and consumers of the pipeline queues, sinks without a consumer' })
+  @ApiOperation({
+    summary: 'Broker connection, the depth and consumers of the pipeline queues, sinks without a consumer',
+  })
   async brokerHealth() {
     const connected = (await this.health.check('rabbitmq')).rabbitmq.status === 'up';
     if (!connected) throw new ServiceUnavailableException({ status: 'down', message: 'not connected to the broker' });
@@ -77,7 +79,9 @@ export class RabbitMqAdminHttpController {
   @ApiOperation({ summary: 'Move dead letters back to the sink queue they failed in, with a fresh retry budget' })
   replay(@Query() query: DlqLimitDto, @Req() request: FastifyRequest) {
     const dlq = this.known.names.deadLetterQueue;
-    return this.audit.around('dlq.replay', request.ip, dlq, () => this.run(() => this.queues.replay(dlq, query.limit ?? 100, this.known.sinkQueues)));
+    return this.audit.around('dlq.replay', request.ip, dlq, () =>
+      this.run(() => this.queues.replay(dlq, query.limit ?? 100, this.known.sinkQueues)),
+    );
   }
 
   private queue(name: string): string {
@@ -92,7 +96,8 @@ export class RabbitMqAdminHttpController {
     } catch (error) {
       if (error instanceof BrokerUnavailableError) throw new ServiceUnavailableException(error.message);
       // A pipeline queue may be absent: a sink outside EVENT_SINKS is never declared.
-      if (isBrokerNotFound(error)) throw new NotFoundException('the queue does not exist on the broker (is its sink in EVENT_SINKS?)');
+      if (isBrokerNotFound(error))
+        throw new NotFoundException('the queue does not exist on the broker (is its sink in EVENT_SINKS?)');
       throw error;
     }
   }

@@ -36,10 +36,18 @@ export class RetiredSinksUnbinder implements OnApplicationBootstrap {
       try {
         const messages = await unbindFromFanout(connection, queue, this.known.names.exchange);
         if (messages !== undefined) {
-          this.logger.warn({ msg: 'sink not in EVENT_SINKS: its queue is unbound from the fanout, its messages kept', queue, messages });
+          this.logger.warn({
+            msg: 'sink not in EVENT_SINKS: its queue is unbound from the fanout, its messages kept',
+            queue,
+            messages,
+          });
         }
       } catch (error) {
-        this.logger.error({ msg: 'could not unbind a sink queue not in EVENT_SINKS', queue, error: (error as Error).message });
+        this.logger.error({
+          msg: 'could not unbind a sink queue not in EVENT_SINKS',
+          queue,
+          error: (error as Error).message,
+        });
       }
     }
   }
@@ -49,7 +57,11 @@ export class RetiredSinksUnbinder implements OnApplicationBootstrap {
  * Unbinds `queue` from `exchange` on a throwaway channel (a 404 closes that channel only) and
  * answers how many messages it holds, or undefined when the queue does not exist.
  */
-async function unbindFromFanout(connection: ChannelModel, queue: string, exchange: string): Promise<number | undefined> {
+async function unbindFromFanout(
+  connection: ChannelModel,
+  queue: string,
+  exchange: string,
+): Promise<number | undefined> {
   const channel = await connection.createChannel();
   channel.on('error', () => undefined); // reported through the rejected operation instead
   try {

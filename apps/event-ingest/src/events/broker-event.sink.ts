@@ -38,7 +38,11 @@ export class BrokerEventSink implements EventSink {
       });
       return undefined;
     } catch (error) {
-      this.logger.warn({ msg: 'event not accepted by the broker', event_id: event.event_id, error: (error as Error).message });
+      this.logger.warn({
+        msg: 'event not accepted by the broker',
+        event_id: event.event_id,
+        error: (error as Error).message,
+      });
       return error instanceof BrokerUnavailableError ? new IngestUnavailableError(error.message) : (error as Error);
     }
   }

@@ -1,11 +1,24 @@
 import { EVENT_ID_PATTERN, EVENT_TYPES, EventType, ID_MAX_LENGTH } from '@app/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsNumber, IsOptional, IsString, isISO8601, Matches, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
+import {
+  IsIn,
+  IsNumber,
+  IsOptional,
+  IsString,
+  isISO8601,
+  Matches,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateBy,
+} from 'class-validator';
 
 /** Seed 002's clients send integer ids; they are kept as strings from here on. */
 function IdToString(): PropertyDecorator {
-  return Transform(({ value }) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : value));
+  return Transform(({ value }) =>
+    typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : value,
+  );
 }
 
 /** ISO 8601 that also parses as a JS date (week dates like 2024-W01 are valid ISO but not here). */
@@ -13,7 +26,8 @@ function IsEventTime(): PropertyDecorator {
   return ValidateBy({
     name: 'isEventTime',
     validator: {
-      validate: (value) => typeof value === 'string' && isISO8601(value, { strict: true }) && !Number.isNaN(Date.parse(value)),
+      validate: (value) =>
+        typeof value === 'string' && isISO8601(value, { strict: true }) && !Number.isNaN(Date.parse(value)),
       defaultMessage: () => '$property must be an ISO 8601 date-time, e.g. 2024-05-01T12:00:00Z',
     },
   });
@@ -23,14 +37,26 @@ const ID_MESSAGE = `$property must be a non-empty string (up to ${ID_MAX_LENGTH}
 
 /** Body of POST /events (and each item of POST /events/batch). */
 export class CreateEventDto {
-  @ApiProperty({ oneOf: [{ type: 'string', maxLength: ID_MAX_LENGTH }, { type: 'integer', minimum: 0 }], example: 1 })
+  @ApiProperty({
+    oneOf: [
+      { type: 'string', maxLength: ID_MAX_LENGTH },
+      { type: 'integer', minimum: 0 },
+    ],
+    example: 1,
+  })
   @IdToString()
   @IsString({ message: ID_MESSAGE })
   @MinLength(1, { message: ID_MESSAGE })
   @MaxLength(ID_MAX_LENGTH, { message: ID_MESSAGE })
   user_id!: string;
 
-  @ApiProperty({ oneOf: [{ type: 'string', maxLength: ID_MAX_LENGTH }, { type: 'integer', minimum: 0 }], example: 100 })
+  @ApiProperty({
+    oneOf: [
+      { type: 'string', maxLength: ID_MAX_LENGTH },
+      { type: 'integer', minimum: 0 },
+    ],
+    example: 100,
+  })
   @IdToString()
   @IsString({ message: ID_MESSAGE })
   @MinLength(1, { message: ID_MESSAGE })
@@ -46,7 +72,10 @@ export class CreateEventDto {
   @MaxLength(ID_MAX_LENGTH)
   user_session!: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'When it happened; defaults to the time the API received it.' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When it happened; defaults to the time the API received it.',
+  })
   @IsOptional()
   @IsEventTime()
   timestamp?: string;
@@ -71,6 +100,8 @@ export class CreateEventDto {
   @IsOptional()
   @IsString()
   @MaxLength(ID_MAX_LENGTH)
-  @Matches(EVENT_ID_PATTERN, { message: '$property may contain letters, digits, and _ . : - (starting with a letter or digit)' })
+  @Matches(EVENT_ID_PATTERN, {
+    message: '$property may contain letters, digits, and _ . : - (starting with a letter or digit)',
+  })
   event_id?: string;
 }

@@ -20,7 +20,11 @@ export class DirectNeo4jEventSink implements EventSink {
       await this.writer.write(events);
       return events.map(() => undefined);
     } catch (error) {
-      this.logger.warn({ msg: 'events not written', event_ids: events.slice(0, 10).map((e) => e.event_id), error: String(error) });
+      this.logger.warn({
+        msg: 'events not written',
+        event_ids: events.slice(0, 10).map((e) => e.event_id),
+        error: String(error),
+      });
       const failure = this.writer.isTransient(error)
         ? new IngestUnavailableError('the graph database is unreachable')
         : (error as Error);

@@ -13,7 +13,7 @@ describe('toMessage', () => {
     expect(message).not.toHaveProperty('price');
   });
 
-  it('keeps the client\'s event_id and normalises its timestamp to UTC', () => {
+  it("keeps the client's event_id and normalises its timestamp to UTC", () => {
     const message = toMessage({ ...dto, event_id: 'abc', timestamp: '2024-05-01T14:00:00+02:00', price: 0 }, received);
     expect(message).toMatchObject({ event_id: 'abc', timestamp: '2024-05-01T12:00:00.000Z', price: 0 });
   });

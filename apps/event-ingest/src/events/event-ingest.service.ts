@@ -27,14 +27,20 @@ export class EventIngestService {
     return event.event_id;
   }
 
-  async ingestBatch(dtos: CreateEventDto[]): Promise<{ results: IngestItemResult[]; errors: Array<Error | undefined> }> {
+  async ingestBatch(
+    dtos: CreateEventDto[],
+  ): Promise<{ results: IngestItemResult[]; errors: Array<Error | undefined> }> {
     const now = new Date();
     const events = dtos.map((dto) => toMessage(dto, now));
     const errors = await this.sink.accept(events);
     const results = events.map((event, index) => {
       const error = errors[index];
       return error
-        ? { event_id: event.event_id, status: error.name === 'IngestUnavailableError' ? 503 : 500, error: error.message }
+        ? {
+            event_id: event.event_id,
+            status: error.name === 'IngestUnavailableError' ? 503 : 500,
+            error: error.message,
+          }
         : { event_id: event.event_id, status: this.sink.acceptedStatus };
     });
     return { results, errors };

@@ -9,7 +9,10 @@ export class BatchItemResultDto {
   @ApiProperty()
   event_id!: string;
 
-  @ApiProperty({ description: '202 published (201 written, without RabbitMQ), 503 not accepted: resend it', example: 202 })
+  @ApiProperty({
+    description: '202 published (201 written, without RabbitMQ), 503 not accepted: resend it',
+    example: 202,
+  })
   status!: number;
 
   @ApiPropertyOptional()

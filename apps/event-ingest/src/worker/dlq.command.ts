@@ -8,7 +8,10 @@ import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 
 @Module({
-  imports: [settingsModule(EventWorkerEnv), RabbitConnectionModule.forRoot((config) => eventPipelineTopology(config, []))],
+  imports: [
+    settingsModule(EventWorkerEnv),
+    RabbitConnectionModule.forRoot((config) => eventPipelineTopology(config, [])),
+  ],
   providers: [QueueAdminService],
 })
 class DlqCommandModule {}
@@ -31,7 +34,11 @@ export async function runDlqCommand(action: 'list' | 'replay', limit: number): P
     result =
       action === 'list'
         ? { queue: names.deadLetterQueue, messages: await admin.peek(names.deadLetterQueue, limit) }
-        : await admin.replay(names.deadLetterQueue, limit, config.getOrThrow<EventSinkName[]>('EVENT_SINKS').map((sink) => sinkQueueName(names, sink)));
+        : await admin.replay(
+            names.deadLetterQueue,
+            limit,
+            config.getOrThrow<EventSinkName[]>('EVENT_SINKS').map((sink) => sinkQueueName(names, sink)),
+          );
   } finally {
     await app.close();
   }

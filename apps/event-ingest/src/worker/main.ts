@@ -24,7 +24,8 @@ async function main(): Promise<void> {
     process.exit(64);
   }
   const settings = loadSettingsOrExit(EventWorkerEnv);
-  if (command.command !== 'work') return runDlqCommand(command.command === 'dlq-list' ? 'list' : 'replay', command.limit);
+  if (command.command !== 'work')
+    return runDlqCommand(command.command === 'dlq-list' ? 'list' : 'replay', command.limit);
 
   const prefetch = String(command.prefetch ?? settings.EVENTS_PREFETCH);
   const supervisor = new WorkerSupervisor({

@@ -1,7 +1,7 @@
 import { parseWorkerArgs, UsageError } from './worker-args';
 
 describe('parseWorkerArgs', () => {
-  it('reads the seed\'s worker flags', () => {
+  it("reads the seed's worker flags", () => {
     expect(parseWorkerArgs(['--queue', 'neo4j', '--workers', '3', '--prefetch', '20'])).toEqual({
       command: 'work',
       queue: 'neo4j',
@@ -23,10 +23,14 @@ describe('parseWorkerArgs', () => {
     expect(parseWorkerArgs(['dlq', 'replay', '--limit', '5'])).toEqual({ command: 'dlq-replay', limit: 5 });
   });
 
-  it.each([[[]], [['--queue', 'mongo']], [['--queue', 'neo4j', '--workers', '0']], [['--queue', 'neo4j', '--nope']], [['dlq']], [['start']]])(
-    'refuses %p',
-    (argv) => {
-      expect(() => parseWorkerArgs(argv)).toThrow(UsageError);
-    },
-  );
+  it.each([
+    [[]],
+    [['--queue', 'mongo']],
+    [['--queue', 'neo4j', '--workers', '0']],
+    [['--queue', 'neo4j', '--nope']],
+    [['dlq']],
+    [['start']],
+  ])('refuses %p', (argv) => {
+    expect(() => parseWorkerArgs(argv)).toThrow(UsageError);
+  });
 });

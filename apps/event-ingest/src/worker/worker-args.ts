@@ -2,7 +2,13 @@ import { EventProcessorRole } from '@app/config/sections/events.env';
 import { parseArgs } from 'node:util';
 
 export type WorkerCommand =
-  | { command: 'work'; queue: Exclude<EventProcessorRole, 'none'>; workers: number; prefetch?: number; healthPort?: number }
+  | {
+      command: 'work';
+      queue: Exclude<EventProcessorRole, 'none'>;
+      workers: number;
+      prefetch?: number;
+      healthPort?: number;
+    }
   | { command: 'dlq-list' | 'dlq-replay'; limit: number };
 
 export const USAGE = `usage:
@@ -15,9 +21,15 @@ export const USAGE = `usage:
 /** Thrown for a bad command line; main prints it with the usage and exits 64 (EX_USAGE). */
 export class UsageError extends Error {}
 
-function positiveInt(name: string, value: string | undefined, fallback: number | undefined, max: number): number | undefined {
+function positiveInt(
+  name: string,
+  value: string | undefined,
+  fallback: number | undefined,
+  max: number,
+): number | undefined {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max}`);
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max)
+    throw new UsageError(`--${name} must be a whole number from 1 to ${max}`);
   return Number(value);
 }
 
@@ -41,10 +53,14 @@ export function parseWorkerArgs(argv: string[]): WorkerCommand {
   const { values, positionals } = parsed;
   if (positionals[0] === 'dlq') {
     if (positionals[1] !== 'list' && positionals[1] !== 'replay') throw new UsageError('dlq needs "list" or "replay"');
-    return { command: positionals[1] === 'list' ? 'dlq-list' : 'dlq-replay', limit: positiveInt('limit', values.limit, positionals[1] === 'list' ? 20 : 100, 100_000)! };
+    return {
+      command: positionals[1] === 'list' ? 'dlq-list' : 'dlq-replay',
+      limit: positiveInt('limit', values.limit, positionals[1] === 'list' ? 20 : 100, 100_000)!,
+    };
   }
   if (positionals.length > 0) throw new UsageError(`unknown command "${positionals.join(' ')}"`);
-  if (!['neo4j', 'qdrant', 'all'].includes(values.queue ?? '')) throw new UsageError('--queue must be neo4j, qdrant or all');
+  if (!['neo4j', 'qdrant', 'all'].includes(values.queue ?? ''))
+    throw new UsageError('--queue must be neo4j, qdrant or all');
   return {
     command: 'work',
     queue: values.queue as 'neo4j' | 'qdrant' | 'all',

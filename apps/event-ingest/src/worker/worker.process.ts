@@ -32,7 +32,15 @@ export async function runWorkerProcess(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
   app = await startContext(role, logger, settings.HOST);
-  logger.log({ msg: 'worker consuming', processors: role, prefetch: settings.EVENTS_PREFETCH, worker: process.env.EVENT_WORKER_INDEX }, 'Worker');
+  logger.log(
+    {
+      msg: 'worker consuming',
+      processors: role,
+      prefetch: settings.EVENTS_PREFETCH,
+      worker: process.env.EVENT_WORKER_INDEX,
+    },
+    'Worker',
+  );
   if (requested) await shutdown(requested);
 }
 
@@ -40,14 +48,21 @@ export async function runWorkerProcess(): Promise<void> {
  * No HTTP at all, or (--health-port H) a port serving only /health/live and /health/ready, worker
  * i on H+i, for Kubernetes probes: readiness covers RabbitMQ and the stores of the role.
  */
-async function startContext(role: EventProcessorRole, logger: ReturnType<typeof createJsonLogger>, host: string): Promise<INestApplicationContext> {
+async function startContext(
+  role: EventProcessorRole,
+  logger: ReturnType<typeof createJsonLogger>,
+  host: string,
+): Promise<INestApplicationContext> {
   const module = EventIngestModule.forRoot({ http: false, processors: role });
   const healthPort = Number(process.env.EVENT_WORKER_HEALTH_PORT);
   if (!healthPort) {
     const context = await NestFactory.createApplicationContext(module, { logger, abortOnError: false });
     return context.init();
   }
-  const app = await NestFactory.create<NestFastifyApplication>(module, createHttpAdapter(), { logger, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(module, createHttpAdapter(), {
+    logger,
+    abortOnError: false,
+  });
   await app.listen(healthPort + Number(process.env.EVENT_WORKER_INDEX ?? 0), host);
   return app;
 }

@@ -55,7 +55,10 @@ export class WorkerSupervisor {
     this.children.delete(index);
     const clean = code === 0;
     if (!clean) this.exitCode = code ?? 1;
-    this.options.logger[clean ? 'log' : 'warn']({ msg: 'worker exited', worker: index, code, signal }, 'WorkerSupervisor');
+    this.options.logger[clean ? 'log' : 'warn'](
+      { msg: 'worker exited', worker: index, code, signal },
+      'WorkerSupervisor',
+    );
     if (this.stopping || code === EX_CONFIG) {
       if (code === EX_CONFIG && !this.stopping) this.stop();
       if (this.children.size === 0) this.resolveDone(this.exitCode);
@@ -69,5 +72,9 @@ export class WorkerSupervisor {
 function childCommand(): { modulePath: string; args: string[]; execArgv: string[] } {
   const entry = require.resolve('./main');
   if (!entry.endsWith('.ts')) return { modulePath: entry, args: [], execArgv: process.execArgv };
-  return { modulePath: require.resolve('ts-node/dist/bin'), args: ['--swc', '-r', 'tsconfig-paths/register', entry], execArgv: [] };
+  return {
+    modulePath: require.resolve('ts-node/dist/bin'),
+    args: ['--swc', '-r', 'tsconfig-paths/register', entry],
+    execArgv: [],
+  };
 }

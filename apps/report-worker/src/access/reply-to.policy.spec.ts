@@ -1,7 +1,11 @@
 import { QueueExclusivity, ReplyToPolicy } from './reply-to.policy';
 
 describe('ReplyToPolicy', () => {
-  const standing: Record<string, QueueExclusivity> = { 'amq.gen-own': 'exclusive', report_generation_requests: 'shared', gone: 'missing' };
+  const standing: Record<string, QueueExclusivity> = {
+    'amq.gen-own': 'exclusive',
+    report_generation_requests: 'shared',
+    gone: 'missing',
+  };
   const asked: string[] = [];
   const policy = new ReplyToPolicy(async (queue) => (asked.push(queue), standing[queue]));
 
@@ -16,7 +20,7 @@ describe('ReplyToPolicy', () => {
     expect(asked.filter((q) => q === 'amq.gen-own')).toHaveLength(1);
   });
 
-  it('refuses a shared queue (the request queue, another service\'s queue) and a missing one', async () => {
+  it("refuses a shared queue (the request queue, another service's queue) and a missing one", async () => {
     expect(await policy.refusal('report_generation_requests')).toMatch(/not exclusive/);
     expect(await policy.refusal('gone')).toMatch(/does not exist/);
   });

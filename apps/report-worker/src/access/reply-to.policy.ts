@@ -24,7 +24,9 @@ export class ReplyToPolicy {
     if (replyTo.startsWith(DIRECT_REPLY_TO)) return undefined;
     const exclusivity = await this.lookUp(replyTo, now);
     if (exclusivity === 'exclusive') return undefined;
-    return exclusivity === 'missing' ? 'the reply queue does not exist' : 'the reply queue is not exclusive to its caller (use direct reply-to or an exclusive queue)';
+    return exclusivity === 'missing'
+      ? 'the reply queue does not exist'
+      : 'the reply queue is not exclusive to its caller (use direct reply-to or an exclusive queue)';
   }
 
   private async lookUp(queue: string, now: number): Promise<QueueExclusivity> {

@@ -32,7 +32,8 @@ export class ReportAccessService {
     const headers = message.properties.headers ?? {};
     const signedBy = headers[REPORT_SIGNATURE_HEADERS.signedBy];
     if (signedBy !== undefined) return this.signer(message, String(signedBy), now);
-    if (this.requireSigned) throw new AccessRefusedError('unsigned message: this worker requires signed messages (REPORT_REQUIRE_SIGNED)');
+    if (this.requireSigned)
+      throw new AccessRefusedError('unsigned message: this worker requires signed messages (REPORT_REQUIRE_SIGNED)');
     const userId = message.properties.userId as string | undefined;
     return userId ? { id: userId, via: 'broker_user' } : ANONYMOUS;
   }
@@ -41,7 +42,9 @@ export class ReportAccessService {
   readerOf(message: ConsumeMessage): ReportCaller {
     const caller = this.callerOf(message);
     if (!this.readers.isReader(caller.id)) {
-      const who = caller.id ? `${caller.via === 'signature' ? 'client' : 'broker user'} ${caller.id} is not` : 'the message names no broker user (AMQP user_id) or signing client, and anonymous callers are not';
+      const who = caller.id
+        ? `${caller.via === 'signature' ? 'client' : 'broker user'} ${caller.id} is not`
+        : 'the message names no broker user (AMQP user_id) or signing client, and anonymous callers are not';
       throw new AccessRefusedError(`${who} allowed to read reports (REPORT_READERS)`, caller);
     }
     return caller;
@@ -57,9 +60,11 @@ export class ReportAccessService {
     if (!key) throw new AccessRefusedError(`signature: client ${client} has no key here (REPORT_SIGNING_KEYS)`);
     const signedAt = String(headers[REPORT_SIGNATURE_HEADERS.signedAt] ?? '');
     const signature = String(headers[REPORT_SIGNATURE_HEADERS.signature] ?? '');
-    if (!signatureMatches(signature, key, client, signedAt, message.content)) throw new AccessRefusedError(`signature: does not match the message of client ${client}`);
+    if (!signatureMatches(signature, key, client, signedAt, message.content))
+      throw new AccessRefusedError(`signature: does not match the message of client ${client}`);
     const age = now - Date.parse(signedAt);
-    if (!Number.isFinite(age) || age > this.maxAgeMs || age < -this.maxAgeMs) throw new AccessRefusedError(`signature: expired or not yet valid (signed at ${signedAt.slice(0, 40)})`);
+    if (!Number.isFinite(age) || age > this.maxAgeMs || age < -this.maxAgeMs)
+      throw new AccessRefusedError(`signature: expired or not yet valid (signed at ${signedAt.slice(0, 40)})`);
     return { id: client, via: 'signature' };
   }
 }

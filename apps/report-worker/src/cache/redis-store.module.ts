@@ -18,7 +18,14 @@ import { REDIS_STORE } from './redis-store.token';
         const url = config.getOrThrow<string>('REDIS_URL');
         const socket = { connectTimeout: 2000, reconnectStrategy: () => 500 };
         const tls = url.startsWith('rediss://')
-          ? { tls: true as const, ...readTlsFiles(config, { ca: 'REDIS_TLS_CA_FILE', cert: 'REDIS_TLS_CERT_FILE', key: 'REDIS_TLS_KEY_FILE' }) }
+          ? {
+              tls: true as const,
+              ...readTlsFiles(config, {
+                ca: 'REDIS_TLS_CA_FILE',
+                cert: 'REDIS_TLS_CERT_FILE',
+                key: 'REDIS_TLS_KEY_FILE',
+              }),
+            }
           : {};
         return new KeyvRedis(
           { url, socket: { ...socket, ...tls }, disableOfflineQueue: true },

@@ -16,7 +16,11 @@ export class RedisHealthIndicator {
   async check(key = 'redis') {
     const indicator = this.health.check(key);
     try {
-      await withTimeout(this.store.getClient().then((client) => client.ping()), PING_TIMEOUT_MS, 'PING');
+      await withTimeout(
+        this.store.getClient().then((client) => client.ping()),
+        PING_TIMEOUT_MS,
+        'PING',
+      );
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: (error as Error).message });

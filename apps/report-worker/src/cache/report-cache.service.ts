@@ -52,7 +52,11 @@ export class ReportCacheService {
     try {
       return this.cipher.openJson<MedicalReport>(sealed, key);
     } catch (error) {
-      this.logger.warn({ message: 'cached report does not open; read from MongoDB instead', report_id: reportId, error: (error as Error).message });
+      this.logger.warn({
+        message: 'cached report does not open; read from MongoDB instead',
+        report_id: reportId,
+        error: (error as Error).message,
+      });
       return undefined;
     }
   }

@@ -11,18 +11,22 @@ export const USAGE = `usage:
 const DEFAULT_LIMIT = { list: 20, replay: 100 } as const;
 const MAX_LIMIT = 100_000;
 
-
 export function parseDeadLetterArgs(argv: string[]): DeadLetterCommand {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { limit: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { limit: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
   if (values.help) return { command: 'help' };
   const [command, ...rest] = positionals;
-  if (command !== 'list' && command !== 'replay') throw new UsageError(command ? `unknown command "${command}"` : 'a command is needed: list or replay');
+  if (command !== 'list' && command !== 'replay')
+    throw new UsageError(command ? `unknown command "${command}"` : 'a command is needed: list or replay');
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest.join(' ')}"`);
   if (values.limit === undefined) return { command, limit: DEFAULT_LIMIT[command] };
   if (!/^\d+$/.test(values.limit) || Number(values.limit) < 1 || Number(values.limit) > MAX_LIMIT) {

@@ -22,12 +22,21 @@ describe('summarizeDeadLetter', () => {
       worker: 'host:42',
     });
     const printed = JSON.stringify(summary);
-    for (const value of ['LDL cholesterol', 'hypertension', 'female', '162', 'Walk briskly']) expect(printed).not.toContain(value);
+    for (const value of ['LDL cholesterol', 'hypertension', 'female', '162', 'Walk briskly'])
+      expect(printed).not.toContain(value);
   });
 
   it('reads the ids of a Nest client packet from its data, and names the pattern', () => {
-    const body = { pattern: 'report.generate', id: 'nest-1', data: reportRequest({ request_id: 'r-2', user_id: 'u-2' }) };
-    expect(summarizeDeadLetter({ headers, body })).toMatchObject({ request_id: 'r-2', user_id: 'u-2', pattern: 'report.generate' });
+    const body = {
+      pattern: 'report.generate',
+      id: 'nest-1',
+      data: reportRequest({ request_id: 'r-2', user_id: 'u-2' }),
+    };
+    expect(summarizeDeadLetter({ headers, body })).toMatchObject({
+      request_id: 'r-2',
+      user_id: 'u-2',
+      pattern: 'report.generate',
+    });
   });
 
   it('shows no ids for a body that is not a JSON object, nor ids that are not text', () => {
@@ -37,14 +46,22 @@ describe('summarizeDeadLetter', () => {
   });
 
   it('cuts an overlong id and a missing attempt count stays missing', () => {
-    const summary = summarizeDeadLetter({ headers: { 'x-report-attempt': 'many' }, body: { request_id: 'x'.repeat(500), user_id: 7 } });
+    const summary = summarizeDeadLetter({
+      headers: { 'x-report-attempt': 'many' },
+      body: { request_id: 'x'.repeat(500), user_id: 7 },
+    });
     expect(summary.request_id).toHaveLength(201);
     expect(summary).toMatchObject({ user_id: '7' });
     expect(summary.attempt).toBeUndefined();
   });
 
-  it('names the broker\'s reason for a request it dead-lettered itself (delivery limit)', () => {
-    const death = { count: 1, reason: 'delivery_limit', queue: 'requests', time: { '!': 'timestamp', value: 1735787045 } };
+  it("names the broker's reason for a request it dead-lettered itself (delivery limit)", () => {
+    const death = {
+      count: 1,
+      reason: 'delivery_limit',
+      queue: 'requests',
+      time: { '!': 'timestamp', value: 1735787045 },
+    };
     expect(summarizeDeadLetter({ headers: { 'x-death': [death] }, body: { request_id: 'r-3' } })).toEqual({
       request_id: 'r-3',
       reason: 'dead-lettered by the broker: delivery_limit in requests',
@@ -53,6 +70,8 @@ describe('summarizeDeadLetter', () => {
   });
 
   it('shows when a dead letter was replayed before', () => {
-    expect(summarizeDeadLetter({ headers: { 'x-replayed-at': '2025-01-03T00:00:00.000Z' }, body: {} })).toEqual({ replayed_at: '2025-01-03T00:00:00.000Z' });
+    expect(summarizeDeadLetter({ headers: { 'x-replayed-at': '2025-01-03T00:00:00.000Z' }, body: {} })).toEqual({
+      replayed_at: '2025-01-03T00:00:00.000Z',
+    });
   });
 });

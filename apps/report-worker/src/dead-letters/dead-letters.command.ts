@@ -27,7 +27,9 @@ async function main(argv: string[]): Promise<void> {
     try {
       await app.get(QueueAdminService).whenConnected(CONNECT_TIMEOUT_MS);
       const deadLetters = app.get(DeadLettersService);
-      return command.command === 'list' ? await deadLetters.list(command.limit) : await deadLetters.replay(command.limit);
+      return command.command === 'list'
+        ? await deadLetters.list(command.limit)
+        : await deadLetters.replay(command.limit);
     } finally {
       await app.close();
     }
@@ -37,7 +39,8 @@ async function main(argv: string[]): Promise<void> {
     command.command === 'list'
       ? await run()
       : await withAuditTrail(async (trail) => {
-          const record = (outcome: string, detail: string) => trail.append(operatorRecord(settings.RABBITMQ_URL[0], { action: 'dlq.replay', outcome, detail }));
+          const record = (outcome: string, detail: string) =>
+            trail.append(operatorRecord(settings.RABBITMQ_URL[0], { action: 'dlq.replay', outcome, detail }));
           await record('started', `up to ${command.limit}`);
           const replay = (await run()) as { replayed: number };
           await record('replayed', `${replay.replayed} dead letters`);

@@ -38,7 +38,10 @@ describe('DeadLettersService', () => {
   });
 
   it('lists the first dead letters of <requests>_dlq with the total, as ids and failure headers only', async () => {
-    admin.letters = ['r-1', 'r-2', 'r-3'].map((id) => ({ headers: { 'x-dead-letter-reason': `invalid request: ${id}` }, body: reportRequest({ request_id: id, user_id: 'u-1' }) }));
+    admin.letters = ['r-1', 'r-2', 'r-3'].map((id) => ({
+      headers: { 'x-dead-letter-reason': `invalid request: ${id}` },
+      body: reportRequest({ request_id: id, user_id: 'u-1' }),
+    }));
     const listing = await service.list(2);
     expect(listing).toEqual({
       queue: 'requests_dlq',
@@ -52,9 +55,15 @@ describe('DeadLettersService', () => {
   });
 
   it('opens a sealed dead letter to show its ids, and nothing else of it', async () => {
-    const sealed = sealDeadLetter(cipher, 'requests_dlq', Buffer.from(JSON.stringify(reportRequest({ request_id: 'r-9', user_id: 'u-9' }))));
+    const sealed = sealDeadLetter(
+      cipher,
+      'requests_dlq',
+      Buffer.from(JSON.stringify(reportRequest({ request_id: 'r-9', user_id: 'u-9' }))),
+    );
     expect(sealed.body.toString()).not.toMatch(/u-9|labs|patient/);
-    admin.letters = [{ headers: { ...sealed.headers, 'x-dead-letter-reason': 'invalid request' }, body: sealed.body.toString() }];
+    admin.letters = [
+      { headers: { ...sealed.headers, 'x-dead-letter-reason': 'invalid request' }, body: sealed.body.toString() },
+    ];
     const listing = await service.list(1);
     expect(listing.messages).toEqual([{ request_id: 'r-9', user_id: 'u-9', reason: 'invalid request' }]);
   });

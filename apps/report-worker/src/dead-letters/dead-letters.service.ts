@@ -21,7 +21,13 @@ export interface DeadLetterReplay {
 }
 
 /** The attempt count and the failure record: a replayed request starts a fresh retry budget. */
-const RESET_ON_REPLAY = [REPORT_HEADERS.attempt, REPORT_HEADERS.deadLetterReason, REPORT_HEADERS.failedAt, REPORT_HEADERS.worker, REPORT_HEADERS.sealedBody];
+const RESET_ON_REPLAY = [
+  REPORT_HEADERS.attempt,
+  REPORT_HEADERS.deadLetterReason,
+  REPORT_HEADERS.failedAt,
+  REPORT_HEADERS.worker,
+  REPORT_HEADERS.sealedBody,
+];
 
 /** The report dead-letter queue (`<requests>_dlq`), looked at and replayed with the event pipeline's queue admin. */
 @Injectable()
@@ -44,15 +50,30 @@ export class DeadLettersService {
   async replay(limit: number): Promise<DeadLetterReplay> {
     const queue = this.topology.deadLetterQueue;
     const target = this.topology.requestQueue;
-    const contentOf = ({ content, properties }: { content: Buffer; properties: { headers?: Record<string, unknown> } }) => openDeadLetter(this.cipher, queue, content, properties.headers);
-    const { replayed } = await this.admin.replayToQueue(queue, limit, { target, resetHeaders: RESET_ON_REPLAY, contentOf });
+    const contentOf = ({
+      content,
+      properties,
+    }: {
+      content: Buffer;
+      properties: { headers?: Record<string, unknown> };
+    }) => openDeadLetter(this.cipher, queue, content, properties.headers);
+    const { replayed } = await this.admin.replayToQueue(queue, limit, {
+      target,
+      resetHeaders: RESET_ON_REPLAY,
+      contentOf,
+    });
     return { queue, target, replayed };
   }
 
   /** The letter with its request opened (a sealed one), for the summary to read its two ids. */
   private opened(letter: DeadLetter): DeadLetter {
     if (typeof letter.body !== 'string') return letter;
-    const request = openDeadLetter(this.cipher, this.topology.deadLetterQueue, Buffer.from(letter.body), letter.headers).toString('utf8');
+    const request = openDeadLetter(
+      this.cipher,
+      this.topology.deadLetterQueue,
+      Buffer.from(letter.body),
+      letter.headers,
+    ).toString('utf8');
     try {
       return { ...letter, body: JSON.parse(request) };
     } catch {

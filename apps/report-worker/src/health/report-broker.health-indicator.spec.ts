@@ -36,7 +36,9 @@ describe('ReportBrokerHealthIndicator', () => {
   beforeEach(() => {
     jest.spyOn(Logger.prototype, 'log').mockImplementation();
     publisher = { status: 'up' };
-    const publishing = { check: jest.fn(async (key: string) => ({ [key]: publisher })) } as unknown as RabbitMqHealthIndicator;
+    const publishing = {
+      check: jest.fn(async (key: string) => ({ [key]: publisher })),
+    } as unknown as RabbitMqHealthIndicator;
     indicator = new ReportBrokerHealthIndicator(publishing, new HealthIndicatorService());
     consumer = new ReportRmqServer({
       urls: ['amqp://127.0.0.1:1'],
@@ -56,15 +58,23 @@ describe('ReportBrokerHealthIndicator', () => {
   it('is down naming the consumer from start until the broker answers', async () => {
     jest.spyOn(ServerRMQ.prototype, 'listen').mockResolvedValue(undefined);
     await consumer.listen(jest.fn());
-    expect(await indicator.check()).toEqual({ rabbitmq: { status: 'down', message: 'consumer not consuming: waiting for the broker' } });
+    expect(await indicator.check()).toEqual({
+      rabbitmq: { status: 'down', message: 'consumer not consuming: waiting for the broker' },
+    });
   });
 
   it('is up only once the broker has answered basic.consume, not when the channel opens', async () => {
     const channel = new FakeChannel();
     const settingUp = setUp(channel);
     await new Promise((resolve) => setImmediate(resolve));
-    expect(channel.consume).toHaveBeenCalledWith('requests', expect.any(Function), expect.objectContaining({ consumerTag: 'worker-1' }));
-    expect(await indicator.check()).toEqual({ rabbitmq: { status: 'down', message: 'consumer not consuming: subscribing' } });
+    expect(channel.consume).toHaveBeenCalledWith(
+      'requests',
+      expect.any(Function),
+      expect.objectContaining({ consumerTag: 'worker-1' }),
+    );
+    expect(await indicator.check()).toEqual({
+      rabbitmq: { status: 'down', message: 'consumer not consuming: subscribing' },
+    });
     channel.answer();
     await settingUp;
     expect(await indicator.check()).toEqual({ rabbitmq: { status: 'up' } });
@@ -97,7 +107,9 @@ describe('ReportBrokerHealthIndicator', () => {
     const channel = new FakeChannel();
     await subscribed(channel);
     publisher = { status: 'down', message: 'not connected to the broker' };
-    expect(await indicator.check()).toEqual({ rabbitmq: { status: 'down', message: 'publisher not connected to the broker' } });
+    expect(await indicator.check()).toEqual({
+      rabbitmq: { status: 'down', message: 'publisher not connected to the broker' },
+    });
   });
 
   it('does not require a consumer this process never started', async () => {

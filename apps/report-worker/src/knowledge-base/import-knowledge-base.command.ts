@@ -6,7 +6,14 @@ import { readFile } from 'node:fs/promises';
 import { ReportProtectionModule } from '../protection/report-protection.module';
 import { parseKnowledgeBaseFile } from './knowledge-base-file.parser';
 
-@Module({ imports: [settingsModule(ReportWorkerEnv), ReportProtectionModule, MongoConnectionModule.forRoot(), ReportStorageModule] })
+@Module({
+  imports: [
+    settingsModule(ReportWorkerEnv),
+    ReportProtectionModule,
+    MongoConnectionModule.forRoot(),
+    ReportStorageModule,
+  ],
+})
 class KnowledgeBaseImportModule {}
 
 /**
@@ -25,7 +32,10 @@ async function main(file: string | undefined): Promise<void> {
   const app = await NestFactory.createApplicationContext(KnowledgeBaseImportModule, { logger });
   try {
     const summary = await app.get(KnowledgeBaseRepository).upsertMany(entries);
-    logger.log({ message: 'knowledge base imported', file, entries: entries.length, ...summary }, 'KnowledgeBaseImport');
+    logger.log(
+      { message: 'knowledge base imported', file, entries: entries.length, ...summary },
+      'KnowledgeBaseImport',
+    );
   } finally {
     await app.close();
   }

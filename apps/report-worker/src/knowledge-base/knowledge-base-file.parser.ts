@@ -10,7 +10,10 @@ class KnowledgeBaseEntryInput {
   @IsString() @IsNotEmpty() content: string;
   @Matches(/^https:\/\/\S+$/, { message: 'source_url must be an https:// URL' }) source_url: string;
   @IsOptional() @IsBoolean() verified_source = false;
-  @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? new Date(value) : value)) @IsDate() last_updated?: Date;
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? new Date(value) : value))
+  @IsDate()
+  last_updated?: Date;
   @IsOptional() @IsIn(['active', 'archived']) status: 'active' | 'archived' = 'active';
 }
 

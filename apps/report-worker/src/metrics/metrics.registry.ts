@@ -7,7 +7,9 @@ type Labels = Record<string, string>;
 
 function labelText(labels: Labels, extra?: Labels): string {
   const all = { ...labels, ...extra };
-  const parts = Object.keys(all).map((k) => `${k}="${String(all[k]).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  const parts = Object.keys(all).map(
+    (k) => `${k}="${String(all[k]).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
+  );
   return parts.length ? `{${parts.join(',')}}` : '';
 }
 
@@ -63,7 +65,11 @@ export class Counter extends Metric<{ value: number }> {
 
 /** A gauge whose value is read when scraped (e.g. messages in flight), so it can never drift. */
 export class Gauge extends Metric<never> {
-  constructor(name: string, help: string, private readonly read: () => number) {
+  constructor(
+    name: string,
+    help: string,
+    private readonly read: () => number,
+  ) {
     super(name, help, 'gauge');
   }
 
@@ -83,7 +89,11 @@ interface HistogramState {
 }
 
 export class Histogram extends Metric<HistogramState> {
-  constructor(name: string, help: string, private readonly bounds: number[]) {
+  constructor(
+    name: string,
+    help: string,
+    private readonly bounds: number[],
+  ) {
     super(name, help, 'histogram');
   }
 

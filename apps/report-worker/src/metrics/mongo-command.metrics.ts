@@ -20,7 +20,11 @@ export class MongoCommandMetrics implements OnModuleInit {
     const client = this.connection.getClient();
     const record = (result: string) => (event: CommandSucceededEvent | CommandFailedEvent) => {
       // `duration` is in ms per the driver's monitoring API.
-      this.metrics.dependency.observe(event.duration / 1000, { dependency: 'mongodb', operation: event.commandName, result });
+      this.metrics.dependency.observe(event.duration / 1000, {
+        dependency: 'mongodb',
+        operation: event.commandName,
+        result,
+      });
     };
     client.on('commandSucceeded', record('ok'));
     client.on('commandFailed', record('error'));

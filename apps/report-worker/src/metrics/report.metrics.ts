@@ -18,20 +18,75 @@ export class ReportMetrics {
   readonly registry = new MetricsRegistry();
   private inFlight = 0;
 
-  readonly received = this.registry.register(new Counter('report_worker_requests_received_total', 'Generate requests delivered to this process (every delivery, retries included).'));
-  readonly succeeded = this.registry.register(new Counter('report_worker_requests_succeeded_total', 'Generate requests answered with success (fresh or reused).'));
-  readonly reused = this.registry.register(new Counter('report_worker_requests_reused_total', 'Successes answered with a stored report, by kind (request_id or content_hash).'));
-  readonly failed = this.registry.register(new Counter('report_worker_requests_failed_total', 'Generate requests answered with failed (invalid, permanent error or retries exhausted).'));
-  readonly retried = this.registry.register(new Counter('report_worker_requests_retried_total', 'Transient failures sent to a retry queue.'));
-  readonly postponed = this.registry.register(new Counter('report_worker_requests_postponed_total', 'Requests held by another live delivery, sent to a retry queue without spending an attempt.'));
-  readonly deadLettered = this.registry.register(new Counter('report_worker_requests_dead_lettered_total', 'Requests sent to the dead-letter queue, by reason.'));
-  readonly tokens = this.registry.register(new Counter('report_worker_llm_tokens_total', 'Tokens used by the report writer (prompt plus completion, as the LLM reports them), by generator.'));
-  readonly generation = this.registry.register(new Histogram('report_worker_request_duration_seconds', 'Delivery to outcome published (before the ack), by outcome.', SECONDS_BUCKETS));
-  readonly llm = this.registry.register(new Histogram('report_worker_llm_duration_seconds', 'Report writer calls (the LLM, or the deterministic writer), by generator and result.', SECONDS_BUCKETS));
-  readonly dependency = this.registry.register(new Histogram('report_worker_dependency_duration_seconds', 'Round trips to MongoDB (per command), Redis (per cache operation) and RabbitMQ (per confirmed publish).', SECONDS_BUCKETS));
+  readonly received = this.registry.register(
+    new Counter(
+      'report_worker_requests_received_total',
+      'Generate requests delivered to this process (every delivery, retries included).',
+    ),
+  );
+  readonly succeeded = this.registry.register(
+    new Counter('report_worker_requests_succeeded_total', 'Generate requests answered with success (fresh or reused).'),
+  );
+  readonly reused = this.registry.register(
+    new Counter(
+      'report_worker_requests_reused_total',
+      'Successes answered with a stored report, by kind (request_id or content_hash).',
+    ),
+  );
+  readonly failed = this.registry.register(
+    new Counter(
+      'report_worker_requests_failed_total',
+      'Generate requests answered with failed (invalid, permanent error or retries exhausted).',
+    ),
+  );
+  readonly retried = this.registry.register(
+    new Counter('report_worker_requests_retried_total', 'Transient failures sent to a retry queue.'),
+  );
+  readonly postponed = this.registry.register(
+    new Counter(
+      'report_worker_requests_postponed_total',
+      'Requests held by another live delivery, sent to a retry queue without spending an attempt.',
+    ),
+  );
+  readonly deadLettered = this.registry.register(
+    new Counter('report_worker_requests_dead_lettered_total', 'Requests sent to the dead-letter queue, by reason.'),
+  );
+  readonly tokens = this.registry.register(
+    new Counter(
+      'report_worker_llm_tokens_total',
+      'Tokens used by the report writer (prompt plus completion, as the LLM reports them), by generator.',
+    ),
+  );
+  readonly generation = this.registry.register(
+    new Histogram(
+      'report_worker_request_duration_seconds',
+      'Delivery to outcome published (before the ack), by outcome.',
+      SECONDS_BUCKETS,
+    ),
+  );
+  readonly llm = this.registry.register(
+    new Histogram(
+      'report_worker_llm_duration_seconds',
+      'Report writer calls (the LLM, or the deterministic writer), by generator and result.',
+      SECONDS_BUCKETS,
+    ),
+  );
+  readonly dependency = this.registry.register(
+    new Histogram(
+      'report_worker_dependency_duration_seconds',
+      'Round trips to MongoDB (per command), Redis (per cache operation) and RabbitMQ (per confirmed publish).',
+      SECONDS_BUCKETS,
+    ),
+  );
 
   constructor() {
-    this.registry.register(new Gauge('report_worker_requests_in_flight', 'Generate requests being processed now (bounded by the prefetch).', () => this.inFlight));
+    this.registry.register(
+      new Gauge(
+        'report_worker_requests_in_flight',
+        'Generate requests being processed now (bounded by the prefetch).',
+        () => this.inFlight,
+      ),
+    );
   }
 
   /** Wraps one delivery: in-flight gauge and duration by outcome. */

@@ -8,13 +8,23 @@ import { ReportProtectionModule } from '../protection/report-protection.module';
 @Module({})
 export class AuditTrailModule {
   static forRoot(): DynamicModule {
-    return { module: AuditTrailModule, imports: [settingsModule(ReportWorkerEnv), ReportProtectionModule, MongoConnectionModule.forRoot(), ReportStorageModule] };
+    return {
+      module: AuditTrailModule,
+      imports: [
+        settingsModule(ReportWorkerEnv),
+        ReportProtectionModule,
+        MongoConnectionModule.forRoot(),
+        ReportStorageModule,
+      ],
+    };
   }
 }
 
 /** Runs `work` with the audit trail open, and closes it after. */
 export async function withAuditTrail<T>(work: (trail: AuditEventsRepository) => Promise<T>): Promise<T> {
-  const app: INestApplicationContext = await NestFactory.createApplicationContext(AuditTrailModule.forRoot(), { logger: createJsonLogger('error') });
+  const app: INestApplicationContext = await NestFactory.createApplicationContext(AuditTrailModule.forRoot(), {
+    logger: createJsonLogger('error'),
+  });
   try {
     return await work(app.get(AuditEventsRepository));
   } finally {

@@ -22,7 +22,10 @@ export class ReportQueryClient {
       const channel = await connection.createChannel();
       const id = randomUUID();
       const answer = new Promise<unknown>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no answer from the report worker within ${timeoutMs} ms (is it running?)`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no answer from the report worker within ${timeoutMs} ms (is it running?)`)),
+          timeoutMs,
+        );
         void channel.consume(
           DIRECT_REPLY_TO,
           (message) => {

@@ -23,7 +23,11 @@ async function main(argv: string[]): Promise<void> {
   const result =
     command.command === 'audit'
       ? await audit(command.filter, command.limit)
-      : await new ReportQueryClient(settings.RABBITMQ_URL[0], settings.RABBITMQ_REQUEST_QUEUE).ask(command.pattern, command.data, ANSWER_TIMEOUT_MS);
+      : await new ReportQueryClient(settings.RABBITMQ_URL[0], settings.RABBITMQ_REQUEST_QUEUE).ask(
+          command.pattern,
+          command.data,
+          ANSWER_TIMEOUT_MS,
+        );
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   if ((result as { error?: string }).error === 'forbidden') process.exit(3);
 }

@@ -14,7 +14,13 @@ export class KeyRotationModule {
   static forRoot(): DynamicModule {
     return {
       module: KeyRotationModule,
-      imports: [settingsModule(ReportWorkerEnv), ReportProtectionModule, MongoConnectionModule.forRoot(), ReportStorageModule, RedisStoreModule],
+      imports: [
+        settingsModule(ReportWorkerEnv),
+        ReportProtectionModule,
+        MongoConnectionModule.forRoot(),
+        ReportStorageModule,
+        RedisStoreModule,
+      ],
       providers: [KeyRotationService],
     };
   }

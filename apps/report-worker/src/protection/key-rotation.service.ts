@@ -32,8 +32,13 @@ export class KeyRotationService {
 
   async rotate(): Promise<RotationResult> {
     let rewrapped = 0;
-    for (let moved = await this.reports.rewrapBatch(BATCH); moved > 0; moved = await this.reports.rewrapBatch(BATCH)) rewrapped += moved;
-    return { current_key: this.cipher.currentKeyId, reports_rewrapped: rewrapped, cache_dropped: await this.dropStaleCache() };
+    for (let moved = await this.reports.rewrapBatch(BATCH); moved > 0; moved = await this.reports.rewrapBatch(BATCH))
+      rewrapped += moved;
+    return {
+      current_key: this.cipher.currentKeyId,
+      reports_rewrapped: rewrapped,
+      cache_dropped: await this.dropStaleCache(),
+    };
   }
 
   private async dropStaleCache(): Promise<number> {

@@ -18,17 +18,20 @@ const DAY_MS = 24 * 3600 * 1000;
     {
       provide: EnvelopeCipher,
       inject: [ConfigService],
-      useFactory: (config: ConfigService<ReportWorkerEnv, true>) => new EnvelopeCipher(KeyRing.parse(config.get('REPORT_ENCRYPTION_KEYS', { infer: true }))),
+      useFactory: (config: ConfigService<ReportWorkerEnv, true>) =>
+        new EnvelopeCipher(KeyRing.parse(config.get('REPORT_ENCRYPTION_KEYS', { infer: true }))),
     },
     {
       provide: ContentHmac,
       inject: [ConfigService],
-      useFactory: (config: ConfigService<ReportWorkerEnv, true>) => new ContentHmac(config.get('REPORT_CONTENT_HMAC_KEY', { infer: true })),
+      useFactory: (config: ConfigService<ReportWorkerEnv, true>) =>
+        new ContentHmac(config.get('REPORT_CONTENT_HMAC_KEY', { infer: true })),
     },
     {
       provide: ReportRetention,
       inject: [ConfigService],
-      useFactory: (config: ConfigService<ReportWorkerEnv, true>) => new ReportRetention(config.get('REPORT_RETENTION_DAYS', { infer: true }) * DAY_MS),
+      useFactory: (config: ConfigService<ReportWorkerEnv, true>) =>
+        new ReportRetention(config.get('REPORT_RETENTION_DAYS', { infer: true }) * DAY_MS),
     },
   ],
   exports: [EnvelopeCipher, ContentHmac, ReportRetention],

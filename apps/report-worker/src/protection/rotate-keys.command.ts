@@ -11,7 +11,9 @@ import { KeyRotationService } from './key-rotation.service';
  */
 async function main(): Promise<void> {
   const settings = loadSettingsOrExit(ReportWorkerEnv);
-  const app = await NestFactory.createApplicationContext(KeyRotationModule.forRoot(), { logger: createJsonLogger(settings.LOG_LEVEL === 'log' ? 'warn' : settings.LOG_LEVEL) });
+  const app = await NestFactory.createApplicationContext(KeyRotationModule.forRoot(), {
+    logger: createJsonLogger(settings.LOG_LEVEL === 'log' ? 'warn' : settings.LOG_LEVEL),
+  });
   let result: unknown;
   try {
     result = await app.get(KeyRotationService).rotate();

@@ -14,6 +14,8 @@ describe('contentHashOf', () => {
 
   it('keeps user_id and array order significant', () => {
     expect(contentHashOf({ user_id: 'u1' }, hmac)).not.toBe(contentHashOf({ user_id: 'u2' }, hmac));
-    expect(contentHashOf({ user_id: 'u', labs: [2, 1] }, hmac)).not.toBe(contentHashOf({ user_id: 'u', labs: [1, 2] }, hmac));
+    expect(contentHashOf({ user_id: 'u', labs: [2, 1] }, hmac)).not.toBe(
+      contentHashOf({ user_id: 'u', labs: [1, 2] }, hmac),
+    );
   });
 });

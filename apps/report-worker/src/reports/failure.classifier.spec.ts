@@ -8,7 +8,9 @@ const apiError = (status: number) => toLlmCallError(APIError.generate(status, { 
 
 describe('isTransient', () => {
   it.each([429, 500, 503, 408])('retries LLM status %i', (status) => expect(isTransient(apiError(status))).toBe(true));
-  it.each([400, 401, 404, 422])('does not retry LLM status %i', (status) => expect(isTransient(apiError(status))).toBe(false));
+  it.each([400, 401, 404, 422])('does not retry LLM status %i', (status) =>
+    expect(isTransient(apiError(status))).toBe(false),
+  );
 
   it('retries timeouts, Mongo outages and busy jobs', () => {
     expect(isTransient(toLlmCallError(new APIConnectionTimeoutError()))).toBe(true);
@@ -30,20 +32,29 @@ describe('classifyFailure', () => {
   const mongo = (name: string) => Object.assign(new Error('down'), { name });
   const bulkResult = (writeConcernError?: object) => ({ getWriteConcernError: () => writeConcernError }) as never;
 
-  it.each(['MongoNetworkError', 'MongoServerSelectionError', 'MongooseServerSelectionError', 'MongoPoolClearedError', 'MongoNotConnectedError', 'MongoWriteConcernError'])(
-    'holds through %s as a MongoDB outage',
-    (name) => {
-      expect(classifyFailure(mongo(name))).toBe('outage');
-      expect(holdCauseOf(mongo(name))).toBe('MongoDB unreachable');
-    },
-  );
+  it.each([
+    'MongoNetworkError',
+    'MongoServerSelectionError',
+    'MongooseServerSelectionError',
+    'MongoPoolClearedError',
+    'MongoNotConnectedError',
+    'MongoWriteConcernError',
+  ])('holds through %s as a MongoDB outage', (name) => {
+    expect(classifyFailure(mongo(name))).toBe('outage');
+    expect(holdCauseOf(mongo(name))).toBe('MongoDB unreachable');
+  });
 
   it('sees the outage inside a group-committed write (MongoBulkWriteError wraps the network error)', () => {
-    expect(classifyFailure(new MongoBulkWriteError(new MongoNetworkError('connection 9 closed'), bulkResult()))).toBe('outage');
+    expect(classifyFailure(new MongoBulkWriteError(new MongoNetworkError('connection 9 closed'), bulkResult()))).toBe(
+      'outage',
+    );
   });
 
   it('holds through a write the replica set could not confirm, and through a stepped-down primary', () => {
-    const unconfirmed = new MongoBulkWriteError({ message: 'waiting for replication timed out', code: 64 }, bulkResult({ code: 64 }));
+    const unconfirmed = new MongoBulkWriteError(
+      { message: 'waiting for replication timed out', code: 64 },
+      bulkResult({ code: 64 }),
+    );
     expect(classifyFailure(unconfirmed)).toBe('outage');
     expect(classifyFailure(new MongoServerError({ message: 'not primary', code: 10107 }))).toBe('outage');
   });

@@ -17,7 +17,6 @@ const MONGO_OUTAGE_NAMES = new Set([
 
 const TRANSIENT_NAMES = new Set([...MONGO_OUTAGE_NAMES, 'JobBusyError', 'UnusableLlmOutputError']);
 
-
 /** Server codes of a replica set without a writable primary for now (stepdown, shutdown, election). */
 const MONGO_NO_PRIMARY_CODES = new Set([91, 189, 10107, 11600, 11602, 13435, 13436]);
 
@@ -43,7 +42,8 @@ export type FailureKind = 'outage' | 'misconfigured' | 'transient' | 'permanent'
 
 export function classifyFailure(error: unknown): FailureKind {
   if (isMongoOutage(error)) return 'outage';
-  if (error instanceof LlmCallError && error.status !== undefined && LLM_CONFIGURATION_CAUSES.has(error.status)) return 'misconfigured';
+  if (error instanceof LlmCallError && error.status !== undefined && LLM_CONFIGURATION_CAUSES.has(error.status))
+    return 'misconfigured';
   return isTransient(error) ? 'transient' : 'permanent';
 }
 
@@ -67,7 +67,13 @@ export function holdCauseOf(error: unknown): string | undefined {
  */
 function isMongoOutage(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 3) return false;
-  const { name = '', code, errorResponse, cause, result } = error as {
+  const {
+    name = '',
+    code,
+    errorResponse,
+    cause,
+    result,
+  } = error as {
     name?: string;
     code?: unknown;
     errorResponse?: unknown;
@@ -88,7 +94,8 @@ function isMongoOutage(error: unknown, depth = 0): boolean {
  * Outages and LLM configuration errors (classifyFailure) are held in hand before it comes to this.
  */
 export function isTransient(error: unknown): boolean {
-  if (error instanceof LlmCallError) return error.status === undefined || error.status >= 500 || RETRYABLE_STATUS.has(error.status);
+  if (error instanceof LlmCallError)
+    return error.status === undefined || error.status >= 500 || RETRYABLE_STATUS.has(error.status);
   const name = (error as { name?: string })?.name ?? '';
   if (TRANSIENT_NAMES.has(name)) return true;
   return !(error as { permanent?: boolean })?.permanent;
@@ -96,7 +103,8 @@ export function isTransient(error: unknown): boolean {
 
 /** A short reason for responses, job rows and DLQ headers; never includes request content. */
 export function describeFailure(error: unknown): string {
-  if (error instanceof LlmCallError) return `LLM error${error.status ? ` ${error.status}` : ''}: ${error.message.slice(0, 200)}`;
+  if (error instanceof LlmCallError)
+    return `LLM error${error.status ? ` ${error.status}` : ''}: ${error.message.slice(0, 200)}`;
   const { name = 'Error', message = String(error) } = (error ?? {}) as { name?: string; message?: string };
   return `${name}: ${message.slice(0, 200)}`;
 }

@@ -1,8 +1,13 @@
 import { KnowledgeBaseEntry, KnowledgeBaseRepository } from '@app/mongo';
 import { KB_CACHE_MS, KnowledgeBaseService } from './knowledge-base.service';
 
-const entry = (id: string, category: string) => ({ id, category, title: id, content: '', source_url: '', status: 'active' }) as KnowledgeBaseEntry;
-const ALL = [entry('kb-bp-001', 'blood_pressure'), entry('kb-chol-002', 'cholesterol'), entry('kb-chol-001', 'cholesterol')];
+const entry = (id: string, category: string) =>
+  ({ id, category, title: id, content: '', source_url: '', status: 'active' }) as KnowledgeBaseEntry;
+const ALL = [
+  entry('kb-bp-001', 'blood_pressure'),
+  entry('kb-chol-002', 'cholesterol'),
+  entry('kb-chol-001', 'cholesterol'),
+];
 
 function fakeRepository() {
   const queries: string[][] = [];
@@ -27,7 +32,11 @@ describe('KnowledgeBaseService', () => {
     let now = 0;
     service.now = () => now;
     expect((await service.forCategories(['cholesterol'])).map((e) => e.id)).toEqual(['kb-chol-001', 'kb-chol-002']);
-    expect((await service.forCategories(['blood_pressure', 'cholesterol'])).map((e) => e.id)).toEqual(['kb-bp-001', 'kb-chol-001', 'kb-chol-002']);
+    expect((await service.forCategories(['blood_pressure', 'cholesterol'])).map((e) => e.id)).toEqual([
+      'kb-bp-001',
+      'kb-chol-001',
+      'kb-chol-002',
+    ]);
     expect(queries).toEqual([['cholesterol'], ['blood_pressure']]);
     await Promise.all([service.forCategories(['cholesterol']), service.forCategories(['blood_pressure'])]);
     expect(queries).toHaveLength(2);

@@ -41,7 +41,8 @@ function world(writer: ReportWriter = new DeterministicReportWriter()) {
         jobs.set(job.request_id, { ...job, status: 'completed', attempts: 1 } as ReportJob);
         return log('jobs.insertReused', true);
       },
-      complete: (id: string, reportId: string) => log('jobs.complete', Object.assign(jobs.get(id)!, { status: 'completed', report_id: reportId }) && undefined),
+      complete: (id: string, reportId: string) =>
+        log('jobs.complete', Object.assign(jobs.get(id)!, { status: 'completed', report_id: reportId }) && undefined),
     },
     reports: {
       insertOnce: (report: { report_id: string }) => log('reports.insert', reports.add(report.report_id) && undefined),
@@ -49,7 +50,8 @@ function world(writer: ReportWriter = new DeterministicReportWriter()) {
     },
     contents: {
       find: (user: string, hash: string) => log('contents.find', contents.get(`${user}:${hash}`) ?? null),
-      record: (user: string, hash: string, reportId: string, now: Date) => log('contents.record', contents.set(`${user}:${hash}`, { report_id: reportId, created_at: now }) && undefined),
+      record: (user: string, hash: string, reportId: string, now: Date) =>
+        log('contents.record', contents.set(`${user}:${hash}`, { report_id: reportId, created_at: now }) && undefined),
     },
     users: { touch: () => log('users.touch', undefined) },
     knowledgeBase: { forCategories: async () => [] },
@@ -74,7 +76,10 @@ function world(writer: ReportWriter = new DeterministicReportWriter()) {
   );
   const run = async (request: Record<string, unknown>, redelivered = false) => {
     trips.length = 0;
-    const response = await service.generate(request as unknown as ReportGenerationRequest, { redelivered, claimed: false });
+    const response = await service.generate(request as unknown as ReportGenerationRequest, {
+      redelivered,
+      claimed: false,
+    });
     return { response, trips: [...trips].sort() };
   };
   return { run, jobs, contents, redis, service };
@@ -87,7 +92,15 @@ describe('ReportGenerationService round trips (every one a primary-key lookup or
     const { run } = world();
     const { response, trips } = await run(reportRequest());
     expect(response).toMatchObject({ status: 'success', reused: false, attempts: 1 });
-    expect(trips).toEqual(['contents.find', 'contents.record', 'jobs.claim', 'jobs.complete', 'jobs.find', 'reports.insert', 'users.touch']);
+    expect(trips).toEqual([
+      'contents.find',
+      'contents.record',
+      'jobs.claim',
+      'jobs.complete',
+      'jobs.find',
+      'reports.insert',
+      'users.touch',
+    ]);
   });
 
   it('skips the users upsert for a user this process upserted recently', async () => {
@@ -131,7 +144,13 @@ describe('ReportGenerationService round trips (every one a primary-key lookup or
   it('postpones a request another live delivery holds, without a write; a redelivery takes it over', async () => {
     const { run, jobs } = world();
     const request = reportRequest();
-    jobs.set(request.request_id, { request_id: request.request_id, status: 'processing', attempts: 1, report_id: 'r-held', lease_until: new Date(Date.now() + 60_000) } as ReportJob);
+    jobs.set(request.request_id, {
+      request_id: request.request_id,
+      status: 'processing',
+      attempts: 1,
+      report_id: 'r-held',
+      lease_until: new Date(Date.now() + 60_000),
+    } as ReportJob);
     await expect(run(request)).rejects.toBeInstanceOf(JobBusyError);
   });
 
@@ -152,8 +171,13 @@ describe('ReportGenerationService round trips (every one a primary-key lookup or
     const request = reportRequest() as unknown as ReportGenerationRequest;
     await service.forDelivery(request.request_id, false, async (first) => {
       await service.generate(request, first);
-      Object.assign(jobs.get(request.request_id)!, { status: 'processing', lease_until: new Date(Date.now() + 60_000) });
-      await service.forDelivery(request.request_id, false, (second) => expect(service.generate(request, second)).rejects.toBeInstanceOf(JobBusyError));
+      Object.assign(jobs.get(request.request_id)!, {
+        status: 'processing',
+        lease_until: new Date(Date.now() + 60_000),
+      });
+      await service.forDelivery(request.request_id, false, (second) =>
+        expect(service.generate(request, second)).rejects.toBeInstanceOf(JobBusyError),
+      );
     });
   });
 

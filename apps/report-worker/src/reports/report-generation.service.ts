@@ -1,7 +1,14 @@
 import { ReportWorkerEnv } from '@app/config';
 import { ContentHmac } from '@app/crypto';
 import { ReportGenerationRequest, ReportGenerationResponse } from '@app/contracts';
-import { MedicalReportsRepository, ReportContentsRepository, ReportJob, ReportJobsRepository, ReportRetention, UsersRepository } from '@app/mongo';
+import {
+  MedicalReportsRepository,
+  ReportContentsRepository,
+  ReportJob,
+  ReportJobsRepository,
+  ReportRetention,
+  UsersRepository,
+} from '@app/mongo';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
@@ -74,7 +81,11 @@ export class ReportGenerationService {
    * work in this process until it settles, so another delivery of the same request meanwhile
    * waits instead of taking over this one's lease.
    */
-  async forDelivery<T>(requestId: string, redelivered: boolean, work: (delivery: JobDelivery) => Promise<T>): Promise<T> {
+  async forDelivery<T>(
+    requestId: string,
+    redelivered: boolean,
+    work: (delivery: JobDelivery) => Promise<T>,
+  ): Promise<T> {
     this.deliveriesHere.set(requestId, (this.deliveriesHere.get(requestId) ?? 0) + 1);
     try {
       return await work({ redelivered, claimed: false });
@@ -89,10 +100,14 @@ export class ReportGenerationService {
     const contentHash = contentHashOf(request, this.fingerprint);
     const facts = { request_id: request.request_id, user_id: request.user_id, content_hash: contentHash };
     // Both are primary-key reads (or Redis), independent of each other: run them together.
-    const [existing, reusable] = await Promise.all([this.jobs.findByRequestId(request.request_id), this.findReusable(request.user_id, contentHash)]);
+    const [existing, reusable] = await Promise.all([
+      this.jobs.findByRequestId(request.request_id),
+      this.findReusable(request.user_id, contentHash),
+    ]);
     if (existing?.status === 'completed') return this.success(existing, { reused: true, reused_by: 'request_id' });
     const ownLease = delivery.claimed || (this.deliveriesHere.get(request.request_id) ?? 0) <= 1;
-    if (existing && !delivery.redelivered && this.heldByAnother(existing, ownLease)) throw new JobBusyError(request.request_id);
+    if (existing && !delivery.redelivered && this.heldByAnother(existing, ownLease))
+      throw new JobBusyError(request.request_id);
     if (!existing && reusable && (await this.jobs.insertReused({ ...facts, report_id: reusable }))) {
       return this.success({ ...facts, report_id: reusable, attempts: 1 }, { reused: true, reused_by: 'content_hash' });
     }
@@ -133,16 +148,23 @@ export class ReportGenerationService {
    * Takes the job under a lease; the job row is read back only in the rare race where we lack it.
    * A delivery's first claim counts an attempt; its later tries (a hold) renew the lease only.
    */
-  private async claim(facts: Omit<JobFacts, 'report_id' | 'attempts'>, existing: ReportJob | null, delivery: JobDelivery, ownLease: boolean): Promise<Claimed> {
+  private async claim(
+    facts: Omit<JobFacts, 'report_id' | 'attempts'>,
+    existing: ReportJob | null,
+    delivery: JobDelivery,
+    ownLease: boolean,
+  ): Promise<Claimed> {
     const candidate = randomUUID();
     const countAttempt = !delivery.claimed;
     const options = { takeover: delivery.redelivered, ownLease, countAttempt };
     const outcome = await this.jobs.claim({ ...facts, report_id: candidate }, this.owner, this.leaseMs, options);
     if (outcome !== 'refused') delivery.claimed = true;
     if (outcome === 'created') return { job: { ...facts, report_id: candidate, attempts: 1 } };
-    if (outcome === 'taken' && existing) return { job: { ...facts, report_id: existing.report_id, attempts: existing.attempts + (countAttempt ? 1 : 0) } };
+    if (outcome === 'taken' && existing)
+      return { job: { ...facts, report_id: existing.report_id, attempts: existing.attempts + (countAttempt ? 1 : 0) } };
     const current = await this.jobs.findByRequestId(facts.request_id);
-    if (outcome === 'taken' && current) return { job: { ...facts, report_id: current.report_id, attempts: current.attempts } };
+    if (outcome === 'taken' && current)
+      return { job: { ...facts, report_id: current.report_id, attempts: current.attempts } };
     // Refused: completed meanwhile (answer it), or held by another live delivery.
     if (current?.status === 'completed') return { completed: current };
     throw new JobBusyError(facts.request_id);
@@ -158,7 +180,17 @@ export class ReportGenerationService {
     const [draft] = await Promise.all([this.write({ request, findings, knowledge }), touched]);
     const now = new Date();
     const expiresAt = this.retention.expiresAt(now);
-    const report = buildMedicalReport({ reportId: job.report_id, contentHash: job.content_hash, request, findings, knowledge, draft, startedAt, now, expiresAt });
+    const report = buildMedicalReport({
+      reportId: job.report_id,
+      contentHash: job.content_hash,
+      request,
+      findings,
+      knowledge,
+      draft,
+      startedAt,
+      now,
+      expiresAt,
+    });
     await this.reports.insertOnce(report);
     await Promise.all([this.finish(job, job.report_id, now), this.cache.setReport(report)]);
     this.logger.log({
@@ -178,7 +210,11 @@ export class ReportGenerationService {
     await Promise.all([
       this.jobs.complete(job.request_id, reportId, undefined, now),
       this.contents.record(job.user_id, job.content_hash, reportId, now),
-      this.cache.setInput(job.user_id, { content_hash: job.content_hash, report_id: reportId, created_at: now.toISOString() }),
+      this.cache.setInput(job.user_id, {
+        content_hash: job.content_hash,
+        report_id: reportId,
+        created_at: now.toISOString(),
+      }),
     ]);
   }
 
@@ -197,11 +233,17 @@ export class ReportGenerationService {
       this.metrics.tokens.inc({ generator: draft.generator }, draft.tokens_used ?? 0);
       return draft;
     } finally {
-      this.metrics.llm.observe((performance.now() - startedAt) / 1000, { writer: this.writer.constructor.name, result });
+      this.metrics.llm.observe((performance.now() - startedAt) / 1000, {
+        writer: this.writer.constructor.name,
+        result,
+      });
     }
   }
 
-  success(job: Pick<JobFacts, 'request_id' | 'user_id' | 'report_id' | 'attempts'>, extra: Reuse): ReportGenerationResponse {
+  success(
+    job: Pick<JobFacts, 'request_id' | 'user_id' | 'report_id' | 'attempts'>,
+    extra: Reuse,
+  ): ReportGenerationResponse {
     return {
       request_id: job.request_id,
       user_id: job.user_id,

@@ -53,7 +53,12 @@ export class ReportOutcomePublisher {
    * not fit an AMQP short string (255 bytes), and the body always carries it.
    */
   async respond(response: ReportGenerationResponse): Promise<void> {
-    const options = { persistent: true, contentType: 'application/json', correlationId: response.request_id || undefined, type: `report.${response.status}` };
+    const options = {
+      persistent: true,
+      contentType: 'application/json',
+      correlationId: response.request_id || undefined,
+      type: `report.${response.status}`,
+    };
     await this.publish('respond', this.topology.responseQueue, Buffer.from(JSON.stringify(response)), options);
   }
 
@@ -63,19 +68,34 @@ export class ReportOutcomePublisher {
    */
   async retry(message: ConsumeMessage, attempt: number): Promise<void> {
     const headers = { [REPORT_HEADERS.attempt]: attempt + 1, [REPORT_HEADERS.worker]: this.worker };
-    await this.publish('retry', this.topology.retryQueueFor(attempt), message.content, this.retryProperties(message, headers));
+    await this.publish(
+      'retry',
+      this.topology.retryQueueFor(attempt),
+      message.content,
+      this.retryProperties(message, headers),
+    );
   }
 
   /** Busy elsewhere: wait like this attempt's retry, without spending an attempt. */
   async postpone(message: ConsumeMessage, attempt: number): Promise<void> {
     const headers = { [REPORT_HEADERS.attempt]: attempt, [REPORT_HEADERS.worker]: this.worker };
-    await this.publish('postpone', this.topology.retryQueueFor(attempt), message.content, this.retryProperties(message, headers));
+    await this.publish(
+      'postpone',
+      this.topology.retryQueueFor(attempt),
+      message.content,
+      this.retryProperties(message, headers),
+    );
   }
 
   /** An urgent request that arrived on the request queue, moved to the urgent queue before any work. */
   async forwardUrgent(message: ConsumeMessage): Promise<void> {
     if (!this.topology.urgentQueue) throw new Error('no urgent queue: classic queues keep priorities instead');
-    await this.publish('forward_urgent', this.topology.urgentQueue, message.content, carriedProperties(message.properties, {}));
+    await this.publish(
+      'forward_urgent',
+      this.topology.urgentQueue,
+      message.content,
+      carriedProperties(message.properties, {}),
+    );
   }
 
   private retryProperties(message: ConsumeMessage, headers: Record<string, unknown>): Options.Publish {
@@ -94,12 +114,24 @@ export class ReportOutcomePublisher {
       [REPORT_HEADERS.failedAt]: new Date().toISOString(),
       [REPORT_HEADERS.worker]: this.worker,
     };
-    await this.publish('dead_letter', this.topology.deadLetterQueue, sealed.body, carriedProperties(message.properties, headers));
+    await this.publish(
+      'dead_letter',
+      this.topology.deadLetterQueue,
+      sealed.body,
+      carriedProperties(message.properties, headers),
+    );
   }
 
   /** Default exchange, confirmed; timed as a RabbitMQ round trip. A queue that has gone is declared again as the topology declares it. */
   private async publish(operation: string, queue: string, body: Buffer, options: Options.Publish): Promise<void> {
     const redeclare = this.declarations.get(queue);
-    await this.metrics.time('rabbitmq', operation, () => this.publisher.publish('', queue, body, { ...options, timeoutMs: this.timeoutMs, redeclare, waitWhileBlockedMs: this.blockedWaitMs }));
+    await this.metrics.time('rabbitmq', operation, () =>
+      this.publisher.publish('', queue, body, {
+        ...options,
+        timeoutMs: this.timeoutMs,
+        redeclare,
+        waitWhileBlockedMs: this.blockedWaitMs,
+      }),
+    );
   }
 }

@@ -1,5 +1,11 @@
 import { ReportIdQuery, ReportListQuery, ReportStatusQuery } from '@app/contracts';
-import { AuditAction, AuditEventsRepository, MedicalReportsRepository, ReportContentsRepository, ReportJobsRepository } from '@app/mongo';
+import {
+  AuditAction,
+  AuditEventsRepository,
+  MedicalReportsRepository,
+  ReportContentsRepository,
+  ReportJobsRepository,
+} from '@app/mongo';
 import { Injectable, Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -58,7 +64,18 @@ export class ReportQueryService {
       await this.record('report.status', caller, 'not_found', { request_id });
       return { request_id, found: false };
     }
-    const { user_id, report_id, status, attempts, error_message, created_at, updated_at, started_at, completed_at, failed_at } = job;
+    const {
+      user_id,
+      report_id,
+      status,
+      attempts,
+      error_message,
+      created_at,
+      updated_at,
+      started_at,
+      completed_at,
+      failed_at,
+    } = job;
     await this.record('report.status', caller, 'found', { request_id, report_id, user_id });
     return {
       request_id,
@@ -87,7 +104,11 @@ export class ReportQueryService {
       await this.record('report.get', caller, 'not_found', { report_id });
       return { report_id, found: false };
     }
-    await this.record('report.get', caller, 'found', { report_id, request_id: found.report.request_id, user_id: found.report.user_id });
+    await this.record('report.get', caller, 'found', {
+      report_id,
+      request_id: found.report.request_id,
+      user_id: found.report.user_id,
+    });
     return { report_id, found: true, ...found };
   }
 
@@ -116,8 +137,17 @@ export class ReportQueryService {
     const keys = [`report:${report_id}`, ...(removed ? [`input:${removed.user_id}`] : [])];
     // Redis away: its copies stay until their TTL, but are never served (get checks MongoDB) nor reused (reuse reads MongoDB).
     const cacheCleared = await this.cache.forget(keys);
-    await this.record('report.delete', caller, removed ? 'deleted' : 'not_found', { report_id, user_id: removed?.user_id });
-    this.logger.log({ message: 'report deleted', report_id, found: Boolean(removed), jobs, cache_cleared: cacheCleared });
+    await this.record('report.delete', caller, removed ? 'deleted' : 'not_found', {
+      report_id,
+      user_id: removed?.user_id,
+    });
+    this.logger.log({
+      message: 'report deleted',
+      report_id,
+      found: Boolean(removed),
+      jobs,
+      cache_cleared: cacheCleared,
+    });
     return { report_id, deleted: Boolean(removed) };
   }
 
@@ -138,7 +168,19 @@ export class ReportQueryService {
     return { source: 'database' as const, report: stored };
   }
 
-  private record(action: AuditAction, caller: ReportCaller, outcome: string, touched: Touched, detail?: string): Promise<void> {
-    return this.audit.append({ action, ...actorOf(caller), outcome, ...touched, ...(detail ? { detail: detail.slice(0, 300) } : {}) });
+  private record(
+    action: AuditAction,
+    caller: ReportCaller,
+    outcome: string,
+    touched: Touched,
+    detail?: string,
+  ): Promise<void> {
+    return this.audit.append({
+      action,
+      ...actorOf(caller),
+      outcome,
+      ...touched,
+      ...(detail ? { detail: detail.slice(0, 300) } : {}),
+    });
   }
 }

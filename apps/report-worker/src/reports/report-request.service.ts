@@ -1,4 +1,9 @@
-import { REPORT_HEADERS, ReportGenerationRequest, ReportGenerationResponse, validateReportRequest } from '@app/contracts';
+import {
+  REPORT_HEADERS,
+  ReportGenerationRequest,
+  ReportGenerationResponse,
+  validateReportRequest,
+} from '@app/contracts';
 import { AuditEventsRepository, ReportJobsRepository } from '@app/mongo';
 import { Injectable, Logger } from '@nestjs/common';
 import type { ConsumeMessage } from 'amqplib';
@@ -80,7 +85,11 @@ export class ReportRequestService {
     const validation = validateReportRequest(body, message.content.length);
     if (!validation.ok) {
       const reason = `invalid request: ${validation.problems.join('; ')}`.slice(0, 1000);
-      this.logger.warn({ message: 'request rejected', request_id: validation.request_id, problems: validation.problems.length });
+      this.logger.warn({
+        message: 'request rejected',
+        request_id: validation.request_id,
+        problems: validation.problems.length,
+      });
       return this.refuse(message, reason, attempt, mode, validation, caller);
     }
     const { request } = validation;
@@ -103,16 +112,38 @@ export class ReportRequestService {
   }
 
   /** A request that cannot be taken (invalid, or refused by the access checks): dead-lettered once, answered failed. */
-  private async refuse(message: ConsumeMessage, reason: string, attempt: number, mode: ReplyMode, ids: { request_id: string; user_id: string }, caller: ReportCaller) {
+  private async refuse(
+    message: ConsumeMessage,
+    reason: string,
+    attempt: number,
+    mode: ReplyMode,
+    ids: { request_id: string; user_id: string },
+    caller: ReportCaller,
+  ) {
     await this.publisher.deadLetter(message, reason, attempt);
     this.metrics.deadLettered.inc({ reason: 'invalid' });
     await this.record(caller, 'refused', ids, reason).catch(() => undefined);
     return this.answer(failed(ids.request_id, ids.user_id, reason), mode);
   }
 
-  private record(caller: ReportCaller, outcome: string, ids: { request_id: string; user_id: string; report_id?: string }, detail?: string): Promise<void> {
-    const touched = { request_id: ids.request_id || undefined, user_id: ids.user_id || undefined, report_id: ids.report_id || undefined };
-    return this.audit.append({ action: 'report.generate', ...actorOf(caller), outcome, ...touched, ...(detail ? { detail: detail.slice(0, 300) } : {}) });
+  private record(
+    caller: ReportCaller,
+    outcome: string,
+    ids: { request_id: string; user_id: string; report_id?: string },
+    detail?: string,
+  ): Promise<void> {
+    const touched = {
+      request_id: ids.request_id || undefined,
+      user_id: ids.user_id || undefined,
+      report_id: ids.report_id || undefined,
+    };
+    return this.audit.append({
+      action: 'report.generate',
+      ...actorOf(caller),
+      outcome,
+      ...touched,
+      ...(detail ? { detail: detail.slice(0, 300) } : {}),
+    });
   }
 
   private async onFailure(

@@ -30,13 +30,17 @@ export class ReportMessageController {
   /** Nest `send('report.generate', request)`: the answer goes back to the caller. */
   @MessagePattern(REPORT_PATTERNS.generate)
   generate(@Payload() body: unknown, @Ctx() ctx: RmqContext) {
-    return this.settle(ctx, NO_REPLY_YET, () => this.requests.process(body, ctx.getMessage() as ConsumeMessage, 'caller'));
+    return this.settle(ctx, NO_REPLY_YET, () =>
+      this.requests.process(body, ctx.getMessage() as ConsumeMessage, 'caller'),
+    );
   }
 
   /** Nest `emit('report.generate', request)` and raw seed-format JSON: the answer goes to the response queue. */
   @EventPattern(REPORT_GENERATE_EVENT_ROUTE)
   async generateAndRespond(@Payload() body: unknown, @Ctx() ctx: RmqContext): Promise<void> {
-    await this.settle(ctx, NO_REPLY_YET, () => this.requests.process(body, ctx.getMessage() as ConsumeMessage, 'queue'));
+    await this.settle(ctx, NO_REPLY_YET, () =>
+      this.requests.process(body, ctx.getMessage() as ConsumeMessage, 'queue'),
+    );
   }
 
   @MessagePattern(REPORT_PATTERNS.status)
@@ -79,7 +83,12 @@ export class ReportMessageController {
 
   private async refuse(action: AuditAction, refusal: AccessRefusedError) {
     const caller = refusal.caller ?? ANONYMOUS;
-    this.logger.warn({ message: 'query refused', pattern: action, caller: caller.id ?? 'anonymous', reason: refusal.message });
+    this.logger.warn({
+      message: 'query refused',
+      pattern: action,
+      caller: caller.id ?? 'anonymous',
+      reason: refusal.message,
+    });
     try {
       await this.queries.refused(action, caller, refusal.message);
     } catch (error) {
@@ -95,8 +104,18 @@ export class ReportMessageController {
     try {
       result = await run();
     } catch (error) {
-      if (error instanceof HoldEndedError) this.logger.log({ message: 'held request handed back to the broker', pattern: ctx.getPattern(), reason: error.message });
-      else this.logger.error({ message: 'outcome not published; message requeued', pattern: ctx.getPattern(), error: (error as Error).message });
+      if (error instanceof HoldEndedError)
+        this.logger.log({
+          message: 'held request handed back to the broker',
+          pattern: ctx.getPattern(),
+          reason: error.message,
+        });
+      else
+        this.logger.error({
+          message: 'outcome not published; message requeued',
+          pattern: ctx.getPattern(),
+          error: (error as Error).message,
+        });
       settleDelivery(channel, message, 'requeue', this.logger);
       return onError;
     }

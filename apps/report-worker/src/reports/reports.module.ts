@@ -32,7 +32,9 @@ import { REPORT_WRITER } from './writers/report-writer.port';
       inject: [ConfigService],
       useFactory: async (config: ConfigService<ReportWorkerEnv, true>) => {
         const llm = Boolean(config.get('OPENAI_API_KEY', { infer: true }));
-        new Logger('ReportWriter').log(llm ? 'reports are written by the LLM' : 'no OPENAI_API_KEY: deterministic report writer');
+        new Logger('ReportWriter').log(
+          llm ? 'reports are written by the LLM' : 'no OPENAI_API_KEY: deterministic report writer',
+        );
         if (!llm) return new DeterministicReportWriter();
         // Loaded only when used: the openai SDK is about 20 MB of resident memory.
         const { LlmReportWriter } = await import('./writers/llm.report-writer');

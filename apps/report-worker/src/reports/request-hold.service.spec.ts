@@ -59,7 +59,9 @@ describe('RequestHoldService', () => {
 
   it('throws other failures at once, for the broker retries or the DLQ', async () => {
     const work = failing(() => new LlmCallError(503, 'busy'));
-    await expect(holdService().run(work, { requestId: 'r1', receivedAt: Date.now() })).rejects.toMatchObject({ status: 503 });
+    await expect(holdService().run(work, { requestId: 'r1', receivedAt: Date.now() })).rejects.toMatchObject({
+      status: 503,
+    });
     expect(work).toHaveBeenCalledTimes(1);
   });
 
@@ -80,7 +82,9 @@ describe('RequestHoldService', () => {
     hold.onModuleDestroy();
     await expect(held).rejects.toMatchObject({ end: 'shutting down' });
     expect(Date.now() - started).toBeLessThan(100);
-    await expect(hold.run(failing(unauthorized), { requestId: 'r2', receivedAt: Date.now() })).rejects.toMatchObject({ end: 'shutting down' });
+    await expect(hold.run(failing(unauthorized), { requestId: 'r2', receivedAt: Date.now() })).rejects.toMatchObject({
+      end: 'shutting down',
+    });
     expect(hold.status.held).toBe(0);
   });
 });

@@ -74,13 +74,24 @@ export class RequestHoldService implements OnModuleDestroy {
         signal: this.stopping.signal,
         onRetry: (error, retry) => this.holding(key, delivery, error, retry),
       });
-      if (this.held.has(key)) this.logger.log({ message: 'held request resumed', request_id: delivery.requestId, held_ms: Date.now() - delivery.receivedAt });
+      if (this.held.has(key))
+        this.logger.log({
+          message: 'held request resumed',
+          request_id: delivery.requestId,
+          held_ms: Date.now() - delivery.receivedAt,
+        });
       return result;
     } catch (error) {
       const cause = holdCauseOf(error);
       if (cause === undefined) throw error;
       const end: HoldEnd = this.stopping.signal.aborted ? 'shutting down' : 'hold limit reached';
-      this.logger.warn({ message: 'held request handed back to the broker', request_id: delivery.requestId, end, cause, held_ms: Date.now() - delivery.receivedAt });
+      this.logger.warn({
+        message: 'held request handed back to the broker',
+        request_id: delivery.requestId,
+        end,
+        cause,
+        held_ms: Date.now() - delivery.receivedAt,
+      });
       throw new HoldEndedError(delivery.requestId, end, cause, error);
     } finally {
       this.held.delete(key);
@@ -97,7 +108,13 @@ export class RequestHoldService implements OnModuleDestroy {
     const changed = this.held.get(key) !== cause;
     this.held.set(key, cause);
     if (changed || retry % LOG_EVERY_RETRIES === 0) {
-      this.logger.warn({ message: 'holding request', request_id: delivery.requestId, cause, retry, error: describeFailure(error) });
+      this.logger.warn({
+        message: 'holding request',
+        request_id: delivery.requestId,
+        cause,
+        retry,
+        error: describeFailure(error),
+      });
     }
   }
 }

@@ -14,12 +14,21 @@ describe('ReportMessageDeserializer', () => {
   });
 
   it('keeps Nest send() packets and routes Nest emit() of report.generate to the event route', () => {
-    expect(deserializer.deserialize({ pattern: 'report.generate', data: 1, id: 'x' })).toEqual({ pattern: 'report.generate', data: 1, id: 'x' });
-    expect(deserializer.deserialize({ pattern: 'report.generate', data: 1 })).toEqual({ pattern: REPORT_GENERATE_EVENT_ROUTE, data: 1 });
+    expect(deserializer.deserialize({ pattern: 'report.generate', data: 1, id: 'x' })).toEqual({
+      pattern: 'report.generate',
+      data: 1,
+      id: 'x',
+    });
+    expect(deserializer.deserialize({ pattern: 'report.generate', data: 1 })).toEqual({
+      pattern: REPORT_GENERATE_EVENT_ROUTE,
+      data: 1,
+    });
   });
 
   it('turns a plain {pattern, data} with reply_to into a request answered to reply_to', () => {
-    expect(deserializer.deserialize({ pattern: 'report.status', data: {} }, { replyTo: 'q', correlationId: 'c1' })).toEqual({
+    expect(
+      deserializer.deserialize({ pattern: 'report.status', data: {} }, { replyTo: 'q', correlationId: 'c1' }),
+    ).toEqual({
       pattern: 'report.status',
       data: {},
       id: 'c1',

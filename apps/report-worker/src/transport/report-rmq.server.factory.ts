@@ -6,7 +6,10 @@ import { ReportTopology } from './report-topology';
 import { ReportRmqServer } from './report-rmq.server';
 
 /** The consumer, configured from settings; one fixed consumer tag per process so close() can cancel it. */
-export function createReportRmqServer(config: ConfigService<ReportWorkerEnv, true>, topology: ReportTopology): ReportRmqServer {
+export function createReportRmqServer(
+  config: ConfigService<ReportWorkerEnv, true>,
+  topology: ReportTopology,
+): ReportRmqServer {
   return new ReportRmqServer({
     urls: config.get('RABBITMQ_URL', { infer: true }),
     connectionOptions: amqpTlsOptions(config),
@@ -21,4 +24,3 @@ export function createReportRmqServer(config: ConfigService<ReportWorkerEnv, tru
     declarations: topology.declarations,
   });
 }
-

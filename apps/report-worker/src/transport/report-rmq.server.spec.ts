@@ -20,7 +20,11 @@ function consumerWith(handler: (body: unknown, context: unknown) => Promise<unde
 
 /** A delivery as amqplib hands it over, published raw to the request queue. */
 function delivery(content: Buffer): Record<string, unknown> {
-  return { content, fields: { consumerTag: 'worker-1', deliveryTag: 1, redelivered: false, exchange: '', routingKey: 'requests' }, properties: { headers: {} } };
+  return {
+    content,
+    fields: { consumerTag: 'worker-1', deliveryTag: 1, redelivered: false, exchange: '', routingKey: 'requests' },
+    properties: { headers: {} },
+  };
 }
 
 describe('ReportRmqServer: the message size limit', () => {

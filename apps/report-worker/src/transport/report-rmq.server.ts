@@ -1,4 +1,10 @@
-import { OversizedMessage, PoisonMessage, REPORT_GENERATE_EVENT_ROUTE, REPORT_PRIORITY, UnparsedMessage } from '@app/contracts';
+import {
+  OversizedMessage,
+  PoisonMessage,
+  REPORT_GENERATE_EVENT_ROUTE,
+  REPORT_PRIORITY,
+  UnparsedMessage,
+} from '@app/contracts';
 import { AckSettleGrace, settleDelivery } from '@app/messaging';
 import { Logger } from '@nestjs/common';
 import { RmqContext, RmqOptions, ServerRMQ } from '@nestjs/microservices';
@@ -11,12 +17,7 @@ export const NO_REPLY_YET = Symbol('NO_REPLY_YET');
 
 /** Where the consumer stands, for readiness: deliveries arrive only while it is 'consuming'. */
 export type ConsumerStatus =
-  | 'not started'
-  | 'waiting for the broker'
-  | 'subscribing'
-  | 'consuming'
-  | 'cancelled by the broker'
-  | 'shutting down';
+  'not started' | 'waiting for the broker' | 'subscribing' | 'consuming' | 'cancelled by the broker' | 'shutting down';
 
 export interface ReportRmqServerOptions {
   urls: string[];
@@ -43,7 +44,11 @@ interface AmqpChannel {
   assertQueue(name: string, options?: object): Promise<unknown>;
   checkQueue(name: string): Promise<unknown>;
   prefetch(count: number): Promise<unknown>;
-  consume(queue: string, onMessage: (message: ConsumeMessage | null) => void, options: Options.Consume): Promise<unknown>;
+  consume(
+    queue: string,
+    onMessage: (message: ConsumeMessage | null) => void,
+    options: Options.Consume,
+  ): Promise<unknown>;
   once(event: 'close', listener: () => void): unknown;
 }
 
@@ -80,7 +85,11 @@ export class ReportRmqServer extends ServerRMQ {
       consumerTag: settings.consumerTag,
       queueOptions: settings.queueOptions,
       deserializer: new ReportMessageDeserializer(),
-      socketOptions: { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1, connectionOptions: settings.connectionOptions },
+      socketOptions: {
+        heartbeatIntervalInSeconds: 5,
+        reconnectTimeInSeconds: 1,
+        connectionOptions: settings.connectionOptions,
+      },
     } as Required<RmqOptions>['options']);
   }
 
@@ -143,7 +152,10 @@ export class ReportRmqServer extends ServerRMQ {
     // Nest does not wait for basic.consume-ok. A channel answers its methods in order and a refused
     // consume closes it, so this answer means the consumer is registered. No answer: the channel
     // closed, and the setup on the next one subscribes again.
-    const registered = await channel.checkQueue(this.settings.queue).then(() => true, () => false);
+    const registered = await channel.checkQueue(this.settings.queue).then(
+      () => true,
+      () => false,
+    );
     if (!registered || this.consumerChannel !== channel || this.closing) return false;
     this.consumerState = 'consuming';
     return true;
@@ -153,10 +165,14 @@ export class ReportRmqServer extends ServerRMQ {
   private async consumeUrgent(channel: AmqpChannel): Promise<void> {
     const queue = this.settings.urgentQueue!;
     await channel.prefetch(Math.max(1, Math.ceil(this.settings.prefetchCount / 4)));
-    await channel.consume(queue, (message) => void (message ? this.handleMessage(message as never, channel) : this.resubscribeUrgent(channel)), {
-      noAck: false,
-      consumerTag: this.urgentTag,
-    });
+    await channel.consume(
+      queue,
+      (message) => void (message ? this.handleMessage(message as never, channel) : this.resubscribeUrgent(channel)),
+      {
+        noAck: false,
+        consumerTag: this.urgentTag,
+      },
+    );
   }
 
   override async handleMessage(message: Record<string, unknown> | null, channel: unknown): Promise<void> {
@@ -164,7 +180,9 @@ export class ReportRmqServer extends ServerRMQ {
     this.inFlight += 1;
     try {
       const delivery = message as unknown as ConsumeMessage;
-      const unparsed = OversizedMessage.check(delivery.content, this.settings.maxMessageBytes) ?? PoisonMessage.check(delivery.properties.headers, this.settings.deliveryLimit);
+      const unparsed =
+        OversizedMessage.check(delivery.content, this.settings.maxMessageBytes) ??
+        PoisonMessage.check(delivery.properties.headers, this.settings.deliveryLimit);
       if (unparsed) await this.refuseUnparsed(delivery, channel, unparsed);
       else if (this.isUrgentOnRequestQueue(delivery)) await this.forward(delivery, channel as Channel);
       else await super.handleMessage(message, channel);
@@ -184,18 +202,34 @@ export class ReportRmqServer extends ServerRMQ {
   private async resubscribe(channel: AmqpChannel): Promise<void> {
     this.consumerState = 'cancelled by the broker';
     if (this.closing || channel !== this.consumerChannel) return;
-    this.drainLogger.warn({ message: 'consumer cancelled by the broker; subscribing again', queue: this.settings.queue });
+    this.drainLogger.warn({
+      message: 'consumer cancelled by the broker; subscribing again',
+      queue: this.settings.queue,
+    });
     await this.declare(channel)
       .then(() => this.consumeRequests(channel))
-      .catch((error: Error) => this.drainLogger.warn({ message: 'could not subscribe again; waiting for the reconnect', error: error.message }));
+      .catch((error: Error) =>
+        this.drainLogger.warn({
+          message: 'could not subscribe again; waiting for the reconnect',
+          error: error.message,
+        }),
+      );
   }
 
   private async resubscribeUrgent(channel: AmqpChannel): Promise<void> {
     if (this.closing || channel !== this.consumerChannel) return;
-    this.drainLogger.warn({ message: 'consumer cancelled by the broker; subscribing again', queue: this.settings.urgentQueue });
+    this.drainLogger.warn({
+      message: 'consumer cancelled by the broker; subscribing again',
+      queue: this.settings.urgentQueue,
+    });
     await this.declare(channel)
       .then(() => this.consumeUrgent(channel))
-      .catch((error: Error) => this.drainLogger.warn({ message: 'could not subscribe again; waiting for the reconnect', error: error.message }));
+      .catch((error: Error) =>
+        this.drainLogger.warn({
+          message: 'could not subscribe again; waiting for the reconnect',
+          error: error.message,
+        }),
+      );
   }
 
   /**
@@ -209,7 +243,8 @@ export class ReportRmqServer extends ServerRMQ {
   }
 
   private isUrgentOnRequestQueue(message: ConsumeMessage): boolean {
-    if (!this.settings.urgentQueue || !this.forwardUrgent || message.fields.consumerTag !== this.settings.consumerTag) return false;
+    if (!this.settings.urgentQueue || !this.forwardUrgent || message.fields.consumerTag !== this.settings.consumerTag)
+      return false;
     return (message.properties.priority ?? 0) >= REPORT_PRIORITY.urgent;
   }
 
@@ -219,7 +254,10 @@ export class ReportRmqServer extends ServerRMQ {
       await this.forwardUrgent!(message);
       settleDelivery(channel, message, 'ack', this.drainLogger);
     } catch (error) {
-      this.drainLogger.warn({ message: 'could not move an urgent request to the urgent queue; requeued', error: (error as Error).message });
+      this.drainLogger.warn({
+        message: 'could not move an urgent request to the urgent queue; requeued',
+        error: (error as Error).message,
+      });
       settleDelivery(channel, message, 'requeue', this.drainLogger);
     }
   }
@@ -238,9 +276,19 @@ export class ReportRmqServer extends ServerRMQ {
     const sent = guard(queue)
       .then((refusal) => {
         if (refusal === undefined) return super.sendMessage(message, replyTo, correlationId, context);
-        this.drainLogger.warn({ message: 'answer withheld: reply_to refused', reply_to: queue.slice(0, 200), reason: refusal });
+        this.drainLogger.warn({
+          message: 'answer withheld: reply_to refused',
+          reply_to: queue.slice(0, 200),
+          reason: refusal,
+        });
       })
-      .catch((error: Error) => this.drainLogger.warn({ message: 'answer not sent: reply_to could not be checked', reply_to: queue.slice(0, 200), error: error.message }))
+      .catch((error: Error) =>
+        this.drainLogger.warn({
+          message: 'answer not sent: reply_to could not be checked',
+          reply_to: queue.slice(0, 200),
+          error: error.message,
+        }),
+      )
       .finally(() => this.repliesBeingChecked.delete(sent));
     this.repliesBeingChecked.add(sent);
   }
@@ -252,7 +300,8 @@ export class ReportRmqServer extends ServerRMQ {
     if (this.settings.urgentQueue) await this.consumerChannel?.cancel(this.urgentTag).catch(() => undefined);
     this.drainLogger.log({ message: 'consumer cancelled, draining', in_flight: this.inFlight });
     const drained = await this.waitForIdle(this.settings.drainTimeoutMs);
-    if (!drained) this.drainLogger.warn(`closing with ${this.inFlight} message(s) unsettled; the broker will redeliver them`);
+    if (!drained)
+      this.drainLogger.warn(`closing with ${this.inFlight} message(s) unsettled; the broker will redeliver them`);
     await this.ackGrace.wait();
     // RPC replies are published on the next tick after a handler resolves, some after their reply_to was checked.
     await new Promise((resolve) => setImmediate(resolve));

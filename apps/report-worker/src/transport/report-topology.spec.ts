@@ -37,10 +37,18 @@ describe('reportTopology', () => {
     };
     expect(topology.requestQueueOptions).toEqual(request);
     expect(declared('report_generation_requests.urgent')).toEqual(request);
-    expect(declared('report_generation_responses')).toEqual({ durable: true, arguments: { 'x-queue-type': 'quorum', 'x-message-ttl': 86_400_000 } });
+    expect(declared('report_generation_responses')).toEqual({
+      durable: true,
+      arguments: { 'x-queue-type': 'quorum', 'x-message-ttl': 86_400_000 },
+    });
     expect(declared('report_generation_requests_dlq')).toEqual({
       durable: true,
-      arguments: { 'x-queue-type': 'quorum', 'x-message-ttl': 1_209_600_000, 'x-max-length': 100_000, 'x-overflow': 'reject-publish' },
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-message-ttl': 1_209_600_000,
+        'x-max-length': 100_000,
+        'x-overflow': 'reject-publish',
+      },
     });
     expect(declared('report_generation_requests.retry.1000ms')?.arguments).toMatchObject({
       'x-message-ttl': 1000,

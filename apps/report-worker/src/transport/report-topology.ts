@@ -6,7 +6,12 @@ import type { Options } from 'amqplib';
 
 type TopologySettings = Pick<
   ReportWorkerEnv,
-  'RABBITMQ_REQUEST_QUEUE' | 'RABBITMQ_RESPONSE_QUEUE' | 'MAX_RETRIES' | 'REPORT_RETRY_DELAYS_MS' | 'REPORT_DLQ_TTL_MS' | 'REPORT_DLQ_MAX_LENGTH'
+  | 'RABBITMQ_REQUEST_QUEUE'
+  | 'RABBITMQ_RESPONSE_QUEUE'
+  | 'MAX_RETRIES'
+  | 'REPORT_RETRY_DELAYS_MS'
+  | 'REPORT_DLQ_TTL_MS'
+  | 'REPORT_DLQ_MAX_LENGTH'
 > & {
   queueKind: QueueKind;
 };
@@ -55,14 +60,23 @@ export function reportTopology(settings: TopologySettings): ReportTopology {
   const delays = settings.REPORT_RETRY_DELAYS_MS.length > 0 ? settings.REPORT_RETRY_DELAYS_MS : [1000];
   const used = [...new Set(delays.slice(0, Math.max(settings.MAX_RETRIES, 1)))];
   const retryQueues = used.map((delayMs) => ({ name: retryQueueName(requestQueue, delayMs), delayMs }));
-  const retryQueueFor = (retry: number) => retryQueueName(requestQueue, delays[Math.min(Math.max(retry, 1), delays.length) - 1]);
+  const retryQueueFor = (retry: number) =>
+    retryQueueName(requestQueue, delays[Math.min(Math.max(retry, 1), delays.length) - 1]);
   const requestQueueOptions = requestOptions(queueKind, deadLetterQueue);
   const urgentQueue = queueKind.type === 'quorum' ? `${requestQueue}.urgent` : undefined;
   const declarations: QueueDeclaration[] = [
     ...(urgentQueue ? [{ name: urgentQueue, options: requestQueueOptions }] : []),
-    { name: settings.RABBITMQ_RESPONSE_QUEUE, options: durableQueueOptions(queueKind, { arguments: { 'x-message-ttl': REPORT_RESPONSE_TTL_MS } }) },
+    {
+      name: settings.RABBITMQ_RESPONSE_QUEUE,
+      options: durableQueueOptions(queueKind, { arguments: { 'x-message-ttl': REPORT_RESPONSE_TTL_MS } }),
+    },
     // Retention: a dead letter (sealed) is dropped after REPORT_DLQ_TTL_MS; a full queue refuses more, which then wait where they are.
-    { name: deadLetterQueue, options: durableQueueOptions(queueKind, { arguments: { 'x-message-ttl': settings.REPORT_DLQ_TTL_MS, 'x-max-length': settings.REPORT_DLQ_MAX_LENGTH } }) },
+    {
+      name: deadLetterQueue,
+      options: durableQueueOptions(queueKind, {
+        arguments: { 'x-message-ttl': settings.REPORT_DLQ_TTL_MS, 'x-max-length': settings.REPORT_DLQ_MAX_LENGTH },
+      }),
+    },
     ...retryQueues.map(({ name, delayMs }) => ({ name, options: retryQueueOptions(requestQueue, delayMs, queueKind) })),
   ];
   return {
@@ -86,7 +100,10 @@ export function reportTopology(settings: TopologySettings): ReportTopology {
  */
 function requestOptions(kind: QueueKind, deadLetterQueue: string): Options.AssertQueue {
   if (kind.type === 'classic') return { durable: true, arguments: { 'x-max-priority': REPORT_PRIORITY.max } };
-  return durableQueueOptions(kind, { consumed: true, arguments: { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': deadLetterQueue } });
+  return durableQueueOptions(kind, {
+    consumed: true,
+    arguments: { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': deadLetterQueue },
+  });
 }
 
 /** The topology of the validated settings: the worker and the dead-letter command line name the same queues. */

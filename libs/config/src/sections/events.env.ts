@@ -1,7 +1,16 @@
 import { EVENT_SINKS as ALL_SINKS, EventSinkName } from '@app/contracts';
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { ArrayNotEmpty, ArrayUnique, IsIn, IsOptional, IsString, Matches, ValidateBy, ValidationArguments } from 'class-validator';
+import {
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  ValidateBy,
+  ValidationArguments,
+} from 'class-validator';
 import { EnvBoolean, EnvDelayList, EnvInt, EnvSecretToken } from '../env.decorators';
 
 export const EVENT_PROCESSOR_ROLES = ['none', 'neo4j', 'qdrant', 'all'] as const;

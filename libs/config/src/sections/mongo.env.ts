@@ -36,7 +36,9 @@ export class MongoEnv {
 function mongoUriUsesTls(uri: unknown): boolean {
   if (typeof uri !== 'string') return false;
   const query = new URLSearchParams(uri.split('?')[1] ?? '');
-  const flags = [...query].filter(([name]) => ['tls', 'ssl'].includes(name.toLowerCase())).map(([, value]) => value.toLowerCase());
+  const flags = [...query]
+    .filter(([name]) => ['tls', 'ssl'].includes(name.toLowerCase()))
+    .map(([, value]) => value.toLowerCase());
   if (flags.length === 0) return uri.startsWith('mongodb+srv://');
   return flags.every((flag) => flag === 'true');
 }

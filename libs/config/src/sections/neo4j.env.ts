@@ -7,7 +7,11 @@ import { EventProcessorRole, sinksOf } from './events.env';
 export class Neo4jEnv {
   /** TLS as the scheme says: bolt+s:// or neo4j+s:// (verified), bolt+ssc:// or neo4j+ssc:// (any certificate). */
   @Matches(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/[^\s]+$/, { message: '$property must be a bolt:// or neo4j:// URI' })
-  @EnvTlsWhenRequired('NEO4J_TLS_REQUIRED', (uri) => typeof uri === 'string' && /^(bolt|neo4j)\+s(sc)?:\/\//.test(uri), 'a bolt+s:// or neo4j+s:// URI')
+  @EnvTlsWhenRequired(
+    'NEO4J_TLS_REQUIRED',
+    (uri) => typeof uri === 'string' && /^(bolt|neo4j)\+s(sc)?:\/\//.test(uri),
+    'a bolt+s:// or neo4j+s:// URI',
+  )
   NEO4J_URI = 'bolt://127.0.0.1:7687';
 
   /** Refuse a plaintext Neo4j URI at boot. */

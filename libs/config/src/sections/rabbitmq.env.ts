@@ -5,7 +5,8 @@ import { EnvBoolean } from '../env.decorators';
 import { EnvReadableFile, EnvSetWith, EnvTlsWhenRequired } from '../tls.decorators';
 
 const BROKER_URL = /^amqps?:\/\/[^\s,]+$/;
-const URL_LIST_MESSAGE = '$property must be an amqp:// or amqps:// URL, or several separated by commas (one per cluster node)';
+const URL_LIST_MESSAGE =
+  '$property must be an amqp:// or amqps:// URL, or several separated by commas (one per cluster node)';
 
 /** "amqp://a, amqp://b" to ['amqp://a', 'amqp://b']; a single URL is a list of one. */
 function splitUrlList(value: unknown): unknown {

@@ -4,7 +4,11 @@ import { EnvReadableFile, EnvSetWith, EnvTlsWhenRequired } from '../tls.decorato
 
 export class RedisEnv {
   @Matches(/^rediss?:\/\/[^\s]+$/, { message: '$property must be a redis:// or rediss:// URL' })
-  @EnvTlsWhenRequired('REDIS_TLS_REQUIRED', (url) => typeof url === 'string' && url.startsWith('rediss://'), 'a rediss:// URL')
+  @EnvTlsWhenRequired(
+    'REDIS_TLS_REQUIRED',
+    (url) => typeof url === 'string' && url.startsWith('rediss://'),
+    'a rediss:// URL',
+  )
   REDIS_URL = 'redis://127.0.0.1:6379';
 
   /** Refuse a plaintext Redis URL at boot: it must be rediss://. */

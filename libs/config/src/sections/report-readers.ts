@@ -21,8 +21,15 @@ export class ReportReaders {
       const colon = entry.lastIndexOf(':');
       const caller = entry.slice(0, colon);
       const pattern = entry.slice(colon + 1);
-      if (colon <= 0 || !pattern || (pattern.includes('*') && !pattern.endsWith('*')) || pattern.indexOf('*') !== pattern.lastIndexOf('*')) {
-        throw new ReportReadersError(`entry ${index + 1}: expected <caller>:<user_id pattern>, the pattern *, prefix* or a user_id`);
+      if (
+        colon <= 0 ||
+        !pattern ||
+        (pattern.includes('*') && !pattern.endsWith('*')) ||
+        pattern.indexOf('*') !== pattern.lastIndexOf('*')
+      ) {
+        throw new ReportReadersError(
+          `entry ${index + 1}: expected <caller>:<user_id pattern>, the pattern *, prefix* or a user_id`,
+        );
       }
       return { caller, pattern };
     });

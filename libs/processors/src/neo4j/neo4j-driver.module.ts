@@ -6,14 +6,21 @@ import { Neo4jHealthIndicator } from './neo4j.health-indicator';
 import { NEO4J_DRIVER } from './neo4j-driver.token';
 
 function createNeo4jDriver(config: ConfigService): Driver {
-  const { uri, encryption } = neo4jTarget(config.getOrThrow<string>('NEO4J_URI'), config.get<string>('NEO4J_TLS_CA_FILE'));
-  return neo4j.driver(uri, neo4j.auth.basic(config.getOrThrow<string>('NEO4J_USER'), config.getOrThrow<string>('NEO4J_PASSWORD')), {
-    connectionAcquisitionTimeout: 5000,
-    connectionTimeout: 3000,
-    maxTransactionRetryTime: 1000,
-    disableLosslessIntegers: true,
-    ...encryption,
-  });
+  const { uri, encryption } = neo4jTarget(
+    config.getOrThrow<string>('NEO4J_URI'),
+    config.get<string>('NEO4J_TLS_CA_FILE'),
+  );
+  return neo4j.driver(
+    uri,
+    neo4j.auth.basic(config.getOrThrow<string>('NEO4J_USER'), config.getOrThrow<string>('NEO4J_PASSWORD')),
+    {
+      connectionAcquisitionTimeout: 5000,
+      connectionTimeout: 3000,
+      maxTransactionRetryTime: 1000,
+      disableLosslessIntegers: true,
+      ...encryption,
+    },
+  );
 }
 
 /**
@@ -22,12 +29,19 @@ function createNeo4jDriver(config: ConfigService): Driver {
  * switched on and that CA trusted. The driver reads the CA file itself (it takes a path) whenever
  * it opens a connection; settings validation has checked the file at boot.
  */
-export function neo4jTarget(uri: string, caFile?: string): { uri: string; encryption: Pick<Config, 'encrypted' | 'trust' | 'trustedCertificates'> } {
+export function neo4jTarget(
+  uri: string,
+  caFile?: string,
+): { uri: string; encryption: Pick<Config, 'encrypted' | 'trust' | 'trustedCertificates'> } {
   const verified = /^(bolt|neo4j)\+s:\/\//.exec(uri);
   if (!verified || !caFile) return { uri, encryption: {} };
   return {
     uri: `${verified[1]}://${uri.slice(verified[0].length)}`,
-    encryption: { encrypted: 'ENCRYPTION_ON', trust: 'TRUST_CUSTOM_CA_SIGNED_CERTIFICATES', trustedCertificates: [caFile] },
+    encryption: {
+      encrypted: 'ENCRYPTION_ON',
+      trust: 'TRUST_CUSTOM_CA_SIGNED_CERTIFICATES',
+      trustedCertificates: [caFile],
+    },
   };
 }
 

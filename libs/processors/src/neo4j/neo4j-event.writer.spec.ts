@@ -13,7 +13,12 @@ const event = (id: string, user: string, product: string): EventMessage => ({
 
 describe('toRows', () => {
   it('drops repeated event ids and sorts by user then product (one lock order for all batches)', () => {
-    const rows = toRows([event('a', 'u2', 'p1'), event('b', 'u1', 'p2'), event('a', 'u2', 'p1'), event('c', 'u1', 'p1')]);
+    const rows = toRows([
+      event('a', 'u2', 'p1'),
+      event('b', 'u1', 'p2'),
+      event('a', 'u2', 'p1'),
+      event('c', 'u1', 'p1'),
+    ]);
     expect(rows.map((row) => row.event_id)).toEqual(['c', 'b', 'a']);
     expect(rows[0]).toMatchObject({ price: null, category: null });
   });

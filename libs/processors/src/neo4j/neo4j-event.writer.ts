@@ -5,7 +5,10 @@ import { Driver, isRetriableError } from 'neo4j-driver';
 import { NEO4J_DRIVER } from './neo4j-driver.token';
 import { SCHEMA_STATEMENTS, WRITE_INTERACTIONS } from './neo4j-interaction.cypher';
 
-type EventRow = Pick<EventMessage, 'event_id' | 'user_id' | 'product_id' | 'event_type' | 'user_session' | 'timestamp'> & {
+type EventRow = Pick<
+  EventMessage,
+  'event_id' | 'user_id' | 'product_id' | 'event_type' | 'user_session' | 'timestamp'
+> & {
   price: number | null;
   category: string | null;
 };

@@ -17,7 +17,11 @@ import { Neo4jWriterModule } from './neo4j-writer.module';
       provide: NEO4J_EVENTS_PROCESSOR,
       inject: [Neo4jEventWriter, DeliveryFailureRouter, ConfigService],
       useFactory: (writer: Neo4jEventWriter, router: DeliveryFailureRouter, config: ConfigService) =>
-        new EventDeliveryProcessor(writer, router, eventDeliverySettings(config, 'neo4j', config.getOrThrow<number>('EVENTS_NEO4J_CONCURRENCY'))),
+        new EventDeliveryProcessor(
+          writer,
+          router,
+          eventDeliverySettings(config, 'neo4j', config.getOrThrow<number>('EVENTS_NEO4J_CONCURRENCY')),
+        ),
     },
   ],
   exports: [Neo4jWriterModule],

@@ -101,7 +101,12 @@ export class EventDeliveryProcessor {
         signal: this.stopping.signal,
         onRetry: (error, attempt) => this.logOutage(error, attempt, events.length),
       });
-      this.logger.debug?.({ msg: 'batch written', sink: this.settings.sink, events: events.length, ms: Date.now() - started });
+      this.logger.debug?.({
+        msg: 'batch written',
+        sink: this.settings.sink,
+        events: events.length,
+        ms: Date.now() - started,
+      });
       return events.map(() => ({ kind: 'written' }));
     } catch (error) {
       if (this.writer.isTransient(error)) {
@@ -125,10 +130,21 @@ export class EventDeliveryProcessor {
       const route = await this.router.route(message, this.settings.retry, reason, permanent);
       const msg = route.kind === 'retry' ? 'event scheduled for retry' : 'event dead-lettered';
       const delay = route.kind === 'retry' ? { delay_ms: route.delayMs } : {};
-      this.logger.warn({ msg, event_id: eventId, sink: this.settings.sink, attempts: route.attempts, ...delay, reason });
+      this.logger.warn({
+        msg,
+        event_id: eventId,
+        sink: this.settings.sink,
+        attempts: route.attempts,
+        ...delay,
+        reason,
+      });
       return undefined;
     } catch (error) {
-      this.logger.error({ msg: 'could not route a failed event; handing it back', event_id: eventId, error: describeError(error) });
+      this.logger.error({
+        msg: 'could not route a failed event; handing it back',
+        event_id: eventId,
+        error: describeError(error),
+      });
       return new Nack(true);
     }
   }
@@ -136,7 +152,13 @@ export class EventDeliveryProcessor {
   private logOutage(error: unknown, attempt: number, events: number): void {
     this.outageRetries++;
     if (attempt === 1 || attempt % 10 === 0) {
-      this.logger.warn({ msg: 'store unreachable; holding the batch', sink: this.settings.sink, events, attempt, error: describeError(error) });
+      this.logger.warn({
+        msg: 'store unreachable; holding the batch',
+        sink: this.settings.sink,
+        events,
+        attempt,
+        error: describeError(error),
+      });
     }
   }
 }
@@ -145,7 +167,8 @@ export class EventDeliveryProcessor {
 function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const { status, data } = error as { status?: number; data?: { status?: { error?: string } } };
-  const detail = typeof status === 'number' ? ` (HTTP ${status}${data?.status?.error ? `: ${data.status.error}` : ''})` : '';
+  const detail =
+    typeof status === 'number' ? ` (HTTP ${status}${data?.status?.error ? `: ${data.status.error}` : ''})` : '';
   return `${error.name}: ${error.message}${detail}`;
 }
 

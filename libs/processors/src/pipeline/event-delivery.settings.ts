@@ -14,7 +14,11 @@ export interface EventDeliverySettings {
 }
 
 /** The processor settings of one sink, from the validated environment (EventWorkerEnv). */
-export function eventDeliverySettings(config: ConfigService, sink: EventSinkName, concurrency: number): EventDeliverySettings {
+export function eventDeliverySettings(
+  config: ConfigService,
+  sink: EventSinkName,
+  concurrency: number,
+): EventDeliverySettings {
   const names = eventTopologyNames(config.getOrThrow<string>('EVENTS_TOPOLOGY_PREFIX'));
   return {
     sink,

@@ -1,5 +1,12 @@
 import { EventSinkName, eventTopologyNames, sinkQueueName } from '@app/contracts';
-import { buildEventTopology, EventTopologySettings, queueKindFrom, RabbitTopology, requeueOnError, sinkQueueOptions } from '@app/messaging';
+import {
+  buildEventTopology,
+  EventTopologySettings,
+  queueKindFrom,
+  RabbitTopology,
+  requeueOnError,
+  sinkQueueOptions,
+} from '@app/messaging';
 import { MessageHandlerOptions } from '@golevelup/nestjs-rabbitmq';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';

@@ -22,7 +22,12 @@ export abstract class SinkEventsConsumer implements OnModuleInit, OnModuleDestro
   }
 
   onModuleInit(): void {
-    resubscribeWhenCancelled(this.amqp, this.processor.queue, () => this.stopping, new Logger(`${this.processor.queue}-consumer`));
+    resubscribeWhenCancelled(
+      this.amqp,
+      this.processor.queue,
+      () => this.stopping,
+      new Logger(`${this.processor.queue}-consumer`),
+    );
   }
 
   /**

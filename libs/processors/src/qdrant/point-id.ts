@@ -6,7 +6,10 @@ export const PRODUCT_POINT_NAMESPACE = '9a7c3e55-2b1d-5f4e-8c6a-1d2e3f4a5b6c';
 
 /** RFC 4122 version-5 (SHA-1, name-based) UUID: the same name always gives the same id. */
 export function uuidV5(name: string, namespace: string): string {
-  const hash = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest();
+  const hash = createHash('sha1')
+    .update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
+    .update(name, 'utf8')
+    .digest();
   hash[6] = (hash[6] & 0x0f) | 0x50;
   hash[8] = (hash[8] & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');

@@ -37,7 +37,10 @@ export class QdrantProfileWriter implements EventStoreWriter {
     if (events.length === 0) return;
     await this.ensureCollections();
     const byUser = groupBy(events, (event) => event.user_id);
-    const [profiles, productVectors] = await Promise.all([this.loadProfiles([...byUser.keys()]), this.loadProducts(events)]);
+    const [profiles, productVectors] = await Promise.all([
+      this.loadProfiles([...byUser.keys()]),
+      this.loadProducts(events),
+    ]);
     const points = [];
     for (const [userId, userEvents] of byUser) {
       const profile = profiles.get(userId)!;
@@ -80,7 +83,11 @@ export class QdrantProfileWriter implements EventStoreWriter {
   }
 
   private async loadProfiles(userIds: string[]): Promise<Map<string, UserProfile>> {
-    const points = await this.client.retrieve(this.users, { ids: userIds.map(userPointId), with_payload: true, with_vector: true });
+    const points = await this.client.retrieve(this.users, {
+      ids: userIds.map(userPointId),
+      with_payload: true,
+      with_vector: true,
+    });
     const byPointId = new Map(points.map((point) => [String(point.id), point]));
     return new Map(
       userIds.map((userId) => {

@@ -36,7 +36,11 @@ describe('applyEvents', () => {
 
   it('remembers a bounded number of event ids', () => {
     const profile = emptyProfile('u1');
-    applyEvents(profile, Array.from({ length: REMEMBERED_EVENT_IDS + 5 }, (_, i) => event(`e${i}`, 'view')), new Map());
+    applyEvents(
+      profile,
+      Array.from({ length: REMEMBERED_EVENT_IDS + 5 }, (_, i) => event(`e${i}`, 'view')),
+      new Map(),
+    );
     expect(profile.payload.processed_event_ids).toHaveLength(REMEMBERED_EVENT_IDS);
   });
 });

@@ -19,7 +19,10 @@ export interface UserProfile {
 
 export function emptyProfile(userId: string): UserProfile {
   const counts = Object.fromEntries(EVENT_TYPES.map((type) => [type, 0])) as Record<EventType, number>;
-  return { vector: null, payload: { user_id: userId, counts, last_event_at: null, last_event_type: null, processed_event_ids: [] } };
+  return {
+    vector: null,
+    payload: { user_id: userId, counts, last_event_at: null, last_event_type: null, processed_event_ids: [] },
+  };
 }
 
 /** A stored payload, tolerating fields written by an older version or by hand. */
@@ -42,7 +45,11 @@ export function profileFrom(userId: string, vector: number[] | null, payload: un
  * Applies one user's events (oldest first) to the profile. An event_id already in
  * processed_event_ids changes nothing. Returns whether anything changed.
  */
-export function applyEvents(profile: UserProfile, events: EventMessage[], productVectors: Map<string, number[]>): boolean {
+export function applyEvents(
+  profile: UserProfile,
+  events: EventMessage[],
+  productVectors: Map<string, number[]>,
+): boolean {
   const seen = new Set(profile.payload.processed_event_ids);
   let changed = false;
   for (const event of [...events].sort((a, b) => a.timestamp.localeCompare(b.timestamp))) {

@@ -20,7 +20,15 @@ describe('DeterministicReportWriter', () => {
     const validation = validateReportRequest(reportRequest());
     if (!validation.ok) throw new Error(validation.problems.join());
     const request = validation.request;
-    expect(categoriesOf(request)).toEqual(['blood_pressure', 'blood_sugar', 'cholesterol', 'kidney_health', 'nutrition', 'physical_activity', 'triglycerides']);
+    expect(categoriesOf(request)).toEqual([
+      'blood_pressure',
+      'blood_sugar',
+      'cholesterol',
+      'kidney_health',
+      'nutrition',
+      'physical_activity',
+      'triglycerides',
+    ]);
     const draft = await new DeterministicReportWriter().write({
       request,
       findings: labFindings(request.labs),

@@ -27,7 +27,11 @@ export class DeterministicReportWriter implements ReportWriter {
     const outOfRange = findings.filter((finding) => finding.status !== 'normal');
     const planCategory = (action: string, category?: string) => category ?? categoryOf(action) ?? 'general';
     const categories = [
-      ...new Set([...findings.map((f) => f.category), ...knowledge.map((k) => k.category), ...request.plan.map((p) => planCategory(p.action, p.category))]),
+      ...new Set([
+        ...findings.map((f) => f.category),
+        ...knowledge.map((k) => k.category),
+        ...request.plan.map((p) => planCategory(p.action, p.category)),
+      ]),
     ].filter((category) => category !== 'general');
     const sections = categories
       .map((category) => {
@@ -44,7 +48,12 @@ export class DeterministicReportWriter implements ReportWriter {
     return { generator: 'deterministic', llm_written: false, summary, sections, tokens_used: 0, estimated_cost: 0 };
   }
 
-  private section(category: string, findings: LabFinding[], knowledge: KnowledgeBaseEntry[], plan: string[]): ReportSection | undefined {
+  private section(
+    category: string,
+    findings: LabFinding[],
+    knowledge: KnowledgeBaseEntry[],
+    plan: string[],
+  ): ReportSection | undefined {
     const labs = findings.filter((finding) => finding.category === category);
     const entries = knowledge.filter((entry) => entry.category === category);
     if (labs.every((lab) => lab.status === 'normal') && plan.length === 0 && entries.length === 0) return undefined;
@@ -53,6 +62,11 @@ export class DeterministicReportWriter implements ReportWriter {
       ...entries.map((entry) => `${firstSentences(entry.content)} [${entry.id}]`),
       ...plan.map((action) => `Plan: ${action}`),
     ];
-    return { category, title: categoryTitle(category), body: lines.join('\n\n'), citations: entries.map((entry) => entry.id) };
+    return {
+      category,
+      title: categoryTitle(category),
+      body: lines.join('\n\n'),
+      citations: entries.map((entry) => entry.id),
+    };
   }
 }

@@ -52,7 +52,12 @@ export class LlmReportWriter implements ReportWriter {
 
   async write(input: ReportWriterInput): Promise<ReportDraft> {
     const completion = await this.client.chat.completions
-      .create({ model: this.model, messages: buildReportPrompt(input), response_format: { type: 'json_object' }, temperature: 0.2 })
+      .create({
+        model: this.model,
+        messages: buildReportPrompt(input),
+        response_format: { type: 'json_object' },
+        temperature: 0.2,
+      })
       .catch((error: unknown) => {
         throw toLlmCallError(error);
       });
