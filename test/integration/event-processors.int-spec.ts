@@ -1,4 +1,5 @@
 import { userPointId } from '@app/processors';
+import { Logger } from '@nestjs/common';
 import { FakeQdrantServer, makeEvent, waitFor } from '@app/testing';
 import { ADMIN_TOKEN, EventAppHandle, request, startEventApp } from './event-pipeline.harness';
 
@@ -182,5 +183,31 @@ describe('event pipeline → Neo4j and Qdrant', () => {
     });
     const health = await request('GET', `${handle.base}/rabbitmq/health`);
     expect(health).toMatchObject({ status: 200, body: { status: 'ok', exchange: scope } });
+  });
+
+  it('leaves an audit line for every purge and replay: who, what, when, and the outcome', async () => {
+    const lines: unknown[] = [];
+    const spy = jest.spyOn(Logger.prototype, 'log').mockImplementation(function (this: Logger, message: unknown) {
+      if ((this as unknown as { context?: string }).context === 'AdminAudit') lines.push(message);
+    });
+    try {
+      await request('POST', `${handle.base}/rabbitmq/queues/qdrant/purge`, undefined, admin);
+      await request('POST', `${handle.base}/rabbitmq/dlq/replay`, undefined, admin);
+    } finally {
+      spy.mockRestore();
+    }
+    const at = expect.stringMatching(/^\d{4}-\d\d-\d\dT/);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        audit: true,
+        action: 'queue.purge',
+        actor: 'admin_token',
+        client: expect.any(String),
+        target: `${scope}.qdrant`,
+        at,
+        outcome: 'done',
+      }),
+      expect.objectContaining({ audit: true, action: 'dlq.replay', actor: 'admin_token', at, outcome: 'done' }),
+    ]);
   });
 });
