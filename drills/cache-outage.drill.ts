@@ -21,7 +21,7 @@ function cachedReports(reportIds: string[]): number {
 }
 
 /**
- * Drill 4: Redis stopped during report load. The cache is an optimisation: reports still
+ * Redis stopped during report load. The cache is an optimisation: reports still
  * complete, readiness says so (503 naming redis) while it lasts, and once Redis is back new
  * reports are cached again.
  */
@@ -44,35 +44,36 @@ export const cacheOutageDrill: Drill = {
       const answeredDuringOutage = harness.answered() - answeredAtStop;
       await service('start', 'redis');
       const upAt = Date.now();
-      const answeredAtReturn = new Set(harness.responses.keys());
-      // Requests sent after the return must be cached again (the first load may be done by then).
+      // Requests sent once the worker is ready again (its Redis client back) must be cached again.
+      await waitFor(async () => (await httpStatus(worker.healthUrl!)).status === 200, {
+        timeoutMs: 30_000,
+        intervalMs: 250,
+        description: 'the worker ready again',
+      });
+      const answeredAtReady = new Set(harness.responses.keys());
       await harness.publish(AFTER);
       await waitFor(() => harness.answered() === SENT, {
         timeoutMs: 600_000,
         intervalMs: 250,
         description: 'every request answered',
       });
-      await waitFor(async () => (await httpStatus(worker.healthUrl!)).status === 200, {
-        timeoutMs: 30_000,
-        intervalMs: 250,
-      });
       await sleep(1000);
       readiness.stop();
       const count = await harness.count();
       const after = [...harness.responses]
-        .filter(([id]) => !answeredAtReturn.has(id))
+        .filter(([id]) => !answeredAtReady.has(id))
         .map(([, list]) => list[0].report_id as string);
       const cachedAfter = cachedReports(after);
       const readyAgain = readiness.recoveryMs(downAt, upAt);
       notes.push(
-        `${answeredDuringOutage} reports completed while Redis was down; ${cachedAfter}/${after.length} reports finished after its return are cached`,
+        `${answeredDuringOutage} reports completed while Redis was down; ${cachedAfter}/${after.length} reports finished after the worker was ready again are cached`,
       );
       notes.push(
         `readiness: ${readiness.transitions.map((t) => `${t.status}@${((t.at - downAt) / 1000).toFixed(1)}s`).join(' → ')}`,
       );
       return {
         drill: 'cache-outage',
-        load: `${REQUESTS} + ${AFTER} (after the return) report requests, 1 worker, fake LLM 200 ms`,
+        load: `${REQUESTS} + ${AFTER} (once the worker is ready again) report requests, 1 worker, fake LLM 200 ms`,
         fault: `Redis stopped ${OUTAGE_MS / 1000} s`,
         sent: harness.published.sent,
         confirmed: harness.published.confirmed,
@@ -91,7 +92,7 @@ export const cacheOutageDrill: Drill = {
             count.succeeded === SENT && count.stored === SENT && count.storedTwice === 0,
           'readiness 503 naming redis during the outage': readiness.sawDown('redis', downAt, upAt),
           'readiness 200 again after': readyAgain !== undefined,
-          'cache refills after the return': after.length >= AFTER && cachedAfter === after.length,
+          'cache refills once the worker is ready again': after.length >= AFTER && cachedAfter === after.length,
           'nothing dead-lettered': count.dlq === 0,
         },
         notes,

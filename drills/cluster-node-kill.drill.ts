@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConnection } from 'mongoose';
 import { parseKnowledgeBaseFile } from '../apps/report-worker/src/knowledge-base/knowledge-base-file.parser';
-import { Drill, DrillResult } from './support/drill-result';
+import { httpStatus } from './support/app.process';
+import { Drill, DrillResult, LivenessGap } from './support/drill-result';
 import { EventHarness } from './support/event.harness';
 import { pacedPost } from './support/event-load.generator';
 import {
@@ -95,6 +96,7 @@ export const clusterNodeKillDrill: Drill = {
       if (target === undefined)
         throw new Error(`no app connection on nodes 1-2 (connections per node: ${JSON.stringify([...perNode])})`);
       const pid = clusterNodePid(target);
+      const apiLive = new LivenessGap(events.api.healthUrl!.replace(/\/ready$/, '/live'), httpStatus).start();
       const killedAt = Date.now();
       process.kill(pid, 'SIGKILL');
       await sleep(5000);
@@ -105,6 +107,7 @@ export const clusterNodeKillDrill: Drill = {
       const backAt = Date.now();
       nodeBack();
       const outcome = await load;
+      apiLive.stop();
       await waitFor(() => reports.answered() === REPORTS, {
         timeoutMs: 600_000,
         intervalMs: 250,
@@ -169,6 +172,7 @@ export const clusterNodeKillDrill: Drill = {
         notes: [
           `connections per node before the kill: ${[...perNode].map(([n, c]) => `node ${n}: ${c}`).join(', ')} (the drill's own on node ${DRILL_NODE})`,
           `connections per node 5 s after the kill: ${perNodeAfter ? [...perNodeAfter].map(([n, c]) => `node ${n}: ${c}`).join(', ') : 'unreadable'}; longest time without any answer to POST /events: ${(gap.ms / 1000).toFixed(1)} s from ${((gap.from - killedAt) / 1000).toFixed(1)} s after the kill (node started again at ${((restartAt - killedAt) / 1000).toFixed(1)} s, answering at ${((backAt - killedAt) / 1000).toFixed(1)} s)`,
+          `API liveness (/health/live every 250 ms from the kill on): longest time between two answers ${(apiLive.longestMs / 1000).toFixed(1)} s, from ${((apiLive.longestFrom - killedAt) / 1000).toFixed(1)} s after the kill`,
           `events: ${accepted.length} × 202, ${refused} × 503, ${other} other answers/connection errors, ${outcome.skipped} scheduled but not sent (2,000 already waiting for an answer); ${eventsLost} accepted not in Neo4j`,
           `reports: ${count.extraResponses} repeated responses; ${count.missing} not stored`,
         ],

@@ -49,6 +49,10 @@ if [ $toxiproxy = 1 ]; then
   export DRILLS_TOXIPROXY_URL="http://127.0.0.1:$SERVICES_TOXIPROXY_PORT"
 fi
 
+# The apps run compiled, as in production (their memory figures are production's), from dist/.
+log "building the apps (npm run build)"
+npm run --silent build 9>&-
+
 H=127.0.0.1
 export DRILLS_RABBITMQ_URL="amqp://guest:guest@$H:$SERVICES_RABBITMQ_PORT"
 export DRILLS_RABBITMQ_MANAGEMENT_URL="http://guest:guest@$H:$SERVICES_RABBITMQ_MGMT_PORT"

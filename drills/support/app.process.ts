@@ -1,7 +1,7 @@
 import { waitFor } from '@app/testing';
 import { ClassConstructor } from 'class-transformer';
 import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
@@ -30,9 +30,10 @@ interface Run {
 }
 
 /**
- * One app process of a drill (as in production: its own process, its own env), compiled on the
- * fly with swc (as fast as the build, and `dist/`, which others use, stays untouched). stdout and
- * stderr go to drills/results/logs/<name>.log so a drill can scan them afterwards (the doors drill).
+ * One app process of a drill, as in production: its own process, its own env, the compiled app
+ * (`drills/run.sh` builds `dist/` first; `entry` names the source file, the build's output for it
+ * runs). stdout and stderr go to drills/results/logs/<name>.log so a drill can scan them afterwards
+ * (the doors drill).
  *
  * It watches its own exits and, for the event worker's supervisor, the `worker exited` lines of
  * its children: an exit the drill did not ask for, or one that was not clean (a non-zero code after
@@ -68,15 +69,11 @@ export class AppProcess {
 
   start(): this {
     const log = createWriteStream(this.logFile, { flags: this.starts === 0 ? 'w' : 'a' });
-    const child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(ROOT, this.entry), ...this.args],
-      {
-        cwd: ROOT,
-        env: { ...process.env, ...secrets, ENV_FILE: '/dev/null', TS_NODE_SWC: 'true', ...this.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, [compiledEntry(this.entry), ...this.args], {
+      cwd: ROOT,
+      env: { ...process.env, ...secrets, ENV_FILE: '/dev/null', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const run: Run = { child, startedAt: Date.now() };
     this.run = run;
     child.stdout!.pipe(log);
@@ -180,4 +177,12 @@ export async function httpStatus(url: string, timeoutMs = 2000): Promise<{ statu
   } catch {
     return { status: 0, body: '' };
   }
+}
+
+/** `apps/<app>/src/….ts` built by `nest build <app>`: `dist/apps/<app>/apps/<app>/src/….js`. */
+export function compiledEntry(entry: string): string {
+  const [, app] = entry.split('/');
+  const file = join(ROOT, 'dist/apps', app, entry.replace(/\.ts$/, '.js'));
+  if (!existsSync(file)) throw new Error(`${file} is not built: run \`npm run build\` (drills/run.sh does)`);
+  return file;
 }

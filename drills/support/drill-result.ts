@@ -56,6 +56,44 @@ export function withProcessFindings(result: DrillResult, processes: AppProcess[]
   return { ...result, checks, notes, overrides: [...new Set(processes.flatMap((p) => p.overrides))] };
 }
 
+/**
+ * A liveness watcher: polls a /health/live URL and keeps the longest time between two answers, so
+ * a drill can tell a process whose event loop stalled (no answer at all) from one that answers
+ * but cannot do its work.
+ */
+export class LivenessGap {
+  longestMs = 0;
+  longestFrom = 0;
+  private lastAnswer = 0;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly url: string,
+    private readonly poll: (url: string) => Promise<{ status: number; body: string }>,
+  ) {}
+
+  start(intervalMs = 250): this {
+    this.lastAnswer = Date.now();
+    const tick = async () => {
+      const { status } = await this.poll(this.url);
+      const now = Date.now();
+      if (status === 200) {
+        if (now - this.lastAnswer > this.longestMs)
+          [this.longestMs, this.longestFrom] = [now - this.lastAnswer, this.lastAnswer];
+        this.lastAnswer = now;
+      }
+      if (this.timer) this.timer = setTimeout(() => void tick(), intervalMs);
+    };
+    this.timer = setTimeout(() => void tick(), 0);
+    return this;
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
 /** A readiness watcher: polls a /health/ready URL and keeps the transitions (status changes). */
 export class ReadinessLog {
   readonly transitions: Array<{ at: number; status: number; body: string }> = [];
