@@ -6,7 +6,7 @@ import { ReportWorkerModule } from './report-worker.module';
 async function bootstrap(): Promise<void> {
   const settings = loadSettingsOrExit(ReportWorkerEnv);
   const logger = createJsonLogger(settings.LOG_LEVEL);
-  const app = await NestFactory.create(ReportWorkerModule.forRoot(), { logger, abortOnError: false });
+  const app = await NestFactory.create(ReportWorkerModule.forRoot(settings), { logger, abortOnError: false });
   configureApp(app);
   // The drain may take REPORT_DRAIN_TIMEOUT_MS; closing the connections after it gets 15 s more.
   exitCleanlyOnSignals(app, logger, settings.REPORT_DRAIN_TIMEOUT_MS + 15_000);
