@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   }
   const settings = loadSettingsOrExit(EventWorkerEnv);
   if (command.command !== 'work')
-    return runDlqCommand(command.command === 'dlq-list' ? 'list' : 'replay', command.limit);
+    return runDlqCommand(command.command === 'dlq-list' ? 'list' : 'replay', command.limit, settings);
 
   const prefetch = String(command.prefetch ?? settings.EVENTS_PREFETCH);
   const supervisor = new WorkerSupervisor({
