@@ -7,9 +7,9 @@ import {
   waitUntilReady,
   withEnv,
 } from '@app/testing';
-import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { configureApp } from '../../apps/report-worker/src/configure-app';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { configureApp, createHttpAdapter } from '../../apps/report-worker/src/configure-app';
 import { ReportWorkerModule } from '../../apps/report-worker/src/report-worker.module';
 
 /** The worker reaches each dependency through a proxy the spec can cut, as if the service stopped. */
@@ -18,7 +18,7 @@ describe('report worker health', () => {
   const rabbitmq = new TcpOutageProxy('127.0.0.1', 5672);
   const mongo = new TcpOutageProxy('127.0.0.1', 27017);
   const redis = new TcpOutageProxy('127.0.0.1', 6379);
-  let app: INestApplication;
+  let app: NestFastifyApplication;
   let base: string;
   let restoreEnv: () => void;
 
@@ -31,7 +31,11 @@ describe('report worker health', () => {
       RABBITMQ_REQUEST_QUEUE: uniqueName('health_requests'),
       RABBITMQ_RESPONSE_QUEUE: uniqueName('health_responses'),
     });
-    app = configureApp(await NestFactory.create(ReportWorkerModule.forRoot(), { logger: false }));
+    app = configureApp(
+      await NestFactory.create<NestFastifyApplication>(ReportWorkerModule.forRoot(), createHttpAdapter(), {
+        logger: false,
+      }),
+    );
     await app.listen(0, '127.0.0.1');
     base = await app.getUrl();
   });
@@ -47,6 +51,14 @@ describe('report worker health', () => {
       status: 200,
       body: expect.objectContaining({ status: 'ok' }),
     });
+  });
+
+  it("answers an unknown route or method with event-ingest's JSON 404", async () => {
+    const response = await fetch(`${base}/nope`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await response.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'Cannot GET /nope' });
+    expect((await fetch(`${base}/health/live`, { method: 'POST' })).status).toBe(404);
   });
 
   it('is ready when RabbitMQ, MongoDB and Redis answer', async () => {

@@ -1,5 +1,5 @@
-import { EventIngestEnv, EventWorkerEnv, settingsModule } from '@app/config';
-import { chosenSinks, EventProcessorRole, sinksOf } from '@app/config/sections/events.env';
+import { EventIngestEnv, EventWorkerEnv, readSettings, settingsModule } from '@app/config';
+import { EventProcessorRole, sinksOf } from '@app/config/sections/events.env';
 import { RabbitConnectionModule } from '@app/messaging';
 import { eventPipelineTopology, Neo4jProcessorModule, QdrantProcessorModule } from '@app/processors';
 import { DynamicModule, Module } from '@nestjs/common';
@@ -8,9 +8,7 @@ import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { ReadinessDependency } from './health/readiness.dependencies';
 
-export interface EventIngestOptions {
-  /** Serve POST /events and the admin endpoints (false for a worker). Default true. */
-  http?: boolean;
+interface EventRoleOptions {
   /** Default: USE_RABBITMQ. */
   useRabbitmq?: boolean;
   /** Default: EVENT_PROCESSORS ("none" for the API; workers pass their --queue). */
@@ -18,18 +16,31 @@ export interface EventIngestOptions {
 }
 
 /**
+ * `settings` are the ones main.ts loaded at boot; without them (a test) they are read from the
+ * environment now. The API's include ADMIN_TOKEN, a worker's need not.
+ */
+export type EventIngestOptions = EventRoleOptions &
+  (
+    | { /** Serve POST /events and the admin endpoints. */ http?: true; settings?: EventIngestEnv }
+    | { /** A worker: processors (and health) only. */ http: false; settings?: EventWorkerEnv }
+  );
+
+/**
  * Composition root of the event-ingest app, for each of its roles: the API (publishes, runs no
  * processors by default), a worker (processors only), or both in one process. Built by a function
- * so the role is read at boot, not at import; settings are validated by settingsModule.
+ * so the role is read at boot, not at import.
  */
 @Module({})
 export class EventIngestModule {
   static forRoot(options: EventIngestOptions = {}): DynamicModule {
     const http = options.http ?? true;
-    const useRabbitmq = options.useRabbitmq ?? process.env.USE_RABBITMQ?.trim().toLowerCase() !== 'false';
+    // A worker has no admin endpoints, so no ADMIN_TOKEN.
+    const schema = http ? EventIngestEnv : EventWorkerEnv;
+    const settings = options.settings ?? readSettings<EventWorkerEnv>(schema);
+    const useRabbitmq = options.useRabbitmq ?? settings.USE_RABBITMQ;
     // `all` runs the chosen sinks; a role naming another one is refused by the settings validation.
-    const role = options.processors ?? (process.env.EVENT_PROCESSORS as EventProcessorRole) ?? 'none';
-    const sinks = sinksOf(role, chosenSinks(process.env.EVENT_SINKS));
+    const role = options.processors ?? settings.EVENT_PROCESSORS;
+    const sinks = sinksOf(role, settings.EVENT_SINKS);
     const needsBroker = (http && useRabbitmq) || sinks.length > 0;
     const readiness: ReadinessDependency[] = [
       ...(needsBroker ? (['rabbitmq'] as const) : []),
@@ -39,7 +50,7 @@ export class EventIngestModule {
     return {
       module: EventIngestModule,
       imports: [
-        settingsModule(http ? EventIngestEnv : EventWorkerEnv), // a worker has no admin endpoints, so no ADMIN_TOKEN
+        settingsModule<EventWorkerEnv>(schema, settings),
         ...(needsBroker ? [RabbitConnectionModule.forRoot((config) => eventPipelineTopology(config, sinks))] : []),
         ...(http ? [EventsModule.forRoot(useRabbitmq), ...(useRabbitmq ? [AdminModule] : [])] : []),
         ...(sinks.includes('neo4j') ? [Neo4jProcessorModule] : []),

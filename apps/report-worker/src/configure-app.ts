@@ -1,7 +1,7 @@
 import { ReportWorkerEnv } from '@app/config';
-import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { QueueAdminService } from '@app/messaging';
 import { ConfigService } from '@nestjs/config';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ReplyToPolicy } from './access/reply-to.policy';
 import { ReportBrokerHealthIndicator } from './health/report-broker.health-indicator';
 import { ReportOutcomePublisher } from './reports/report-outcome.publisher';
@@ -10,13 +10,23 @@ import { ReportTopology } from './transport/report-topology';
 import { REPORT_TOPOLOGY } from './transport/report-topology.token';
 
 /**
- * Everything main.ts does to the app besides starting it; tests call it too. The RabbitMQ
+ * The HTTP side port (health, metrics) runs on Fastify, as event-ingest's ports do: the same 404
+ * and error bodies, the same content types. It takes no request bodies, so no parsers or limits
+ * of the API's; main.ts uses this adapter and tests create theirs here too.
+ */
+export function createHttpAdapter(): FastifyAdapter {
+  return new FastifyAdapter();
+}
+
+/**
+ * Everything main.ts does to the app besides starting it; tests call it too. No global
+ * ValidationPipe: the HTTP side takes no input, and a report message is validated by the report
+ * pipeline against its contract (global pipes do not reach the consumer anyway). The RabbitMQ
  * consumer is attached here (and handed to readiness) and started by `app.startAllMicroservices()`.
  * Signals are handled by main.ts (`exitCleanlyOnSignals`), so a test's app never reacts to the
  * test runner's signals.
  */
-export function configureApp(app: INestApplication): INestApplication {
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
   const config = app.get<ConfigService<ReportWorkerEnv, true>>(ConfigService);
   const consumer = createReportRmqServer(config, app.get<ReportTopology>(REPORT_TOPOLOGY));
   app.connectMicroservice({ strategy: consumer });

@@ -1,12 +1,20 @@
 import { createJsonLogger, exitCleanlyOnSignals, loadSettingsOrExit, ReportWorkerEnv, runOrExit } from '@app/config';
 import { NestFactory } from '@nestjs/core';
-import { configureApp } from './configure-app';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { configureApp, createHttpAdapter } from './configure-app';
 import { ReportWorkerModule } from './report-worker.module';
 
 async function bootstrap(): Promise<void> {
   const settings = loadSettingsOrExit(ReportWorkerEnv);
   const logger = createJsonLogger(settings.LOG_LEVEL);
-  const app = await NestFactory.create(ReportWorkerModule.forRoot(), { logger, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    ReportWorkerModule.forRoot(settings),
+    createHttpAdapter(),
+    {
+      logger,
+      abortOnError: false,
+    },
+  );
   configureApp(app);
   // The drain may take REPORT_DRAIN_TIMEOUT_MS; closing the connections after it gets 15 s more.
   exitCleanlyOnSignals(app, logger, settings.REPORT_DRAIN_TIMEOUT_MS + 15_000);

@@ -8,14 +8,17 @@ import { MetricsModule } from './metrics/metrics.module';
 import { ReportProtectionModule } from './protection/report-protection.module';
 import { ReportsModule } from './reports/reports.module';
 
-/** Composition root of the report worker. Built by a function so settings are read at boot, not at import. */
+/**
+ * Composition root of the report worker. Built by a function so settings are read at boot, not at
+ * import: main.ts passes the ones it loaded; without them (a test) they are read from the environment.
+ */
 @Module({})
 export class ReportWorkerModule {
-  static forRoot(): DynamicModule {
+  static forRoot(settings?: ReportWorkerEnv): DynamicModule {
     return {
       module: ReportWorkerModule,
       imports: [
-        settingsModule(ReportWorkerEnv),
+        settingsModule(ReportWorkerEnv, settings),
         // Publishing only (responses, retries, dead letters, on a confirm channel); consuming is Nest's ServerRMQ.
         RabbitConnectionModule.forRoot(),
         // Command events feed the MongoDB round-trip metrics.

@@ -7,6 +7,7 @@ export * from './event-ingest.env';
 export * from './http-server.env';
 export * from './sections/http.env';
 export * from './settings.loader';
+export * from './worker-child.env';
 export * from './logger.factory';
 export * from './graceful-exit';
 export * from './tls-files.reader';

@@ -1,6 +1,6 @@
 import { EventIngestEnv, EventWorkerEnv } from './event-ingest.env';
 import { ReportWorkerEnv } from './report-worker.env';
-import { chosenSinks, sinksOf } from './sections/events.env';
+import { sinksOf } from './sections/events.env';
 import { SettingsError } from './settings.error';
 import { validateSettings } from './settings.validation';
 
@@ -168,8 +168,6 @@ describe('validateSettings', () => {
       'qdrant',
       'neo4j',
     ]);
-    expect(chosenSinks(undefined)).toEqual(['neo4j', 'qdrant']);
-    expect(chosenSinks('qdrant')).toEqual(['qdrant']);
   });
 
   it.each(['mongo', 'neo4j,neo4j', 'neo4j,', ','])(

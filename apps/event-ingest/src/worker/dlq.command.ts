@@ -3,26 +3,31 @@ import { EventSinkName, eventTopologyNames, sinkQueueName } from '@app/contracts
 import { QueueAdminService, RabbitConnectionModule } from '@app/messaging';
 import { eventPipelineTopology } from '@app/processors';
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 
-@Module({
-  imports: [
-    settingsModule(EventWorkerEnv),
-    RabbitConnectionModule.forRoot((config) => eventPipelineTopology(config, [])),
-  ],
-  providers: [QueueAdminService],
-})
-class DlqCommandModule {}
+@Module({})
+class DlqCommandModule {
+  static forRoot(settings: EventWorkerEnv): DynamicModule {
+    return {
+      module: DlqCommandModule,
+      imports: [
+        settingsModule(EventWorkerEnv, settings),
+        RabbitConnectionModule.forRoot((config) => eventPipelineTopology(config, [])),
+      ],
+      providers: [QueueAdminService],
+    };
+  }
+}
 
 /**
  * `worker dlq list|replay`: the admin endpoints' DLQ actions from a shell, with the same code.
  * Replay sends letters back to the sinks of EVENT_SINKS only, as the endpoint does.
  * Prints one JSON document on stdout.
  */
-export async function runDlqCommand(action: 'list' | 'replay', limit: number): Promise<void> {
-  const app = await NestFactory.createApplicationContext(DlqCommandModule, { logger: ['error'] });
+export async function runDlqCommand(action: 'list' | 'replay', limit: number, settings: EventWorkerEnv): Promise<void> {
+  const app = await NestFactory.createApplicationContext(DlqCommandModule.forRoot(settings), { logger: ['error'] });
   let result: unknown;
   try {
     const amqp = app.get(AmqpConnection);

@@ -1,5 +1,4 @@
-import { createJsonLogger, EventWorkerEnv, loadSettingsOrExit } from '@app/config';
-import { existsSync } from 'node:fs';
+import { createJsonLogger, EventWorkerEnv, loadSettingsOrExit, workerChildSettings } from '@app/config';
 import { runDlqCommand } from './dlq.command';
 import { parseWorkerArgs, USAGE, UsageError } from './worker-args';
 import { runWorkerProcess } from './worker.process';
@@ -8,12 +7,11 @@ import { WorkerSupervisor } from './worker.supervisor';
 /**
  * Entry point of the event workers (seed 002's run_worker.py):
  *   node dist/apps/event-ingest/apps/event-ingest/src/worker/main.js --queue neo4j --workers 3 --prefetch 200
- * The first process supervises; each child (EVENT_WORKER_CHILD=1) runs the processors.
+ * The first process supervises; each child it forks runs the processors.
  */
 async function main(): Promise<void> {
-  const envFile = process.env.ENV_FILE ?? '.env';
-  if (existsSync(envFile)) process.loadEnvFile(envFile);
-  if (process.env.EVENT_WORKER_CHILD === '1') return runWorkerProcess();
+  const child = workerChildSettings();
+  if (child.EVENT_WORKER_CHILD) return runWorkerProcess(child);
 
   let command;
   try {
@@ -25,13 +23,12 @@ async function main(): Promise<void> {
   }
   const settings = loadSettingsOrExit(EventWorkerEnv);
   if (command.command !== 'work')
-    return runDlqCommand(command.command === 'dlq-list' ? 'list' : 'replay', command.limit);
+    return runDlqCommand(command.command === 'dlq-list' ? 'list' : 'replay', command.limit, settings);
 
   const prefetch = String(command.prefetch ?? settings.EVENTS_PREFETCH);
   const supervisor = new WorkerSupervisor({
     workers: command.workers,
-    env: {
-      ...process.env,
+    role: {
       EVENT_PROCESSORS: command.queue,
       EVENTS_PREFETCH: prefetch,
       ...(command.healthPort ? { EVENT_WORKER_HEALTH_PORT: String(command.healthPort) } : {}),

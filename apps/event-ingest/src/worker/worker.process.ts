@@ -1,5 +1,4 @@
-import { createJsonLogger, EventWorkerEnv, loadSettingsOrExit } from '@app/config';
-import { EventProcessorRole } from '@app/config/sections/events.env';
+import { createJsonLogger, EventWorkerEnv, loadSettingsOrExit, WorkerChildEnv, workerChildSettings } from '@app/config';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -11,10 +10,9 @@ import { EventIngestModule } from '../event-ingest.module';
  * SIGTERM: the processors stop consuming, finish and ack the batches in hand, the connections
  * close, and the process exits 0. (Nest's own shutdown hooks would re-raise the signal instead.)
  */
-export async function runWorkerProcess(): Promise<void> {
+export async function runWorkerProcess(child: WorkerChildEnv = workerChildSettings()): Promise<void> {
   const settings = loadSettingsOrExit(EventWorkerEnv);
   const logger = createJsonLogger(settings.LOG_LEVEL);
-  const role = settings.EVENT_PROCESSORS as EventProcessorRole;
   // Listen for signals before starting: a SIGTERM during start-up (consumers may already hold
   // deliveries) must drain too, not kill the process with the default action.
   let app: INestApplicationContext | undefined;
@@ -31,13 +29,13 @@ export async function runWorkerProcess(): Promise<void> {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
-  app = await startContext(role, logger, settings.HOST);
+  app = await startContext(settings, child, logger);
   logger.log(
     {
       msg: 'worker consuming',
-      processors: role,
+      processors: settings.EVENT_PROCESSORS,
       prefetch: settings.EVENTS_PREFETCH,
-      worker: process.env.EVENT_WORKER_INDEX,
+      worker: String(child.EVENT_WORKER_INDEX),
     },
     'Worker',
   );
@@ -49,20 +47,20 @@ export async function runWorkerProcess(): Promise<void> {
  * i on H+i, for Kubernetes probes: readiness covers RabbitMQ and the stores of the role.
  */
 async function startContext(
-  role: EventProcessorRole,
+  settings: EventWorkerEnv,
+  child: WorkerChildEnv,
   logger: ReturnType<typeof createJsonLogger>,
-  host: string,
 ): Promise<INestApplicationContext> {
-  const module = EventIngestModule.forRoot({ http: false, processors: role });
-  const healthPort = Number(process.env.EVENT_WORKER_HEALTH_PORT);
+  const module = EventIngestModule.forRoot({ http: false, settings });
+  const healthPort = child.EVENT_WORKER_HEALTH_PORT;
   if (!healthPort) {
     const context = await NestFactory.createApplicationContext(module, { logger, abortOnError: false });
     return context.init();
   }
-  const app = await NestFactory.create<NestFastifyApplication>(module, createHttpAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(module, createHttpAdapter(settings), {
     logger,
     abortOnError: false,
   });
-  await app.listen(healthPort + Number(process.env.EVENT_WORKER_INDEX ?? 0), host);
+  await app.listen(healthPort + child.EVENT_WORKER_INDEX, settings.HOST);
   return app;
 }

@@ -1,10 +1,11 @@
+import { WorkerChildRole, workerChildEnvironment } from '@app/config';
 import { ChildProcess, fork } from 'node:child_process';
 import { LoggerService } from '@nestjs/common';
 
 export interface SupervisorOptions {
   workers: number;
-  /** Environment of every child (EVENT_PROCESSORS, EVENTS_PREFETCH, ...). */
-  env: NodeJS.ProcessEnv;
+  /** What every child runs (its --queue, --prefetch, --health-port), over the supervisor's environment. */
+  role: WorkerChildRole;
   logger: LoggerService;
 }
 
@@ -42,7 +43,7 @@ export class WorkerSupervisor {
   private spawn(index: number): void {
     const { modulePath, args, execArgv } = childCommand();
     const child = fork(modulePath, args, {
-      env: { ...this.options.env, EVENT_WORKER_CHILD: '1', EVENT_WORKER_INDEX: String(index) },
+      env: workerChildEnvironment(index, this.options.role),
       execArgv,
       stdio: 'inherit',
     });

@@ -23,7 +23,9 @@ async function main(argv: string[]): Promise<void> {
   // A bad setting ends the command here with one line per problem and exit 78, as the worker does.
   const settings = loadSettingsOrExit(ReportWorkerEnv);
   const run = async () => {
-    const app = await NestFactory.createApplicationContext(DeadLettersModule, { logger: createJsonLogger('error') });
+    const app = await NestFactory.createApplicationContext(DeadLettersModule.forRoot(settings), {
+      logger: createJsonLogger('error'),
+    });
     try {
       await app.get(QueueAdminService).whenConnected(CONNECT_TIMEOUT_MS);
       const deadLetters = app.get(DeadLettersService);
@@ -38,7 +40,7 @@ async function main(argv: string[]): Promise<void> {
   const result: unknown =
     command.command === 'list'
       ? await run()
-      : await withAuditTrail(async (trail) => {
+      : await withAuditTrail(settings, async (trail) => {
           const record = (outcome: string, detail: string) =>
             trail.append(operatorRecord(settings.RABBITMQ_URL[0], { action: 'dlq.replay', outcome, detail }));
           await record('started', `up to ${command.limit}`);

@@ -1,6 +1,6 @@
 import { ReportWorkerEnv, settingsModule } from '@app/config';
 import { QueueAdminService, RabbitConnectionModule } from '@app/messaging';
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ReportProtectionModule } from '../protection/report-protection.module';
 import { reportTopologyFrom } from '../transport/report-topology';
@@ -12,16 +12,21 @@ import { DeadLettersService } from './dead-letters.service';
  * one AMQP connection that declares nothing, and the key ring that opens sealed dead letters. No
  * MongoDB, no Redis: the command works while they are down.
  */
-@Module({
-  imports: [settingsModule(ReportWorkerEnv), RabbitConnectionModule.forRoot(), ReportProtectionModule],
-  providers: [
-    QueueAdminService,
-    DeadLettersService,
-    {
-      provide: REPORT_TOPOLOGY,
-      inject: [ConfigService],
-      useFactory: reportTopologyFrom,
-    },
-  ],
-})
-export class DeadLettersModule {}
+@Module({})
+export class DeadLettersModule {
+  static forRoot(settings: ReportWorkerEnv): DynamicModule {
+    return {
+      module: DeadLettersModule,
+      imports: [settingsModule(ReportWorkerEnv, settings), RabbitConnectionModule.forRoot(), ReportProtectionModule],
+      providers: [
+        QueueAdminService,
+        DeadLettersService,
+        {
+          provide: REPORT_TOPOLOGY,
+          inject: [ConfigService],
+          useFactory: reportTopologyFrom,
+        },
+      ],
+    };
+  }
+}

@@ -7,11 +7,11 @@ import { ReportProtectionModule } from '../protection/report-protection.module';
 /** The audit trail for the operator commands: the worker's settings and MongoDB, nothing else. */
 @Module({})
 export class AuditTrailModule {
-  static forRoot(): DynamicModule {
+  static forRoot(settings: ReportWorkerEnv): DynamicModule {
     return {
       module: AuditTrailModule,
       imports: [
-        settingsModule(ReportWorkerEnv),
+        settingsModule(ReportWorkerEnv, settings),
         ReportProtectionModule,
         MongoConnectionModule.forRoot(),
         ReportStorageModule,
@@ -21,8 +21,11 @@ export class AuditTrailModule {
 }
 
 /** Runs `work` with the audit trail open, and closes it after. */
-export async function withAuditTrail<T>(work: (trail: AuditEventsRepository) => Promise<T>): Promise<T> {
-  const app: INestApplicationContext = await NestFactory.createApplicationContext(AuditTrailModule.forRoot(), {
+export async function withAuditTrail<T>(
+  settings: ReportWorkerEnv,
+  work: (trail: AuditEventsRepository) => Promise<T>,
+): Promise<T> {
+  const app: INestApplicationContext = await NestFactory.createApplicationContext(AuditTrailModule.forRoot(settings), {
     logger: createJsonLogger('error'),
   });
   try {

@@ -6,8 +6,12 @@ import { ReportQueryClient } from './report-query.client';
 
 const ANSWER_TIMEOUT_MS = 30_000;
 
-function audit(filter: { report_id?: string; user_id?: string }, limit: number): Promise<unknown> {
-  return withAuditTrail(async (trail) => ({ ...filter, events: await trail.find(filter, limit) }));
+function audit(
+  settings: ReportWorkerEnv,
+  filter: { report_id?: string; user_id?: string },
+  limit: number,
+): Promise<unknown> {
+  return withAuditTrail(settings, async (trail) => ({ ...filter, events: await trail.find(filter, limit) }));
 }
 
 /**
@@ -22,7 +26,7 @@ async function main(argv: string[]): Promise<void> {
   const settings = loadSettingsOrExit(ReportWorkerEnv);
   const result =
     command.command === 'audit'
-      ? await audit(command.filter, command.limit)
+      ? await audit(settings, command.filter, command.limit)
       : await new ReportQueryClient(settings.RABBITMQ_URL[0], settings.RABBITMQ_REQUEST_QUEUE).ask(
           command.pattern,
           command.data,

@@ -7,15 +7,16 @@ import { ReportProtectionModule } from './report-protection.module';
 
 /**
  * The key rotation command's composition root: the worker's settings, key ring, MongoDB and
- * Redis. Built by a function so the key ring is read when the command starts, not at import.
+ * Redis. Built by a function so the key ring is read when the command starts, not at import: the
+ * command passes the settings it loaded; without them (a test) they are read from the environment.
  */
 @Module({})
 export class KeyRotationModule {
-  static forRoot(): DynamicModule {
+  static forRoot(settings?: ReportWorkerEnv): DynamicModule {
     return {
       module: KeyRotationModule,
       imports: [
-        settingsModule(ReportWorkerEnv),
+        settingsModule(ReportWorkerEnv, settings),
         ReportProtectionModule,
         MongoConnectionModule.forRoot(),
         ReportStorageModule,

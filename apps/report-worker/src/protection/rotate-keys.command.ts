@@ -11,7 +11,7 @@ import { KeyRotationService } from './key-rotation.service';
  */
 async function main(): Promise<void> {
   const settings = loadSettingsOrExit(ReportWorkerEnv);
-  const app = await NestFactory.createApplicationContext(KeyRotationModule.forRoot(), {
+  const app = await NestFactory.createApplicationContext(KeyRotationModule.forRoot(settings), {
     logger: createJsonLogger(settings.LOG_LEVEL === 'log' ? 'warn' : settings.LOG_LEVEL),
   });
   let result: unknown;

@@ -30,15 +30,6 @@ function splitSinkList(value: unknown): unknown {
   return value.trim() === '' ? [...ALL_SINKS] : value.split(',').map((part) => part.trim());
 }
 
-/**
- * The chosen sinks read straight from the environment, for the composition root that picks its
- * modules before the settings are validated (validation then refuses a bad list at boot).
- */
-export function chosenSinks(raw: string | undefined): EventSinkName[] {
-  const list = splitSinkList(raw ?? '') as string[];
-  return ALL_SINKS.filter((sink) => list.includes(sink));
-}
-
 const SINK_LIST_MESSAGE = `$property must be a comma-separated list of ${ALL_SINKS.join(', ')} (at least one, each once)`;
 
 function EnvSinkList(): PropertyDecorator {
