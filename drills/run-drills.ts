@@ -1,11 +1,14 @@
 /**
  * `npm run drills [-- <name>...]` (through drills/run.sh, which starts the drills' own stack):
- * runs the fault drills one after another, prints the table, writes drills/results/latest.json
- * and rewrites the table section of docs/drills.md.
+ * runs the fault drills one after another (those of BESIDE alongside, each in a runner process of
+ * its own on a stack of its own), prints the table, writes drills/results/latest.json and rewrites
+ * the table section of docs/drills.md.
  */
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { parseEnv } from 'node:util';
 import { brokerRestartDrill } from './broker-restart.drill';
 import { cacheOutageDrill } from './cache-outage.drill';
 import { clusterNodeKillDrill } from './cluster-node-kill.drill';
@@ -24,7 +27,7 @@ import { ROOT } from './support/stack.env';
 import { toxicFaultsDrill } from './toxic-faults.drill';
 import { workerKilledDrill } from './worker-killed.drill';
 
-// doors runs last: it scans the logs every other drill captured for patient values.
+// doors runs last, after the drills beside too: it scans the logs every other drill captured for patient values.
 const DRILLS: Drill[] = [
   workerKilledDrill,
   brokerRestartDrill,
@@ -54,6 +57,14 @@ const QUICK = new Set([
   'memory-alarm',
   'doors',
 ]);
+
+/**
+ * Drills that run beside the others: store-outage-long's ten minutes are mostly waiting for
+ * MongoDB. Each runs in a runner process of its own (`--beside`), on the second stack of
+ * drills/long-stack.env.sh, so its outage and the others' faults never meet; the runner waits for
+ * it before `doors`, which scans every drill's logs.
+ */
+const BESIDE = new Set(['store-outage-long']);
 
 const COLUMNS = [
   'drill',
@@ -99,8 +110,87 @@ export function tableOf(results: DrillResult[]): string {
   return [line(COLUMNS), `|${COLUMNS.map(() => ' --- ').join('|')}|`, ...rows.map(line)].join('\n');
 }
 
+/** A drill that could not finish is reported as such, never as a result: no figure is shown. */
+function aborted(name: string, why: string): DrillResult {
+  return {
+    drill: name,
+    load: '-',
+    fault: '-',
+    sent: NaN,
+    confirmed: NaN,
+    stored: NaN,
+    duplicates: NaN,
+    lost: NaN,
+    deadLettered: NaN,
+    recovery: '-',
+    checks: { 'drill completed': false },
+    notes: [`aborted: ${why}`],
+    seconds: 0,
+  };
+}
+
+/** Runs one drill in this process; every app it started is judged with it (withProcessFindings). */
+async function runHere(drill: Drill, prefix = ''): Promise<DrillResult> {
+  process.stdout.write(`${prefix}== drill: ${drill.name}\n`);
+  const mark = spawnedCount();
+  let result: DrillResult;
+  try {
+    result = await drill.run();
+  } catch (error) {
+    process.stdout.write(`${prefix}ERROR: ${(error as Error).stack}\n`);
+    result = aborted(drill.name, (error as Error).message);
+  }
+  result = withProcessFindings(result, spawnedSince(mark));
+  const failures = Object.entries(result.checks)
+    .filter(([, ok]) => !ok)
+    .map(([name]) => name);
+  process.stdout.write(
+    `${prefix}${failures.length ? `FAIL (${failures.join('; ')})` : 'pass'} in ${result.seconds.toFixed(0)} s; ${result.notes.join('; ')}\n`,
+  );
+  return result;
+}
+
+/**
+ * Runs one drill beside this process: this script again with `--beside <name>`, given the
+ * second stack's settings (run.sh writes them to DRILLS_BESIDE_ENV_FILE). Its lines are shown
+ * prefixed with its name; its result comes back through a file.
+ */
+function runBeside(drill: Drill): Promise<DrillResult> {
+  const envFile = process.env.DRILLS_BESIDE_ENV_FILE;
+  if (!envFile || !existsSync(envFile))
+    return Promise.resolve(
+      aborted(drill.name, 'no second stack (DRILLS_BESIDE_ENV_FILE): run it through npm run drills'),
+    );
+  const resultFile = join(ROOT, `drills/results/${drill.name}.json`);
+  writeFileSync(resultFile, '');
+  const child = spawn(process.execPath, [...process.execArgv, __filename, '--beside', drill.name], {
+    cwd: ROOT,
+    env: { ...process.env, ...parseEnv(readFileSync(envFile, 'utf8')), DRILLS_RESULT_FILE: resultFile },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let pending = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const lines = (pending + chunk.toString()).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) process.stdout.write(`[${drill.name}] ${line}\n`);
+  });
+  return new Promise((resolve) =>
+    child.once('close', (code, signal) => {
+      const text = readFileSync(resultFile, 'utf8');
+      if (text) return resolve(JSON.parse(text) as DrillResult);
+      resolve(aborted(drill.name, `its runner ended with ${signal ?? `code ${code}`} and no result`));
+    }),
+  );
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args[0] === '--beside') {
+    const drill = DRILLS.find((d) => d.name === args[1])!;
+    const result = await runHere(drill);
+    writeFileSync(process.env.DRILLS_RESULT_FILE!, JSON.stringify(result));
+    process.exit(passed(result) ? 0 : 1);
+  }
   const quick = args.includes('--quick');
   const wanted = args.filter((arg) => arg !== '--quick');
   const unknown = wanted.filter((name) => !DRILLS.some((d) => d.name === name));
@@ -113,41 +203,13 @@ async function main(): Promise<void> {
   const selected = DRILLS.filter((d) => (wanted.length ? wanted.includes(d.name) : !quick || QUICK.has(d.name)));
   const startedAt = new Date();
   const loadBefore = loadavg()[0];
+  const beside = selected.filter((d) => BESIDE.has(d.name)).map(runBeside);
   const results: DrillResult[] = [];
-  for (const drill of selected) {
-    process.stdout.write(`== drill: ${drill.name}\n`);
-    const mark = spawnedCount();
-    let result: DrillResult;
-    try {
-      result = await drill.run();
-    } catch (error) {
-      // A drill that could not finish is reported as such, never as a result: no figure is shown.
-      process.stdout.write(`ERROR: ${(error as Error).stack}\n`);
-      result = {
-        drill: drill.name,
-        load: '-',
-        fault: '-',
-        sent: NaN,
-        confirmed: NaN,
-        stored: NaN,
-        duplicates: NaN,
-        lost: NaN,
-        deadLettered: NaN,
-        recovery: '-',
-        checks: { 'drill completed': false },
-        notes: [`aborted: ${(error as Error).message}`],
-        seconds: 0,
-      };
-    }
-    result = withProcessFindings(result, spawnedSince(mark));
-    results.push(result);
-    const failures = Object.entries(result.checks)
-      .filter(([, ok]) => !ok)
-      .map(([name]) => name);
-    process.stdout.write(
-      `${failures.length ? `FAIL (${failures.join('; ')})` : 'pass'} in ${result.seconds.toFixed(0)} s; ${result.notes.join('; ')}\n`,
-    );
-  }
+  for (const drill of selected.filter((d) => !BESIDE.has(d.name) && d !== doorsDrill))
+    results.push(await runHere(drill));
+  results.push(...(await Promise.all(beside)));
+  if (selected.includes(doorsDrill)) results.push(await runHere(doorsDrill));
+  results.sort((a, b) => DRILLS.findIndex((d) => d.name === a.drill) - DRILLS.findIndex((d) => d.name === b.drill));
   const machine = {
     cpus: cpus().length,
     load_average_before: loadBefore,

@@ -37,13 +37,36 @@ if [ $# -eq 0 ] || printf '%s\n' "$@" | grep -qx toxic-faults; then toxiproxy=1;
 cluster=()
 if [ $# -eq 0 ] || printf '%s\n' "$@" | grep -qx cluster-node-kill; then cluster=(--cluster); fi
 
+# store-outage-long runs beside the others, on a second stack (drills/long-stack.env.sh).
+beside=0
+if [ $# -eq 0 ] || printf '%s\n' "$@" | grep -qx store-outage-long; then beside=1; fi
+long_stack() { (. drills/long-stack.env.sh && bash "scripts/services/$1" "${@:2}"); }
+
 stop_stack() {
   [ "${DRILLS_KEEP_STACK:-0}" = 1 ] && return 0
   [ $toxiproxy = 0 ] || bash scripts/services/toxiproxy.sh stop || true
+  [ $beside = 0 ] || long_stack down.sh rabbitmq redis mongo || true
   bash scripts/services/down.sh || true
 }
 trap stop_stack EXIT
 bash scripts/services/up.sh ${cluster[@]+"${cluster[@]}"} 9>&-  # the services must not hold the run lock
+if [ $beside = 1 ]; then
+  long_state="$(. drills/long-stack.env.sh && echo "$SERVICES_STATE_DIR")"
+  if [ ! -x "$long_state/bin/ferretdb" ]; then
+    mkdir -p "$long_state/bin" && cp -a "$SERVICES_STATE_DIR/bin/ferretdb" "$long_state/bin/"
+  fi
+  long_stack up.sh rabbitmq redis mongo 9>&-
+  # Everything the drill beside needs to find and control its stack, for run-drills.ts to hand it.
+  (
+    . drills/long-stack.env.sh
+    env | grep -E '^SERVICES_(STATE_DIR|RABBITMQ_PORT|RABBITMQ_MGMT_PORT|REDIS_PORT|MONGO_PORT|FERRETDB_DEBUG_PORT)='
+    echo "DRILLS_RABBITMQ_URL=amqp://guest:guest@127.0.0.1:$SERVICES_RABBITMQ_PORT"
+    echo "DRILLS_RABBITMQ_MANAGEMENT_URL=http://guest:guest@127.0.0.1:$SERVICES_RABBITMQ_MGMT_PORT"
+    echo "DRILLS_MONGODB_URI=mongodb://127.0.0.1:$SERVICES_MONGO_PORT/drills"
+    echo "DRILLS_REDIS_URL=redis://127.0.0.1:$SERVICES_REDIS_PORT"
+  ) >"$long_state/drill.env"
+  export DRILLS_BESIDE_ENV_FILE="$long_state/drill.env"
+fi
 if [ $toxiproxy = 1 ]; then
   bash scripts/services/toxiproxy.sh start 9>&-  # nor Toxiproxy
   export DRILLS_TOXIPROXY_URL="http://127.0.0.1:$SERVICES_TOXIPROXY_PORT"

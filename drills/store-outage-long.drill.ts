@@ -15,7 +15,7 @@ export const storeOutageLongDrill: Drill = {
     const started = Date.now();
     const notes: string[] = [];
     const checks: Record<string, boolean> = {};
-    const mongo = await mongoOutage(notes, checks, OUTAGE_MS, REPORTS);
+    const mongo = await mongoOutage(notes, checks, OUTAGE_MS, REPORTS, 'storelong');
     return {
       drill: 'store-outage-long',
       load: `${REPORTS} report requests (1 worker, LLM 200 ms)`,

@@ -35,8 +35,10 @@ export async function mongoOutage(
   checks: Record<string, boolean>,
   outageMs = OUTAGE_MS,
   reports = REPORTS,
+  /** Names its queues, database and log files: a drill running beside this one uses its own. */
+  name = 'store',
 ) {
-  const harness = await new ReportHarness('store').open(200);
+  const harness = await new ReportHarness(name).open(200);
   try {
     const worker = await harness.addWorker();
     await harness.waitReady(worker);
