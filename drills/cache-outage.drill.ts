@@ -21,7 +21,7 @@ function cachedReports(reportIds: string[]): number {
 }
 
 /**
- * Drill 4: Redis stopped during report load. The cache is an optimisation: reports still
+ * `cache-outage`: Redis stopped during report load. The cache is an optimisation: reports still
  * complete, readiness says so (503 naming redis) while it lasts, and once Redis is back new
  * reports are cached again.
  */

@@ -1,4 +1,4 @@
-/** Queue names of the report worker (seed 000/001). The request and response names can be overridden by settings. */
+/** Queue names of the report worker. The request and response names can be overridden by settings. */
 export const REPORT_QUEUES = {
   requests: 'report_generation_requests',
   responses: 'report_generation_responses',

@@ -1,7 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument } from 'mongoose';
 
-/** `knowledge_base` (seed 001): vetted public-health text the reports cite by `id`. */
+/** `knowledge_base`: vetted public-health text the reports cite by `id`. */
 @Schema({ collection: 'knowledge_base', versionKey: false })
 export class KnowledgeBaseEntry {
   @Prop({ required: true, unique: true }) id: string;

@@ -4,7 +4,7 @@ import { HydratedDocument } from 'mongoose';
 export type ReportJobStatus = 'pending' | 'processing' | 'completed' | 'failed';
 
 /**
- * `report_jobs` (seed 003's job tracking): one row per request_id, the idempotency key.
+ * `report_jobs` (job tracking): one row per request_id, the idempotency key.
  * `report_id` is fixed on insert so every redelivery of the request writes the same report.
  */
 @Schema({ collection: 'report_jobs', versionKey: false })

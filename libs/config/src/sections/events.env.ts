@@ -93,7 +93,7 @@ export class QdrantEnv {
 }
 
 export class EventsEnv {
-  /** false: POST /events writes straight to Neo4j and answers 201 (seed 002's fallback). */
+  /** false: POST /events writes straight to Neo4j and answers 201 (the fallback without a broker). */
   @EnvBoolean()
   USE_RABBITMQ = true;
 
