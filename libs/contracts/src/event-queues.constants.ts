@@ -40,9 +40,6 @@ export function retryQueueName(sinkQueue: string, delayMs: number): string {
   return `${sinkQueue}.retry.${delayMs}ms`;
 }
 
-/** The production names (prefix `events`). */
-export const EVENT_TOPOLOGY = eventTopologyNames('events');
-
 /** Headers the pipeline sets on retried and dead-lettered messages. */
 export const EVENT_HEADERS = {
   attempts: 'x-attempts',

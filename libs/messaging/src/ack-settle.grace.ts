@@ -5,7 +5,7 @@
  * although they were processed and acked (of 100 deliveries acked at once just before a drained
  * worker closes, up to a quarter come round again).
  */
-export const ACK_SETTLE_GRACE_MS = 1000;
+const ACK_SETTLE_GRACE_MS = 1000;
 
 /**
  * Remembers when this consumer last settled a delivery, so that a shutdown waits for the broker to

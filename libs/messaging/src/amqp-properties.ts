@@ -13,7 +13,7 @@ const SHORT_STRING_PROPERTIES = [
   'appId',
 ] as const satisfies ReadonlyArray<keyof Options.Publish>;
 
-export const AMQP_SHORT_STRING_MAX_BYTES = 255;
+const AMQP_SHORT_STRING_MAX_BYTES = 255;
 
 function fitsShortString(value: unknown): boolean {
   return typeof value !== 'string' || Buffer.byteLength(value, 'utf8') <= AMQP_SHORT_STRING_MAX_BYTES;

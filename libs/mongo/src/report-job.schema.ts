@@ -1,5 +1,4 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument } from 'mongoose';
 
 export type ReportJobStatus = 'pending' | 'processing' | 'completed' | 'failed';
 
@@ -32,6 +31,5 @@ export class ReportJob {
   @Prop() expires_at?: Date;
 }
 
-export type ReportJobDocument = HydratedDocument<ReportJob>;
 export const ReportJobSchema = SchemaFactory.createForClass(ReportJob);
 ReportJobSchema.index({ report_id: 1 });

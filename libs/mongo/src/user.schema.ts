@@ -1,5 +1,4 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument } from 'mongoose';
 
 /** `users`: one row per user the worker has written a report for. */
 @Schema({ collection: 'users', versionKey: false })
@@ -11,5 +10,4 @@ export class User {
   @Prop() updated_at: Date;
 }
 
-export type UserDocument = HydratedDocument<User>;
 export const UserSchema = SchemaFactory.createForClass(User);
