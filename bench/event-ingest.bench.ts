@@ -1,5 +1,5 @@
 /**
- * Event pipeline benchmark (issue 4), all figures in one run; figures only, never pass/fail.
+ * Event pipeline benchmark, all figures in one run; figures only, never pass/fail.
  *   npx ts-node -r tsconfig-paths/register bench/event-ingest.bench.ts     (or: npm run bench -- event-ingest)
  * Processes: the API and a Neo4j worker (from source, swc), the bare ceiling server, autocannon
  * in this process; the real RabbitMQ and Neo4j. Everything uses a topology and ids of its own

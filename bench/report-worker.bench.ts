@@ -1,5 +1,5 @@
 /**
- * Report worker benchmark (issue 3). Figures only, never pass/fail. Each scenario starts a fresh
+ * Report worker benchmark. Figures only, never pass/fail. Each scenario starts a fresh
  * worker process (the built one if `dist/` has it, else from source with ts-node) against the real
  * RabbitMQ, Redis and MongoDB-wire server, with the fake OpenAI server as the LLM.
  *   BENCH_BUILD=1 TS_NODE_SWC=true node -r ts-node/register -r tsconfig-paths/register bench/report-worker.bench.ts

@@ -8,7 +8,7 @@ const RATE = Number(process.env.DRILL_EVENT_RATE ?? 1000);
 const SECONDS = Number(process.env.DRILL_EVENT_SECONDS ?? 30);
 
 /**
- * Drill 2: a paced 1,000 events/s into POST /events for 30 s, RabbitMQ restarted in the middle
+ * `broker-restart`: a paced 1,000 events/s into POST /events for 30 s, RabbitMQ restarted in the middle
  * (service.sh restart: a clean broker stop and start, durable queues and persistent messages
  * survive). Counts: every 202 is in Neo4j exactly once (receipt + relationship counts), 503s are
  * counted, and how long after the broker is back until the API answers 202 again (no app restart).

@@ -21,9 +21,9 @@ function cachedReports(reportIds: string[]): number {
 }
 
 /**
- * Redis stopped during report load. The cache is an optimisation: reports still
+ * `cache-outage`: Redis stopped during report load. The cache is an optimisation: reports still
  * complete, readiness says so (503 naming redis) while it lasts, and once Redis is back new
- * reports are cached again.
+ * reports sent once the worker is ready again are cached again.
  */
 export const cacheOutageDrill: Drill = {
   name: 'cache-outage',

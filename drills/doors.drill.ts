@@ -52,7 +52,7 @@ async function post(url: string, headers: Record<string, string> = {}): Promise<
 }
 
 /**
- * Drill 6: the doors. Admin endpoints refuse without ADMIN_TOKEN and with wrong ones (and the
+ * `doors`: admin endpoints refuse without ADMIN_TOKEN and with wrong ones (and the
  * guard compares with crypto.timingSafeEqual); no patient field value appears in any log the
  * drills captured; no credential is written into tracked files outside .env.example and fixtures,
  * and no admin token or report key in any tracked file at all.

@@ -84,7 +84,7 @@ const statusList = (byStatus: Map<number, number>) =>
     .join(', ');
 
 /**
- * Drill 5: hostile input. HTTP: schemathesis from /docs-json plus 10,000+ generated cases; no
+ * `hostile-input`: HTTP: schemathesis from /docs-json plus 10,000+ generated cases; no
  * 5xx, the API never restarts, every 4xx names the problem. Report queue: malformed, truncated,
  * huge and wrongly typed messages, each answered `failed` and dead-lettered exactly once, the
  * consumer keeps running, memory flat (live heap after a GC, after a warm-up and each equal round).

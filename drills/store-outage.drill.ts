@@ -141,7 +141,7 @@ async function neo4jOutage(notes: string[], checks: Record<string, boolean>) {
 }
 
 /**
- * Drill 3: the stores go away. FerretDB (the MongoDB-wire server) for 30 s during report load,
+ * `store-outage`: the stores go away. FerretDB (the MongoDB-wire server) for 30 s during report load,
  * then Neo4j for 30 s during event load. Everything lands after recovery, readiness reports the
  * outage while it lasts, and nothing is dead-lettered unless its retries ran out.
  */

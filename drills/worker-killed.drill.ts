@@ -8,7 +8,7 @@ const REQUESTS = Number(process.env.DRILL_REPORTS ?? 5000);
 const KILLS = 3;
 
 /**
- * Drill 1: report requests in flight, two worker processes, one of them SIGKILLed at random
+ * `worker-killed`: report requests in flight, two worker processes, one of them SIGKILLed at random
  * moments three times (restarted each time). Contract: every request answered with success,
  * exactly one stored report per request, nothing in the DLQ. A request whose worker died after it
  * published the response but before the ack is redelivered and answered again from the job ledger

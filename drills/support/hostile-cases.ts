@@ -1,5 +1,5 @@
 /**
- * Hostile bodies for POST /events and /events/batch (drill 5): wrong types, missing and unknown
+ * Hostile bodies for POST /events and /events/batch (the `hostile-input` drill): wrong types, missing and unknown
  * fields, huge bodies, deep nesting, invalid UTF-8, wrong content types, garbage. Deterministic
  * (seeded), so a failing case can be reproduced by its index.
  */

@@ -155,7 +155,7 @@ redis_stop() {
 
 # ---------------------------------------------------------------- MongoDB wire protocol: FerretDB v1 on PostgreSQL
 # FerretDB's PostgreSQL backend, not its SQLite one: under two report workers the SQLite backend
-# wedged (every pooled connection held by an abandoned result set, docs/drills.md) and it was
+# wedges (every pooled connection held by an abandoned result set, docs/drills.md) and it is
 # ~1.5x slower. PostgreSQL listens on a Unix socket in its state dir only (no TCP port to clash).
 # FerretDB's pool: 100 connections (its default is 50). A command in flight can hold two, so keep
 # the sum of the clients' pools (MONGODB_MAX_POOL_SIZE x processes) below it.

@@ -3,12 +3,12 @@ import { Collection, MongoClient } from 'mongodb';
 import { BulkWriteBatcher } from '../../libs/mongo/src/bulk-write.batcher';
 
 /**
- * Regression of the store-outage drill (docs/drills.md): with FerretDB stopped, a batched insert
- * "succeeded" (the driver wraps a network error in MongoBulkWriteError with no writeErrors, and the
- * batcher read that as "every operation applied"), so the worker answered `success` for reports it
- * never stored. A write must reject while the store is unreachable and land once it is back.
+ * With FerretDB stopped, the driver wraps a network error in MongoBulkWriteError with no
+ * writeErrors; read as "every operation applied", it would have the worker answer `success` for
+ * reports it never stored (docs/drills.md). A write must reject while the store is unreachable and
+ * land once it is back.
  */
-describe('drill regression: batched writes while the MongoDB-wire server is unreachable', () => {
+describe('batched writes while the MongoDB-wire server is unreachable', () => {
   jest.setTimeout(60_000);
   const mongo = new URL(serviceUrls.mongodb);
   const proxy = new TcpOutageProxy(mongo.hostname, Number(mongo.port || 27017));

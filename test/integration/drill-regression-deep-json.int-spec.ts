@@ -2,11 +2,10 @@ import { waitFor } from '@app/testing';
 import { EventAppHandle, request, startEventApp } from './event-pipeline.harness';
 
 /**
- * Regression of the hostile-input drill (docs/drills.md): a deeply nested JSON body parsed fine
- * and then overflowed the stack in the ValidationPipe, answering 500. It must be a 400 that says
- * why, and nothing is published.
+ * A deeply nested JSON body parses fine and would then overflow the stack in the ValidationPipe,
+ * answering 500. It must be a 400 that says why, and nothing is published (docs/drills.md).
  */
-describe('drill regression: deeply nested JSON bodies', () => {
+describe('deeply nested JSON bodies', () => {
   jest.setTimeout(60_000);
   let handle: EventAppHandle;
 

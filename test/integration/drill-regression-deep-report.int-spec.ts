@@ -6,11 +6,11 @@ import { Connection } from 'mongoose';
 import { startReportWorker } from '../support/report-worker.app';
 
 /**
- * Regression of the hostile-input drill (docs/drills.md): a deeply nested request body made
- * validation throw (stack overflow in class-transformer), so the worker nacked it with requeue and
- * spun on it forever. It must be answered `failed` and dead-lettered once, like any invalid body.
+ * A deeply nested request body would make validation throw (stack overflow in class-transformer),
+ * and a handler that throws nacks with requeue and spins on the message forever. It must be
+ * answered `failed` and dead-lettered once, like any invalid body (docs/drills.md).
  */
-describe('drill regression: deeply nested report request', () => {
+describe('deeply nested report request', () => {
   jest.setTimeout(60_000);
   const env = reportTestEnv('drill_deep_report');
   const requests = env.RABBITMQ_REQUEST_QUEUE;

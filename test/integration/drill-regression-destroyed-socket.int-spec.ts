@@ -16,19 +16,18 @@ function settlement(work: Promise<unknown>, ms: number): Promise<unknown> {
 }
 
 /**
- * Regression of the store-outage drill (docs/drills.md): after FerretDB restarted, the report
- * worker's MongoDB driver (6.20, and 7.9 has the same code) never reconnected. FerretDB closes its
- * client sockets when it stops; a heartbeat or a command that was written in the short time
- * between a socket's destruction and its 'close' event was taken without an error, then waited for
- * a 'drain' that never comes, and nothing failed it: not 'close' (no reader yet), not
- * socketTimeoutMS (a destroyed socket has no timer). A stuck heartbeat left the server "Unknown"
- * for good, so every operation failed server selection until the process was replaced.
+ * FerretDB closes its client sockets when it stops. In the MongoDB driver as published (6.20, and
+ * 7.9 has the same code) a heartbeat or a command written in the short time between a socket's
+ * destruction and its 'close' event is taken without an error, then waits for a 'drain' that never
+ * comes, and nothing fails it: not 'close' (no reader yet), not socketTimeoutMS (a destroyed socket
+ * has no timer). A stuck heartbeat leaves the server "Unknown" for good, so every operation fails
+ * server selection until the process is replaced (docs/drills.md).
  * patches/mongodb+6.20.0.patch (applied by `npm install`) fails such a write with a network error.
  *
- * The window is a few hundred microseconds wide in the drills; these specs open it on purpose
- * by destroying a socket by hand, through the driver's internal server and monitor objects.
+ * The window is a few hundred microseconds wide under a real restart; these specs open it on
+ * purpose by destroying a socket by hand, through the driver's internal server and monitor objects.
  */
-describe('drill regression: a MongoDB command written to a socket the server has just closed', () => {
+describe('a MongoDB command written to a socket the server has just closed', () => {
   jest.setTimeout(30_000);
   let client: MongoClient;
 
@@ -65,7 +64,7 @@ describe('drill regression: a MongoDB command written to a socket the server has
     await new Promise((resolve) => setTimeout(resolve, 600)); // past the monitor's 500 ms minimum between checks
     server.monitor.connection.socket.destroy();
     server.monitor.requestCheck(); // the heartbeat goes out on the destroyed socket, before 'close'
-    // An operation's network error marks the server unknown, as the outage did in the drill.
+    // An operation's network error marks the server unknown, as a store outage does.
     server.handleError(new MongoNetworkError('connection 9 to 127.0.0.1:37017 closed'));
 
     const outcome = await settlement(client.db().command({ ping: 1 }), 15_000);

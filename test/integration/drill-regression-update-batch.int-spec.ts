@@ -5,13 +5,13 @@ import { BulkWriteBatcher } from '../../libs/mongo/src/bulk-write.batcher';
 const BATCH = 200;
 
 /**
- * Regression of the worker-killed drill (docs/drills.md): FerretDB keeps a backend connection per
- * single-document update statement until the whole command ends, and takes another one for each
- * write. One group-committed batch of more updates than its pool holds (50 by default, 100 in
- * scripts/services) took every connection and waited for one more forever: the store wedged, the
- * report workers stopped. A batch larger than the pool must apply, and the store must still answer.
+ * FerretDB keeps a backend connection per single-document update statement until the whole
+ * command ends, and takes another one for each write. One group-committed batch of more updates
+ * than its pool holds (50 by default, 100 in scripts/services) would take every connection and wait
+ * for one more forever: the store wedges, the report workers stop (docs/drills.md). A batch larger
+ * than the pool must apply, and the store must still answer.
  */
-describe('drill regression: a group-committed batch of updates larger than FerretDB’s connection pool', () => {
+describe('a group-committed batch of updates larger than FerretDB’s connection pool', () => {
   jest.setTimeout(60_000);
   const database = uniqueName('drill_update_batch');
   let client: MongoClient;
@@ -46,9 +46,9 @@ describe('drill regression: a group-committed batch of updates larger than Ferre
   });
 
   /**
-   * Regression of the second worker-killed finding: FerretDB reports its upserts numbered 0, 1, 2…
-   * instead of by statement, so a claim that matched an existing job (a redelivery) was told it
-   * created one, used a fresh report_id and stored a second report.
+   * FerretDB reports its upserts numbered 0, 1, 2… instead of by statement: read by position, a
+   * claim that matched an existing job (a redelivery) would be told it created one, use a fresh
+   * report_id and store a second report.
    */
   it('tells each caller of a mixed batch of upserts whether its own write inserted', async () => {
     const batcher = new BulkWriteBatcher(jobs);

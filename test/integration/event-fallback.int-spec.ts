@@ -1,7 +1,7 @@
 import { makeEvent, TcpOutageProxy, serviceUrls, waitFor } from '@app/testing';
 import { EventAppHandle, request, startEventApp } from './event-pipeline.harness';
 
-/** USE_RABBITMQ=false (seed 002's fallback): the request writes to Neo4j itself and answers 201. */
+/** USE_RABBITMQ=false (the fallback without a broker): the request writes to Neo4j itself and answers 201. */
 describe('event-ingest without RabbitMQ', () => {
   jest.setTimeout(60_000);
   const neo4j = new TcpOutageProxy('127.0.0.1', 7687);

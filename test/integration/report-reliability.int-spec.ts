@@ -18,6 +18,7 @@ import { Connection } from 'mongoose';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseKnowledgeBaseFile } from '../../apps/report-worker/src/knowledge-base/knowledge-base-file.parser';
+import { ReportQueryService } from '../../apps/report-worker/src/reports/report-query.service';
 import { RequestHoldService } from '../../apps/report-worker/src/reports/request-hold.service';
 import { startReportWorker } from '../support/report-worker.app';
 
@@ -180,7 +181,10 @@ describe('report worker when MongoDB or Redis is unreachable (TCP proxies, share
   beforeAll(async () => {
     await mongoProxy.start();
     await redisProxy.start();
-    const env = reportTestEnv('report_outage', { REPORT_RETRY_DELAYS_MS: '1000,1000,10000' });
+    const env = reportTestEnv('report_outage', {
+      REPORT_RETRY_DELAYS_MS: '1000,1000,10000',
+      REPORT_READERS: 'outage-reader:*',
+    });
     env.MONGODB_URI = mongoProxy.url(env.MONGODB_URI);
     env.REDIS_URL = redisProxy.url(env.REDIS_URL);
     h = await harness(env);
@@ -194,7 +198,7 @@ describe('report worker when MongoDB or Redis is unreachable (TCP proxies, share
     await redisProxy.stop();
   });
 
-  it('completes reports while Redis is down (cache skipped), and serves them from MongoDB', async () => {
+  it('completes reports while Redis is down (cache skipped)', async () => {
     redisProxy.cut();
     const request = reportRequest();
     await h.publish(request);
@@ -221,4 +225,27 @@ describe('report worker when MongoDB or Redis is unreachable (TCP proxies, share
     expect(await h.responseFor(request.request_id, 30_000)).toMatchObject({ status: 'success', attempts: 1 });
     expect(hold.status.held).toBe(0);
   }, 60_000);
+
+  it('serves a cached report from MongoDB while Redis is down', async () => {
+    const request = reportRequest();
+    await h.publish(request);
+    const { report_id } = await h.responseFor(request.request_id);
+    const reports = h.app.get(ReportQueryService);
+    const reader = { id: 'outage-reader', via: 'broker_user' as const };
+    const sourceOf = async () => {
+      const answer = await reports.get(reader, { report_id });
+      return 'source' in answer ? answer.source : undefined;
+    };
+    await waitFor(async () => (await sourceOf()) === 'cache', {
+      description: 'the report in the cache',
+    });
+    redisProxy.cut();
+    // The cache holds it, but with Redis away the answer is read from MongoDB.
+    expect(await reports.get(reader, { report_id })).toMatchObject({
+      found: true,
+      source: 'database',
+      report: { report_id, request_id: request.request_id, user_id: request.user_id },
+    });
+    redisProxy.restore();
+  });
 });

@@ -18,7 +18,7 @@ import { Connection } from 'mongoose';
 import { firstValueFrom } from 'rxjs';
 import { startReportWorker } from '../support/report-worker.app';
 
-/** Points 1, 2 and 5 of issue 3: every kind of client, validation and dead letters, the query patterns. */
+/** Every kind of client, validation and dead letters, the query patterns. */
 describe('report worker transport (real RabbitMQ, Redis, FerretDB)', () => {
   const env = reportTestEnv('report_transport', { REPORT_READERS: `${specBrokerUser}:*` });
   const requests = env.RABBITMQ_REQUEST_QUEUE;

@@ -28,7 +28,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
     app,
     new DocumentBuilder()
       .setTitle('event-ingest')
-      .setDescription('E-commerce interaction events into Neo4j and Qdrant through RabbitMQ (seed 002).')
+      .setDescription('E-commerce interaction events into Neo4j and Qdrant through RabbitMQ.')
       .setVersion('1')
       .addBearerAuth()
       .build(),

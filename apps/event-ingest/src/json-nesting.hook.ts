@@ -4,8 +4,8 @@ import type { FastifyInstance } from 'fastify';
 /**
  * Refuses (400) a parsed body nested deeper than `maxDepth`, before Nest's ValidationPipe sees it.
  * Without it a body like `[[[[…5,000 levels…]]]]` parses fine and then overflows the stack in the
- * pipe (class-transformer and stripProtoKeys recurse), answering 500 (found by the hostile-input
- * drill, docs/drills.md). A hook rather than a parser: Nest registers its own JSON parser at init.
+ * pipe (class-transformer and stripProtoKeys recurse), answering 500 (docs/drills.md). A hook
+ * rather than a parser: Nest registers its own JSON parser at init.
  */
 export function limitJsonNesting(fastify: FastifyInstance, maxDepth = MAX_JSON_DEPTH): void {
   fastify.addHook('preValidation', async (request, reply) => {

@@ -69,7 +69,7 @@ describe('holdThroughOutage', () => {
     expect(tries).toBe(1); // 3 s since the oldest arrival by the end of the first try: no more holding
   });
 
-  it('stops waiting when aborted', async () => {
+  it('does not wait out the backoff when the signal is already aborted as the wait begins', async () => {
     const controller = new AbortController();
     const held = holdThroughOutage(async () => Promise.reject(new Error('unreachable')), {
       isTransient: transient,
@@ -77,6 +77,20 @@ describe('holdThroughOutage', () => {
       signal: controller.signal,
       onRetry: () => controller.abort(),
     });
-    await expect(held).rejects.toThrow('unreachable');
+    // Settled before any timer could fire: the 100 ms backoff was never waited for.
+    const beforeAnyTimer = new Promise((resolve) => setTimeout(() => resolve('still waiting'), 0));
+    await expect(Promise.race([held, beforeAnyTimer])).rejects.toThrow('unreachable');
+  });
+
+  it('stops waiting when aborted during the backoff', async () => {
+    const controller = new AbortController();
+    const held = holdThroughOutage(async () => Promise.reject(new Error('unreachable')), {
+      isTransient: transient,
+      maxHoldMs: 60_000,
+      signal: controller.signal,
+      onRetry: () => setImmediate(() => controller.abort()),
+    });
+    const backoff = new Promise((resolve) => setTimeout(() => resolve('still waiting'), 100));
+    await expect(Promise.race([held, backoff])).rejects.toThrow('unreachable');
   });
 });

@@ -39,7 +39,9 @@ export async function holdThroughOutage<T>(work: () => Promise<T>, options: Outa
   }
 }
 
+/** Resolves after `ms`, or at once on abort; a signal aborted already never fires 'abort' again. */
 function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });

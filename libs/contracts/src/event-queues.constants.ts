@@ -1,7 +1,7 @@
 /**
- * Names of the event pipeline's exchanges and queues (seed 002). Every name derives from one
+ * Names of the event pipeline's exchanges and queues. Every name derives from one
  * prefix, so a test (or a second environment on the same broker) can run an isolated copy of the
- * whole topology with EVENTS_TOPOLOGY_PREFIX; production keeps the seed's names (`events`).
+ * whole topology with EVENTS_TOPOLOGY_PREFIX; production uses the prefix `events`.
  */
 export interface EventTopologyNames {
   /** Fanout exchange POST /events publishes to. */
@@ -39,9 +39,6 @@ export function sinkQueueName(names: EventTopologyNames, sink: EventSinkName): s
 export function retryQueueName(sinkQueue: string, delayMs: number): string {
   return `${sinkQueue}.retry.${delayMs}ms`;
 }
-
-/** The seed's names. */
-export const EVENT_TOPOLOGY = eventTopologyNames('events');
 
 /** Headers the pipeline sets on retried and dead-lettered messages. */
 export const EVENT_HEADERS = {

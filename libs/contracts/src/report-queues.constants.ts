@@ -1,8 +1,7 @@
-/** Queue names of the report worker (seed 000/001). The request and response names can be overridden by settings. */
+/** Default queue names of the report worker (RABBITMQ_REQUEST_QUEUE, RABBITMQ_RESPONSE_QUEUE); the others derive from the request queue's. */
 export const REPORT_QUEUES = {
   requests: 'report_generation_requests',
   responses: 'report_generation_responses',
-  deadLetters: 'report_generation_requests_dlq',
 } as const;
 
 /** Responses nobody collects expire after 24 h. */

@@ -64,7 +64,7 @@ export class ResourceRow {
   @IsOptional() @IsString() kb_id?: string;
 }
 
-/** A report generation request (seeds 000/001 field names). `request_id` is the idempotency key. */
+/** A report generation request. `request_id` is the idempotency key. */
 export class ReportGenerationRequest {
   @IsString() @IsNotEmpty() @MaxLength(200) request_id: string;
   @IsString() @IsNotEmpty() @MaxLength(200) user_id: string;

@@ -1,7 +1,7 @@
 /**
  * Size limits of a report request, checked before the field-by-field validation: validating
- * 20,000 bad lab rows one by one built 20,000 error objects and took the worker to 1.8 GB of RSS
- * (found by the hostile-input drill). A request over a limit fails with one problem per limit.
+ * 20,000 bad lab rows one by one would build 20,000 error objects and take the worker to 1.8 GB of
+ * RSS. A request over a limit fails with one problem per limit.
  */
 export const REPORT_REQUEST_LIMITS = {
   /** Bytes of the message body; larger ones are refused before validation. */

@@ -38,8 +38,8 @@ export function validateReportRequest(body: unknown, bodyBytes = 0): RequestVali
     const problem = typeof body === 'string' ? 'body: not valid JSON' : 'body: must be a JSON object';
     return { ok: false, problems: [problem], request_id: '', user_id: '' };
   }
-  // class-transformer recurses: a deeply nested body threw (stack overflow) instead of failing
-  // validation, and the worker requeued it forever (found by the hostile-input drill).
+  // class-transformer recurses: a deeply nested body would throw (stack overflow) instead of
+  // failing validation, and the worker would requeue it forever.
   if (bodyBytes > REPORT_REQUEST_LIMITS.bodyBytes) {
     return refused(body, [`body: ${bodyBytes} bytes, more than the ${REPORT_REQUEST_LIMITS.bodyBytes} allowed`]);
   }

@@ -2,10 +2,10 @@
  * How long acks need to reach a quorum queue before their channel may close. RabbitMQ 3.10's
  * channel hands acks to a quorum queue asynchronously, holding back some when many are in flight,
  * and forgets those it still holds when the channel closes: the queue then puts the messages back
- * although they were processed and acked (seen: 16 to 25 of 100 deliveries acked at once just
- * before a drained worker closed came round again).
+ * although they were processed and acked (of 100 deliveries acked at once just before a drained
+ * worker closes, up to a quarter come round again).
  */
-export const ACK_SETTLE_GRACE_MS = 1000;
+const ACK_SETTLE_GRACE_MS = 1000;
 
 /**
  * Remembers when this consumer last settled a delivery, so that a shutdown waits for the broker to

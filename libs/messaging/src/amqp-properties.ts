@@ -13,7 +13,7 @@ const SHORT_STRING_PROPERTIES = [
   'appId',
 ] as const satisfies ReadonlyArray<keyof Options.Publish>;
 
-export const AMQP_SHORT_STRING_MAX_BYTES = 255;
+const AMQP_SHORT_STRING_MAX_BYTES = 255;
 
 function fitsShortString(value: unknown): boolean {
   return typeof value !== 'string' || Buffer.byteLength(value, 'utf8') <= AMQP_SHORT_STRING_MAX_BYTES;
@@ -22,8 +22,8 @@ function fitsShortString(value: unknown): boolean {
 /**
  * Publish options without the short-string properties and header names that do not fit. amqplib
  * takes the confirm slot of a publish before it encodes the frame, so a property it cannot encode
- * threw after the slot was taken: that message was never sent yet counted as confirmed, and every
- * later confirm on the channel went to the wrong publish. Dropping such a property (the body still
+ * throws after the slot is taken: that message is never sent yet counted as confirmed, and every
+ * later confirm on the channel goes to the wrong publish. Dropping such a property (the body still
  * carries the ids) keeps the message and the confirms right. Header values are long strings: kept.
  */
 export function boundedPublishOptions(options: Options.Publish): Options.Publish {

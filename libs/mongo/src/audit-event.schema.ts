@@ -1,5 +1,4 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument } from 'mongoose';
 
 /** What was done: the report patterns, and the operator actions on the report dead letters. */
 export type AuditAction =
@@ -27,5 +26,4 @@ export class AuditEvent {
   @Prop() detail?: string;
 }
 
-export type AuditEventDocument = HydratedDocument<AuditEvent>;
 export const AuditEventSchema = SchemaFactory.createForClass(AuditEvent);

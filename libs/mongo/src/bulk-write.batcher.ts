@@ -15,9 +15,9 @@ const DEFAULT_MAX_BATCH = 128;
 /**
  * Longest a batch's command may take before its callers are failed (and retried through the
  * broker). Above the socket timeout (30 s by default), so it fires only when the driver itself
- * never settles an operation: the store-outage drill caught one `bulkWrite` whose connection was
- * checked out as the pool was cleared and that neither finished nor failed, and with one batch in
- * flight per collection every later write of the process queued behind it for good.
+ * never settles an operation: a `bulkWrite` whose connection is checked out as the pool is cleared
+ * can neither finish nor fail, and with one batch in flight per collection every later write of the
+ * process would queue behind it for good.
  */
 const BATCH_TIMEOUT_MS = 45_000;
 
@@ -92,8 +92,8 @@ function partialFailure(error: unknown): MongoBulkWriteError {
 /**
  * Which operations inserted a document, told by the upserted `_id`s rather than by the positions
  * the server reports: FerretDB numbers its upserts 0, 1, 2… instead of by statement, so in a batch
- * where only some operations upserted, the positions named the wrong callers (a redelivered claim
- * was told "created", used a new report_id and stored a second report: the worker-killed drill).
+ * where only some operations upserted, the positions would name the wrong callers (a redelivered
+ * claim told "created" would use a new report_id and store a second report).
  * A key that appears twice in one batch is ambiguous, so neither is told it inserted (the callers
  * then read the document). Operations without a key filter fall back to the reported positions.
  */
@@ -127,8 +127,8 @@ function keyOf<T extends Document>(operation: AnyBulkWriteOperation<T>): string 
  * matches at most one document, an upsert inserts one), but FerretDB then reads each statement's
  * result to the end and gives its backend connection back at once. For a single-document update it
  * keeps the connection until the whole command ends while taking a second one for the write, so one
- * batch of 50+ updates to existing documents held all 50 PostgreSQL connections of FerretDB's pool
- * and waited for a 51st forever (the wedge of drill 1, docs/drills.md). The price on MongoDB: a
+ * batch of 50+ updates to existing documents can hold all 50 PostgreSQL connections of FerretDB's
+ * pool and wait for a 51st forever (docs/drills.md). The price on MongoDB: a
  * batch with a multi-update is not a retryable write, so a network error fails the batch and its
  * messages go through the broker's retry instead of the driver's.
  */

@@ -1,7 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument } from 'mongoose';
 
-/** `knowledge_base` (seed 001): vetted public-health text the reports cite by `id`. */
+/** `knowledge_base`: vetted public-health text the reports cite by `id`. */
 @Schema({ collection: 'knowledge_base', versionKey: false })
 export class KnowledgeBaseEntry {
   @Prop({ required: true, unique: true }) id: string;
@@ -14,5 +13,4 @@ export class KnowledgeBaseEntry {
   @Prop({ type: String, required: true, index: true, default: 'active' }) status: 'active' | 'archived';
 }
 
-export type KnowledgeBaseEntryDocument = HydratedDocument<KnowledgeBaseEntry>;
 export const KnowledgeBaseEntrySchema = SchemaFactory.createForClass(KnowledgeBaseEntry);

@@ -1,5 +1,4 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument } from 'mongoose';
 
 /**
  * `medical_reports` as stored: the ids and figures in the clear (for lookups, lists and
@@ -27,6 +26,5 @@ export class SealedMedicalReport {
   @Prop() estimated_cost?: number;
 }
 
-export type SealedMedicalReportDocument = HydratedDocument<SealedMedicalReport>;
 export const SealedMedicalReportSchema = SchemaFactory.createForClass(SealedMedicalReport);
 SealedMedicalReportSchema.index({ user_id: 1, created_at: -1 });

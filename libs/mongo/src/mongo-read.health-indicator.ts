@@ -8,8 +8,8 @@ const READ_TIMEOUT_MS = 1000;
 
 /**
  * Up when the store answers a real read (a primary-key lookup in `report_jobs`) within 1 s.
- * A `ping` is not enough: FerretDB answers it without touching its storage, and stayed "up"
- * while its storage pool was exhausted and every write hung (see docs/drills.md).
+ * A `ping` is not enough: FerretDB answers it without touching its storage, so it says "up"
+ * while its storage pool is exhausted and every write hangs (see docs/drills.md).
  */
 @Injectable()
 export class MongoReadHealthIndicator {

@@ -1,5 +1,4 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument } from 'mongoose';
 
 /**
  * `report_contents`: the durable duplicate-detection index, one row per user and input hash.
@@ -17,7 +16,6 @@ export class ReportContent {
   @Prop() expires_at?: Date;
 }
 
-export type ReportContentDocument = HydratedDocument<ReportContent>;
 export const ReportContentSchema = SchemaFactory.createForClass(ReportContent);
 
 export function reportContentKey(userId: string, contentHash: string): string {

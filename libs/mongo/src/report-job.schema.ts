@@ -1,10 +1,9 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument } from 'mongoose';
 
 export type ReportJobStatus = 'pending' | 'processing' | 'completed' | 'failed';
 
 /**
- * `report_jobs` (seed 003's job tracking): one row per request_id, the idempotency key.
+ * `report_jobs` (job tracking): one row per request_id, the idempotency key.
  * `report_id` is fixed on insert so every redelivery of the request writes the same report.
  */
 @Schema({ collection: 'report_jobs', versionKey: false })
@@ -32,6 +31,5 @@ export class ReportJob {
   @Prop() expires_at?: Date;
 }
 
-export type ReportJobDocument = HydratedDocument<ReportJob>;
 export const ReportJobSchema = SchemaFactory.createForClass(ReportJob);
 ReportJobSchema.index({ report_id: 1 });

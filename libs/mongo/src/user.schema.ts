@@ -1,7 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument } from 'mongoose';
 
-/** `users` (seed 000): one row per user the worker has written a report for. */
+/** `users`: one row per user the worker has written a report for. */
 @Schema({ collection: 'users', versionKey: false })
 export class User {
   /** = user_id (see ReportJob._id). */
@@ -11,5 +10,4 @@ export class User {
   @Prop() updated_at: Date;
 }
 
-export type UserDocument = HydratedDocument<User>;
 export const UserSchema = SchemaFactory.createForClass(User);

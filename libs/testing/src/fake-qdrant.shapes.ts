@@ -8,11 +8,11 @@ export type Problem = string;
 const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 const DISTANCES = ['Cosine', 'Euclid', 'Dot', 'Manhattan'];
 
-export function isObject(value: unknown): value is Record<string, unknown> {
+function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function unknownKeys(body: Record<string, unknown>, allowed: string[]): Problem[] {
+function unknownKeys(body: Record<string, unknown>, allowed: string[]): Problem[] {
   return Object.keys(body)
     .filter((key) => !allowed.includes(key))
     .map((key) => `unknown field "${key}"`);

@@ -21,7 +21,7 @@ import { isBrokerNotFound } from './broker-not-found';
 import { KnownQueues } from './known-queues';
 import { PipelineHealthService } from './pipeline-health.service';
 
-/** Seed 002's operator endpoints. Reading is open; purge and the DLQ need ADMIN_TOKEN. */
+/** The operator endpoints of the event pipeline's queues. Reading is open; purge and the DLQ need ADMIN_TOKEN. */
 @ApiTags('rabbitmq')
 @Controller('rabbitmq')
 export class RabbitMqAdminHttpController {

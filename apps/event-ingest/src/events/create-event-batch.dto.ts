@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, ValidateNested } from 'class-validator';
 import { CreateEventDto } from './create-event.dto';
 
-export const MAX_BATCH_EVENTS = 1000;
+const MAX_BATCH_EVENTS = 1000;
 
 /** Body of POST /events/batch. One invalid event refuses the whole batch (400), nothing is published. */
 export class CreateEventBatchDto {

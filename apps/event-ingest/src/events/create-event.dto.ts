@@ -14,7 +14,7 @@ import {
   ValidateBy,
 } from 'class-validator';
 
-/** Seed 002's clients send integer ids; they are kept as strings from here on. */
+/** Clients may send integer ids; they are kept as strings from here on. */
 function IdToString(): PropertyDecorator {
   return Transform(({ value }) =>
     typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : value,

@@ -4,7 +4,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EventSink, IngestUnavailableError } from './event.sink';
 
 /**
- * USE_RABBITMQ=false (seed 002's fallback): the request writes to Neo4j itself, with the same
+ * USE_RABBITMQ=false (the fallback without a broker): the request writes to Neo4j itself, with the same
  * writer and idempotency as the processor, and answers 201 after the commit. A batch is one
  * transaction, so its events succeed or fail together.
  */

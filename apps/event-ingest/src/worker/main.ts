@@ -5,7 +5,7 @@ import { runWorkerProcess } from './worker.process';
 import { WorkerSupervisor } from './worker.supervisor';
 
 /**
- * Entry point of the event workers (seed 002's run_worker.py):
+ * Entry point of the event workers:
  *   node dist/apps/event-ingest/apps/event-ingest/src/worker/main.js --queue neo4j --workers 3 --prefetch 200
  * The first process supervises; each child it forks runs the processors.
  */

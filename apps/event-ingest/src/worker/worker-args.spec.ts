@@ -1,7 +1,7 @@
 import { parseWorkerArgs, UsageError } from './worker-args';
 
 describe('parseWorkerArgs', () => {
-  it("reads the seed's worker flags", () => {
+  it('reads the worker flags --queue, --workers and --prefetch', () => {
     expect(parseWorkerArgs(['--queue', 'neo4j', '--workers', '3', '--prefetch', '20'])).toEqual({
       command: 'work',
       queue: 'neo4j',

@@ -18,7 +18,7 @@ export interface CachedInput {
 }
 
 /**
- * The seed's Redis keys, every value sealed (EnvelopeCipher, for the context of its key): Redis
+ * The report cache in Redis (`input:<user_id>`, `report:<report_id>`), every value sealed (EnvelopeCipher, for the context of its key): Redis
  * holds no readable health data. Degraded gracefully: when Redis is slow or down, reads miss and
  * writes are dropped (after a short timeout), and reports still complete from MongoDB. A cached
  * report never outlives its retention.

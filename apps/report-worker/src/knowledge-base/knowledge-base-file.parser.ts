@@ -2,7 +2,7 @@ import { KnowledgeBaseEntry } from '@app/mongo';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsDate, IsIn, IsNotEmpty, IsOptional, IsString, Matches, validateSync } from 'class-validator';
 
-/** One entry of an import file; same fields as the `knowledge_base` collection (seed 001). */
+/** One entry of an import file; same fields as the `knowledge_base` collection. */
 class KnowledgeBaseEntryInput {
   @IsString() @Matches(/^[A-Za-z0-9_.:-]+$/, { message: 'id may hold letters, digits and _ . : - only' }) id: string;
   @IsString() @Matches(/^[a-z0-9_]+$/, { message: 'category must be snake_case' }) category: string;

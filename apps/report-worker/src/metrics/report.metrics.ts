@@ -4,8 +4,6 @@ import { Counter, Gauge, Histogram, MetricsRegistry } from './metrics.registry';
 /** Seconds; from a cached answer (ms) to a slow LLM call (tens of seconds). */
 const SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
-export type ReuseKind = 'request_id' | 'content_hash';
-export type DeadLetterReason = 'invalid' | 'permanent' | 'exhausted';
 export type Dependency = 'mongodb' | 'redis' | 'llm' | 'rabbitmq';
 
 /**

@@ -6,7 +6,7 @@ import { ReportProtectionModule } from '../protection/report-protection.module';
 
 /** The audit trail for the operator commands: the worker's settings and MongoDB, nothing else. */
 @Module({})
-export class AuditTrailModule {
+class AuditTrailModule {
   static forRoot(settings: ReportWorkerEnv): DynamicModule {
     return {
       module: AuditTrailModule,

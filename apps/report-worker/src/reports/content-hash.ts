@@ -1,7 +1,7 @@
 import { ContentHmac } from '@app/crypto';
 
 /**
- * The fingerprint that lets identical requests share a report (seed 003's duplicate detection):
+ * The fingerprint that lets identical requests share a report (duplicate detection):
  * the keyed HMAC of the canonical request minus `request_id`. `user_id` stays in: a report is
  * only ever reused for the same user, since it holds their health data.
  */

@@ -36,7 +36,7 @@ export interface JobDelivery {
 }
 
 /**
- * The seed's generation flow behind the request_id ledger, with as few MongoDB round trips as the
+ * Report generation behind the request_id ledger, with as few MongoDB round trips as the
  * guarantees allow (FerretDB charges several ms for each, more under concurrency):
  *   fresh report      read job ∥ content check, claim (1 write), LLM, store report, complete job ∥ record content
  *   same request_id   read job (completed): answered

@@ -13,7 +13,7 @@ import {
 } from 'class-validator';
 import { EnvBoolean, EnvDelayList, EnvInt, EnvSecretToken } from '../env.decorators';
 
-export const EVENT_PROCESSOR_ROLES = ['none', 'neo4j', 'qdrant', 'all'] as const;
+const EVENT_PROCESSOR_ROLES = ['none', 'neo4j', 'qdrant', 'all'] as const;
 export type EventProcessorRole = (typeof EVENT_PROCESSOR_ROLES)[number];
 
 /**
@@ -84,7 +84,7 @@ export class QdrantEnv {
 }
 
 export class EventsEnv {
-  /** false: POST /events writes straight to Neo4j and answers 201 (seed 002's fallback). */
+  /** false: POST /events writes straight to Neo4j and answers 201 (the fallback without a broker). */
   @EnvBoolean()
   USE_RABBITMQ = true;
 

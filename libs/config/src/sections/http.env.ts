@@ -1,7 +1,7 @@
 import { IsIn, IsIP } from 'class-validator';
 import { EnvBoolean, EnvInt } from '../env.decorators';
 
-export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 export class LoggingEnv {

@@ -22,7 +22,7 @@ export class MongoEnv {
 
   /**
    * Connections per process. Writes are group-committed, so a few suffice; the driver's default of
-   * 100 per worker only queues work inside the server (it helped stall FerretDB's SQLite backend, drill 1).
+   * 100 per worker only queues work inside the server (and can exhaust FerretDB's backend connections).
    */
   @EnvInt(1, 500)
   MONGODB_MAX_POOL_SIZE = 10;

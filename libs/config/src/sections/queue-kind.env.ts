@@ -1,7 +1,7 @@
 import { IsIn } from 'class-validator';
 import { EnvInt } from '../env.decorators';
 
-export const QUEUE_TYPES = ['quorum', 'classic'] as const;
+const QUEUE_TYPES = ['quorum', 'classic'] as const;
 
 /** The kind of every durable queue both pipelines declare (see durableQueueOptions in libs/messaging). */
 export class QueueKindEnv {

@@ -1,7 +1,7 @@
 import { EventType } from '@app/contracts';
 
 /** One relationship type per event type (Cypher cannot take a relationship type as a parameter). */
-export const RELATIONSHIP_BY_EVENT: Record<EventType, string> = {
+const RELATIONSHIP_BY_EVENT: Record<EventType, string> = {
   view: 'VIEWED',
   cart: 'ADDED_TO_CART',
   remove_from_cart: 'REMOVED_FROM_CART',

@@ -17,7 +17,7 @@ export const EVENT_HANDLER_NAMES: Record<EventSinkName, string> = {
   qdrant: 'events-qdrant-processor',
 };
 
-export function eventTopologySettings(config: ConfigService): EventTopologySettings {
+function eventTopologySettings(config: ConfigService): EventTopologySettings {
   return {
     names: eventTopologyNames(config.getOrThrow<string>('EVENTS_TOPOLOGY_PREFIX')),
     messageTtlMs: config.getOrThrow<number>('EVENTS_MESSAGE_TTL_MS'),

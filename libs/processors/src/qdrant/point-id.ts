@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 
 /** Fixed namespaces, so every process (and any other tool) derives the same point ids. */
-export const USER_POINT_NAMESPACE = '6f1d2b1e-8c4b-5d7a-9e3f-0a1b2c3d4e5f';
-export const PRODUCT_POINT_NAMESPACE = '9a7c3e55-2b1d-5f4e-8c6a-1d2e3f4a5b6c';
+const USER_POINT_NAMESPACE = '6f1d2b1e-8c4b-5d7a-9e3f-0a1b2c3d4e5f';
+const PRODUCT_POINT_NAMESPACE = '9a7c3e55-2b1d-5f4e-8c6a-1d2e3f4a5b6c';
 
 /** RFC 4122 version-5 (SHA-1, name-based) UUID: the same name always gives the same id. */
 export function uuidV5(name: string, namespace: string): string {

@@ -4,7 +4,7 @@ import { EventType } from '@app/contracts';
  * How far one event pulls the profile toward the product (both unit vectors): a purchase says
  * more than a cart, a cart more than a view; removing from the cart pushes away a little.
  */
-export const EVENT_WEIGHTS: Record<EventType, number> = {
+const EVENT_WEIGHTS: Record<EventType, number> = {
   purchase: 1,
   cart: 0.5,
   view: 0.1,

@@ -9,7 +9,7 @@ import { QDRANT_CLIENT } from './qdrant-client.token';
 import { applyEvents, profileFrom, UserProfile } from './user-profile';
 
 /** Name of the profile vector in `user_profiles`: named, so a user without one yet can exist. */
-export const PROFILE_VECTOR = 'preference';
+const PROFILE_VECTOR = 'preference';
 
 /**
  * Keeps one point per user in `user_profiles`: read the batch's users and products, apply the

@@ -1,5 +1,5 @@
 /** Human titles of knowledge-base categories, for section headings. */
-export const CATEGORY_TITLES: Record<string, string> = {
+const CATEGORY_TITLES: Record<string, string> = {
   cholesterol: 'Cholesterol',
   triglycerides: 'Triglycerides',
   blood_sugar: 'Blood sugar (glucose and HbA1c)',
