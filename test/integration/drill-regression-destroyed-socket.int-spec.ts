@@ -22,7 +22,8 @@ function settlement(work: Promise<unknown>, ms: number): Promise<unknown> {
  * comes, and nothing fails it: not 'close' (no reader yet), not socketTimeoutMS (a destroyed socket
  * has no timer). A stuck heartbeat leaves the server "Unknown" for good, so every operation fails
  * server selection until the process is replaced (docs/drills.md).
- * patches/mongodb+6.20.0.patch (applied by `npm install`) fails such a write with a network error.
+ * patches/mongodb+6.20.0.patch (applied by `npm install`) fails such a write with a network error,
+ * and a socket error during that wait (EPIPE) as a network error too, as the read side reports it.
  *
  * The window is a few hundred microseconds wide under a real restart; these specs open it on
  * purpose by destroying a socket by hand, through the driver's internal server and monitor objects.
@@ -57,6 +58,26 @@ describe('a MongoDB command written to a socket the server has just closed', () 
     );
 
     expect(outcome).toBeInstanceOf(MongoNetworkError);
+  });
+
+  it('fails with a network error when the socket errors while the write waits (EPIPE: ended by the server)', async () => {
+    const connection = onlyServer().monitor.connection;
+    const socket = connection.socket;
+    // What a socket the server has ended does with a write: refuses it, then emits the error.
+    socket.write = () => {
+      const ended = Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' });
+      process.nextTick(() => socket.emit('error', ended));
+      return false;
+    };
+
+    const outcome = await settlement(
+      connection.command(ADMIN_COMMANDS, { hello: 1 }, { socketTimeoutMS: 2000 }),
+      10_000,
+    );
+
+    // A bare Error here reads as "not an outage" to the worker, which then spends a retry on it.
+    expect(outcome).toBeInstanceOf(MongoNetworkError);
+    expect((outcome as Error).message).toBe('This socket has been ended by the other party');
   });
 
   it('lets the client reconnect when the heartbeat was the command caught that way', async () => {

@@ -37,6 +37,7 @@ describe('classifyFailure', () => {
     'MongoServerSelectionError',
     'MongooseServerSelectionError',
     'MongoPoolClearedError',
+    'PoolClearedOnNetworkError',
     'MongoNotConnectedError',
     'MongoWriteConcernError',
   ])('holds through %s as a MongoDB outage', (name) => {

@@ -12,6 +12,8 @@ const MONGO_OUTAGE_NAMES = new Set([
   'MongoNotConnectedError',
   'MongoTopologyClosedError',
   'MongoPoolClearedError',
+  // The pool cleared by a network error names itself without the Mongo prefix.
+  'PoolClearedOnNetworkError',
   'MongoWriteConcernError',
 ]);
 
