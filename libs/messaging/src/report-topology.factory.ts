@@ -1,6 +1,7 @@
 import { ReportWorkerEnv } from '@app/config';
 import { REPORT_PRIORITY, REPORT_RESPONSE_TTL_MS, retryQueueName } from '@app/contracts';
-import { durableQueueOptions, QueueKind, queueKindFrom, retryQueueOptions } from '@app/messaging';
+import { durableQueueOptions, QueueKind, queueKindFrom } from './durable-queue.options';
+import { retryQueueOptions } from './event-topology.factory';
 import type { ConfigService } from '@nestjs/config';
 import type { Options } from 'amqplib';
 
