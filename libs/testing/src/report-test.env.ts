@@ -1,4 +1,4 @@
-import { REPORT_RESPONSE_TTL_MS } from '@app/contracts';
+import { REPORT_QUEUES, REPORT_RESPONSE_TTL_MS, reportQueueNames, retryQueueName } from '@app/contracts';
 import { durableQueueOptions } from '@app/messaging';
 import type { Options } from 'amqplib';
 import { serviceUrls, uniqueName } from './service-urls';
@@ -29,14 +29,15 @@ export function reportTestEnv(prefix: string, overrides: Record<string, string> 
 
 /** Every queue a report worker with these settings declares: the request, urgent, response and dead-letter queues and its delay queues. */
 export function reportTestQueues(env: Record<string, string | undefined>): string[] {
-  const requests = env.RABBITMQ_REQUEST_QUEUE ?? 'report_generation_requests';
-  const delays = (env.REPORT_RETRY_DELAYS_MS ?? '1000,5000,30000').split(',').map((delay) => delay.trim());
+  const requests = env.RABBITMQ_REQUEST_QUEUE ?? REPORT_QUEUES.requests;
+  const delays = (env.REPORT_RETRY_DELAYS_MS ?? '1000,5000,30000').split(',').map((delay) => Number(delay.trim()));
+  const { urgentQueue, deadLetterQueue } = reportQueueNames(requests);
   return [
     requests,
-    `${requests}.urgent`,
-    env.RABBITMQ_RESPONSE_QUEUE ?? 'report_generation_responses',
-    `${requests}_dlq`,
-    ...delays.map((delay) => `${requests}.retry.${delay}ms`),
+    urgentQueue,
+    env.RABBITMQ_RESPONSE_QUEUE ?? REPORT_QUEUES.responses,
+    deadLetterQueue,
+    ...delays.map((delay) => retryQueueName(requests, delay)),
   ];
 }
 

@@ -1,12 +1,13 @@
+import { REPORT_QUEUES } from '@app/contracts';
 import { IsString } from 'class-validator';
 import { EnvDelayList, EnvInt } from '../env.decorators';
 
 export class ReportQueueEnv {
   @IsString()
-  RABBITMQ_REQUEST_QUEUE = 'report_generation_requests';
+  RABBITMQ_REQUEST_QUEUE: string = REPORT_QUEUES.requests;
 
   @IsString()
-  RABBITMQ_RESPONSE_QUEUE = 'report_generation_responses';
+  RABBITMQ_RESPONSE_QUEUE: string = REPORT_QUEUES.responses;
 
   /** Requests in flight per worker process; the LLM call is I/O, so more than one pays off. */
   @EnvInt(1, 1000)
