@@ -1,13 +1,11 @@
 import { ReportWorkerEnv } from '@app/config';
-import { QueueAdminService } from '@app/messaging';
+import { deliveryOf, QueueAdminService, REPORT_TOPOLOGY, ReportTopology } from '@app/messaging';
 import { ConfigService } from '@nestjs/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ReplyToPolicy } from './access/reply-to.policy';
 import { ReportBrokerHealthIndicator } from './health/report-broker.health-indicator';
 import { ReportOutcomePublisher } from './reports/report-outcome.publisher';
 import { createReportRmqServer } from './transport/report-rmq.server.factory';
-import { ReportTopology } from './transport/report-topology';
-import { REPORT_TOPOLOGY } from './transport/report-topology.token';
 
 /**
  * The HTTP side port (health, metrics) runs on Fastify, as event-ingest's ports do: the same 404
@@ -32,7 +30,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   app.connectMicroservice({ strategy: consumer });
   app.get(ReportBrokerHealthIndicator).watch(consumer);
   const publisher = app.get(ReportOutcomePublisher);
-  consumer.forwardUrgentWith((message) => publisher.forwardUrgent(message));
+  consumer.forwardUrgentWith((message) => publisher.forwardUrgent(deliveryOf(message)));
   const admin = app.get(QueueAdminService);
   const replyTo = new ReplyToPolicy((queue) => admin.exclusivityOf(queue));
   consumer.guardRepliesWith((queue) => replyTo.refusal(queue));

@@ -6,7 +6,7 @@ import { RedisCacheModule } from './cache/redis-cache.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ReportProtectionModule } from './protection/report-protection.module';
-import { ReportsModule } from './reports/reports.module';
+import { ReportTransportModule } from './transport/report-transport.module';
 
 /**
  * Composition root of the report worker. Built by a function so settings are read at boot, not at
@@ -27,7 +27,7 @@ export class ReportWorkerModule {
         MetricsModule,
         RedisCacheModule,
         HealthModule,
-        ReportsModule,
+        ReportTransportModule,
       ],
     };
   }

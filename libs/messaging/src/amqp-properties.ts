@@ -1,4 +1,5 @@
-import type { MessageProperties, Options } from 'amqplib';
+import type { Options } from 'amqplib';
+import type { DeliveryProperties } from './delivery-outcome';
 
 /** AMQP encodes these properties (and header names) as short strings: at most 255 bytes of UTF-8. */
 const SHORT_STRING_PROPERTIES = [
@@ -39,7 +40,10 @@ export function boundedPublishOptions(options: Options.Publish): Options.Publish
  * Publish options of a copy of a delivered message (a retry, a dead letter, a replay): the same
  * properties, so RPC callers still get their answer, persistent, with the given headers.
  */
-export function copiedPublishOptions(properties: MessageProperties, headers: Record<string, unknown>): Options.Publish {
+export function copiedPublishOptions(
+  properties: DeliveryProperties,
+  headers: Record<string, unknown>,
+): Options.Publish {
   const { contentType, contentEncoding, correlationId, replyTo, messageId, priority, timestamp, type, appId } =
     properties;
   return {

@@ -13,3 +13,6 @@ export * from './delivery-settlement';
 export * from './ack-settle.grace';
 export * from './requeue-on-error.handler';
 export * from './amqp-properties';
+export * from './delivery-outcome';
+export * from './report-topology.factory';
+export * from './report-topology.token';

@@ -1,3 +1,4 @@
+import { EVENT_SINKS, eventTopologyNames, retryQueueName, sinkQueueName } from '@app/contracts';
 import { connect, ChannelModel, ConfirmChannel, Options } from 'amqplib';
 import { serviceUrls } from './service-urls';
 
@@ -106,11 +107,12 @@ export class EventBrokerFixture {
 
   /** Deletes the exchanges and queues a spec's topology prefix created. */
   async deleteTopology(prefix: string, retryDelaysMs: number[]): Promise<void> {
-    const queues = [`${prefix}.neo4j`, `${prefix}.qdrant`, `${prefix}.dlq`];
-    const retries = queues.slice(0, 2).flatMap((queue) => retryDelaysMs.map((delay) => `${queue}.retry.${delay}ms`));
-    for (const queue of [...queues, ...retries])
+    const names = eventTopologyNames(prefix);
+    const sinkQueues = EVENT_SINKS.map((sink) => sinkQueueName(names, sink));
+    const retries = sinkQueues.flatMap((queue) => retryDelaysMs.map((delay) => retryQueueName(queue, delay)));
+    for (const queue of [...sinkQueues, names.deadLetterQueue, ...retries])
       await this.withChannel((channel) => channel.deleteQueue(queue)).catch(() => undefined);
-    for (const exchange of [prefix, `${prefix}.dlx`])
+    for (const exchange of [names.exchange, names.deadLetterExchange])
       await this.withChannel((channel) => channel.deleteExchange(exchange)).catch(() => undefined);
   }
 

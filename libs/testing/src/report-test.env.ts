@@ -1,4 +1,4 @@
-import { REPORT_QUEUES, REPORT_RESPONSE_TTL_MS } from '@app/contracts';
+import { REPORT_QUEUES, REPORT_RESPONSE_TTL_MS, reportQueueNames, retryQueueName } from '@app/contracts';
 import { durableQueueOptions } from '@app/messaging';
 import type { Options } from 'amqplib';
 import { serviceUrls, uniqueName } from './service-urls';
@@ -30,13 +30,14 @@ export function reportTestEnv(prefix: string, overrides: Record<string, string> 
 /** Every queue a report worker with these settings declares: the request, urgent, response and dead-letter queues and its delay queues. */
 export function reportTestQueues(env: Record<string, string | undefined>): string[] {
   const requests = env.RABBITMQ_REQUEST_QUEUE ?? REPORT_QUEUES.requests;
-  const delays = (env.REPORT_RETRY_DELAYS_MS ?? '1000,5000,30000').split(',').map((delay) => delay.trim());
+  const delays = (env.REPORT_RETRY_DELAYS_MS ?? '1000,5000,30000').split(',').map((delay) => Number(delay.trim()));
+  const { urgentQueue, deadLetterQueue } = reportQueueNames(requests);
   return [
     requests,
-    `${requests}.urgent`,
+    urgentQueue,
     env.RABBITMQ_RESPONSE_QUEUE ?? REPORT_QUEUES.responses,
-    `${requests}_dlq`,
-    ...delays.map((delay) => `${requests}.retry.${delay}ms`),
+    deadLetterQueue,
+    ...delays.map((delay) => retryQueueName(requests, delay)),
   ];
 }
 

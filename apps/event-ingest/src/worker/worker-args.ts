@@ -1,10 +1,14 @@
 import { EventProcessorRole } from '@app/config/sections/events.env';
+import { EVENT_SINKS } from '@app/contracts';
 import { parseArgs } from 'node:util';
+
+type WorkerQueue = Exclude<EventProcessorRole, 'none'>;
+const WORKER_QUEUES: readonly WorkerQueue[] = [...EVENT_SINKS, 'all'];
 
 export type WorkerCommand =
   | {
       command: 'work';
-      queue: Exclude<EventProcessorRole, 'none'>;
+      queue: WorkerQueue;
       workers: number;
       prefetch?: number;
       healthPort?: number;
@@ -59,11 +63,11 @@ export function parseWorkerArgs(argv: string[]): WorkerCommand {
     };
   }
   if (positionals.length > 0) throw new UsageError(`unknown command "${positionals.join(' ')}"`);
-  if (!['neo4j', 'qdrant', 'all'].includes(values.queue ?? ''))
-    throw new UsageError('--queue must be neo4j, qdrant or all');
+  if (!WORKER_QUEUES.includes(values.queue as WorkerQueue))
+    throw new UsageError(`--queue must be ${EVENT_SINKS.join(', ')} or all`);
   return {
     command: 'work',
-    queue: values.queue as 'neo4j' | 'qdrant' | 'all',
+    queue: values.queue as WorkerQueue,
     workers: positiveInt('workers', values.workers, 1, 64)!,
     prefetch: positiveInt('prefetch', values.prefetch, undefined, 10_000),
     healthPort: positiveInt('health-port', values['health-port'], undefined, 65_000),

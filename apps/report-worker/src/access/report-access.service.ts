@@ -2,7 +2,7 @@ import { parseSigningKeys, ReportReaders, ReportWorkerEnv } from '@app/config';
 import { REPORT_SIGNATURE_HEADERS, signatureMatches } from '@app/contracts';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { ConsumeMessage } from 'amqplib';
+import type { Delivery } from '@app/messaging';
 import { AccessRefusedError, ANONYMOUS, ReportCaller } from './report-caller';
 
 /**
@@ -28,7 +28,7 @@ export class ReportAccessService {
   }
 
   /** The caller of any message; throws AccessRefusedError for a bad or stale signature, or a missing one where required. */
-  callerOf(message: ConsumeMessage, now = Date.now()): ReportCaller {
+  callerOf(message: Delivery, now = Date.now()): ReportCaller {
     const headers = message.properties.headers ?? {};
     const signedBy = headers[REPORT_SIGNATURE_HEADERS.signedBy];
     if (signedBy !== undefined) return this.signer(message, String(signedBy), now);
@@ -39,7 +39,7 @@ export class ReportAccessService {
   }
 
   /** The caller of a query: a reader, or AccessRefusedError. */
-  readerOf(message: ConsumeMessage): ReportCaller {
+  readerOf(message: Delivery): ReportCaller {
     const caller = this.callerOf(message);
     if (!this.readers.isReader(caller.id)) {
       const who = caller.id
@@ -54,7 +54,7 @@ export class ReportAccessService {
     return this.readers.maySee(caller.id, userId);
   }
 
-  private signer(message: ConsumeMessage, client: string, now: number): ReportCaller {
+  private signer(message: Delivery, client: string, now: number): ReportCaller {
     const headers = message.properties.headers ?? {};
     const key = this.signingKeys.get(client);
     if (!key) throw new AccessRefusedError(`signature: client ${client} has no key here (REPORT_SIGNING_KEYS)`);

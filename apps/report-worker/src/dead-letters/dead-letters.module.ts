@@ -1,10 +1,8 @@
 import { ReportWorkerEnv, settingsModule } from '@app/config';
-import { QueueAdminService, RabbitConnectionModule } from '@app/messaging';
+import { QueueAdminService, RabbitConnectionModule, REPORT_TOPOLOGY, reportTopologyFrom } from '@app/messaging';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ReportProtectionModule } from '../protection/report-protection.module';
-import { reportTopologyFrom } from '../transport/report-topology';
-import { REPORT_TOPOLOGY } from '../transport/report-topology.token';
 import { DeadLettersService } from './dead-letters.service';
 
 /**

@@ -3,7 +3,7 @@ import { EnvelopeCipher, KeyRing } from '@app/crypto';
 import { reportRequest } from '@app/testing';
 import { randomBytes } from 'node:crypto';
 import { sealDeadLetter } from './sealed-dead-letter';
-import type { ReportTopology } from '../transport/report-topology';
+import type { ReportTopology } from '@app/messaging';
 import { DeadLettersService } from './dead-letters.service';
 
 class FakeQueueAdmin {

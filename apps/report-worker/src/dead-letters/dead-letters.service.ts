@@ -1,9 +1,7 @@
 import { REPORT_HEADERS } from '@app/contracts';
 import { EnvelopeCipher } from '@app/crypto';
-import { DeadLetter, QueueAdminService } from '@app/messaging';
+import { DeadLetter, QueueAdminService, REPORT_TOPOLOGY, ReportTopology } from '@app/messaging';
 import { Inject, Injectable } from '@nestjs/common';
-import { REPORT_TOPOLOGY } from '../transport/report-topology.token';
-import type { ReportTopology } from '../transport/report-topology';
 import { DeadLetterSummary, summarizeDeadLetter } from './dead-letter.summary';
 import { openDeadLetter } from './sealed-dead-letter';
 

@@ -1,18 +1,25 @@
 import { ReportWorkerEnv } from '@app/config';
 import { REPORT_HEADERS, REPORT_PRIORITY, ReportGenerationResponse } from '@app/contracts';
 import { EnvelopeCipher } from '@app/crypto';
-import { ConfirmedPublisher, copiedPublishOptions } from '@app/messaging';
+import {
+  ConfirmedPublisher,
+  copiedPublishOptions,
+  Delivery,
+  DeliveryProperties,
+  REPORT_TOPOLOGY,
+  ReportTopology,
+} from '@app/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { ConsumeMessage, MessageProperties, Options } from 'amqplib';
 import { hostname } from 'node:os';
 import { sealDeadLetter } from '../dead-letters/sealed-dead-letter';
 import { ReportMetrics } from '../metrics/report.metrics';
-import { REPORT_TOPOLOGY } from '../transport/report-topology.token';
-import type { ReportTopology } from '../transport/report-topology';
+
+type PublishOptions = ReturnType<typeof copiedPublishOptions>;
+type QueueOptions = ReportTopology['declarations'][number]['options'];
 
 /** The properties a retried or dead-lettered copy keeps (RPC callers still get their answer), with these headers added. */
-function carriedProperties(properties: MessageProperties, headers: Record<string, unknown>): Options.Publish {
+function carriedProperties(properties: DeliveryProperties, headers: Record<string, unknown>): PublishOptions {
   return copiedPublishOptions(properties, { ...(properties.headers ?? {}), ...headers });
 }
 
@@ -30,7 +37,7 @@ export class ReportOutcomePublisher {
   private readonly timeoutMs: number;
   private readonly blockedWaitMs: number;
   /** How each queue of the topology is declared, to declare again one that has gone. */
-  private readonly declarations: ReadonlyMap<string, Options.AssertQueue>;
+  private readonly declarations: ReadonlyMap<string, QueueOptions>;
 
   constructor(
     private readonly publisher: ConfirmedPublisher,
@@ -66,7 +73,7 @@ export class ReportOutcomePublisher {
    * Parks a copy in the delay queue of this retry; it returns to the request queue when its TTL
    * runs out. A copy of an urgent request is marked urgent, so it is moved to the urgent queue again.
    */
-  async retry(message: ConsumeMessage, attempt: number): Promise<void> {
+  async retry(message: Delivery, attempt: number): Promise<void> {
     const headers = { [REPORT_HEADERS.attempt]: attempt + 1, [REPORT_HEADERS.worker]: this.worker };
     await this.publish(
       'retry',
@@ -77,7 +84,7 @@ export class ReportOutcomePublisher {
   }
 
   /** Busy elsewhere: wait like this attempt's retry, without spending an attempt. */
-  async postpone(message: ConsumeMessage, attempt: number): Promise<void> {
+  async postpone(message: Delivery, attempt: number): Promise<void> {
     const headers = { [REPORT_HEADERS.attempt]: attempt, [REPORT_HEADERS.worker]: this.worker };
     await this.publish(
       'postpone',
@@ -88,7 +95,7 @@ export class ReportOutcomePublisher {
   }
 
   /** An urgent request that arrived on the request queue, moved to the urgent queue before any work. */
-  async forwardUrgent(message: ConsumeMessage): Promise<void> {
+  async forwardUrgent(message: Delivery): Promise<void> {
     if (!this.topology.urgentQueue) throw new Error('no urgent queue: classic queues keep priorities instead');
     await this.publish(
       'forward_urgent',
@@ -98,14 +105,14 @@ export class ReportOutcomePublisher {
     );
   }
 
-  private retryProperties(message: ConsumeMessage, headers: Record<string, unknown>): Options.Publish {
+  private retryProperties(message: Delivery, headers: Record<string, unknown>): PublishOptions {
     const properties = carriedProperties(message.properties, headers);
-    const urgent = this.topology.urgentQueue !== undefined && message.fields.routingKey === this.topology.urgentQueue;
+    const urgent = this.topology.urgentQueue !== undefined && message.routingKey === this.topology.urgentQueue;
     return urgent ? { ...properties, priority: REPORT_PRIORITY.urgent } : properties;
   }
 
   /** The request parked in the dead-letter queue, its body sealed (see sealDeadLetter), with why and when it failed. */
-  async deadLetter(message: ConsumeMessage, reason: string, attempt: number): Promise<void> {
+  async deadLetter(message: Delivery, reason: string, attempt: number): Promise<void> {
     const sealed = sealDeadLetter(this.cipher, this.topology.deadLetterQueue, message.content);
     const headers = {
       ...sealed.headers,
@@ -123,7 +130,7 @@ export class ReportOutcomePublisher {
   }
 
   /** Default exchange, confirmed; timed as a RabbitMQ round trip. A queue that has gone is declared again as the topology declares it. */
-  private async publish(operation: string, queue: string, body: Buffer, options: Options.Publish): Promise<void> {
+  private async publish(operation: string, queue: string, body: Buffer, options: PublishOptions): Promise<void> {
     const redeclare = this.declarations.get(queue);
     await this.metrics.time('rabbitmq', operation, () =>
       this.publisher.publish('', queue, body, {

@@ -4,13 +4,12 @@ import {
   ReportGenerationResponse,
   validateReportRequest,
 } from '@app/contracts';
+import { ACK, Delivery, DeliveryOutcome } from '@app/messaging';
 import { AuditEventsRepository, ReportJobsRepository } from '@app/mongo';
 import { Injectable, Logger } from '@nestjs/common';
-import type { ConsumeMessage } from 'amqplib';
 import { AccessRefusedError, actorOf, ANONYMOUS, ReportCaller } from '../access/report-caller';
 import { ReportAccessService } from '../access/report-access.service';
 import { ReportMetrics } from '../metrics/report.metrics';
-import { NO_REPLY_YET } from '../transport/report-rmq.server';
 import { describeFailure, isTransient, JobBusyError } from './failure.classifier';
 import { ReportGenerationService } from './report-generation.service';
 import { ReportOutcomePublisher } from './report-outcome.publisher';
@@ -18,18 +17,26 @@ import { HoldEndedError, RequestHoldService } from './request-hold.service';
 
 /** `queue`: answer on the response queue (emit, raw JSON). `caller`: return the answer for Nest to send to replyTo. */
 export type ReplyMode = 'queue' | 'caller';
-export type ReportReply = ReportGenerationResponse | typeof NO_REPLY_YET;
+/** Acked with the answer, acked with none yet (a copy waits in a retry queue), or handed back. */
+export type ReportOutcome = DeliveryOutcome<ReportGenerationResponse>;
 
-function attemptOf(message: ConsumeMessage): number {
-  const attempt = Number(message.properties.headers?.[REPORT_HEADERS.attempt] ?? 1);
+function attemptOf(delivery: Delivery): number {
+  const attempt = Number(delivery.properties.headers?.[REPORT_HEADERS.attempt] ?? 1);
   return Number.isInteger(attempt) && attempt > 0 ? attempt : 1;
 }
 
 /** The outcome label of the request duration histogram. */
-function outcomeOf(reply: ReportReply): string {
-  if (reply === NO_REPLY_YET) return 'deferred';
-  if (reply.status === 'failed') return 'failed';
-  return reply.reused ? 'reused' : 'generated';
+function outcomeOf(outcome: ReportOutcome): string {
+  if (outcome.kind === 'requeue') return 'error';
+  if (outcome.kind === 'ack') return 'deferred';
+  if (outcome.body.status === 'failed') return 'failed';
+  return outcome.body.reused ? 'reused' : 'generated';
+}
+
+/** What escaped the pipeline: an outcome it could not publish, or a hold that shutdown ended. */
+function handedBack(error: unknown): ReportOutcome {
+  if (error instanceof HoldEndedError) return { kind: 'requeue', reason: error.message, held: true };
+  return { kind: 'requeue', reason: (error as Error).message };
 }
 
 function failed(requestId: string, userId: string, errorMessage: string, attempts?: number): ReportGenerationResponse {
@@ -48,10 +55,10 @@ function failed(requestId: string, userId: string, errorMessage: string, attempt
  * One delivery of a generate request, from body to outcome: validate, generate, then answer, or
  * park it in a retry queue (transient failure), or dead-letter it with a failed answer. While
  * MongoDB is unreachable or the LLM refuses our settings, the request is held and tried again in
- * hand (RequestHoldService) instead. Every publish is confirmed before this resolves; the
- * controller acks only after that. It throws when the outcome could not be published (the broker
- * is away) and when shutdown ends a hold: then nothing is acked, and the controller hands the
- * delivery back to the broker.
+ * hand (RequestHoldService) instead. Every publish is confirmed before this resolves with the
+ * delivery's outcome, which the transport carries out: ack (with the answer for an RPC caller)
+ * only after that. When the outcome could not be published (the broker is away) or shutdown ends
+ * a hold, the outcome is requeue: nothing is acked, the delivery goes back to the broker.
  */
 @Injectable()
 export class ReportRequestService {
@@ -67,12 +74,12 @@ export class ReportRequestService {
     private readonly audit: AuditEventsRepository,
   ) {}
 
-  process(body: unknown, message: ConsumeMessage, mode: ReplyMode): Promise<ReportReply> {
+  process(body: unknown, delivery: Delivery, mode: ReplyMode): Promise<ReportOutcome> {
     this.metrics.received.inc();
-    return this.metrics.track(outcomeOf, () => this.handle(body, message, mode));
+    return this.metrics.track(outcomeOf, () => this.handle(body, delivery, mode).catch(handedBack));
   }
 
-  private async handle(body: unknown, message: ConsumeMessage, mode: ReplyMode): Promise<ReportReply> {
+  private async handle(body: unknown, message: Delivery, mode: ReplyMode): Promise<ReportOutcome> {
     const receivedAt = Date.now();
     const attempt = attemptOf(message);
     let caller: ReportCaller = ANONYMOUS;
@@ -100,7 +107,7 @@ export class ReportRequestService {
         await this.record(caller, response.reused ? 'reused' : 'generated', response);
         return response;
       };
-      const response = await this.generation.forDelivery(request.request_id, message.fields.redelivered, (delivery) =>
+      const response = await this.generation.forDelivery(request.request_id, message.redelivered, (delivery) =>
         this.hold.run(() => generateAndRecord(delivery), { requestId: request.request_id, receivedAt }),
       );
       const answered = await this.answer(response, mode);
@@ -113,7 +120,7 @@ export class ReportRequestService {
 
   /** A request that cannot be taken (invalid, or refused by the access checks): dead-lettered once, answered failed. */
   private async refuse(
-    message: ConsumeMessage,
+    message: Delivery,
     reason: string,
     attempt: number,
     mode: ReplyMode,
@@ -149,11 +156,11 @@ export class ReportRequestService {
   private async onFailure(
     request: ReportGenerationRequest,
     error: unknown,
-    message: ConsumeMessage,
+    message: Delivery,
     attempt: number,
     mode: ReplyMode,
     caller: ReportCaller,
-  ): Promise<ReportReply> {
+  ): Promise<ReportOutcome> {
     if (error instanceof HoldEndedError) return this.handBack(error, message, attempt);
     const reason = describeFailure(error);
     const context = { request_id: request.request_id, attempt, error: reason };
@@ -161,14 +168,14 @@ export class ReportRequestService {
       this.logger.log({ message: 'request busy elsewhere, postponed', ...context });
       await this.publisher.postpone(message, attempt);
       this.metrics.postponed.inc();
-      return NO_REPLY_YET;
+      return ACK;
     }
     if (isTransient(error) && attempt <= this.publisher.maxRetries) {
       this.logger.warn({ message: 'transient failure, retry scheduled', ...context });
       await this.publisher.retry(message, attempt);
       this.metrics.retried.inc();
       await this.jobs.release(request.request_id, reason).catch(() => undefined);
-      return NO_REPLY_YET;
+      return ACK;
     }
     this.logger.error({ message: 'request dead-lettered', ...context });
     await this.publisher.deadLetter(message, reason, attempt);
@@ -183,22 +190,22 @@ export class ReportRequestService {
    * A hold that ended with its cause still there gives the request back without spending an
    * attempt. At the hold limit a copy goes to this attempt's retry queue (confirmed, then the
    * delivery is acked), so the delivery count a quorum queue keeps does not grow with the outage.
-   * On shutdown the delivery is requeued as it is (the controller nacks when this throws), which
+   * On shutdown the delivery is requeued as it is (process() turns the error into requeue), which
    * frees the consumer at once; its redelivery takes the job over.
    */
-  private async handBack(error: HoldEndedError, message: ConsumeMessage, attempt: number): Promise<ReportReply> {
+  private async handBack(error: HoldEndedError, message: Delivery, attempt: number): Promise<ReportOutcome> {
     if (error.end === 'shutting down') throw error;
     // Best effort, so another worker need not wait out our lease (MongoDB may be the cause); before
     // the copy exists, so it cannot undo the claim of the copy's delivery.
     await this.jobs.release(error.requestId, `held: ${error.holdCause}`).catch(() => undefined);
     await this.publisher.postpone(message, attempt);
-    return NO_REPLY_YET;
+    return ACK;
   }
 
   /** Counted once the answer is out (published, or handed to Nest for the RPC caller). */
-  private async answer(response: ReportGenerationResponse, mode: ReplyMode): Promise<ReportReply> {
+  private async answer(response: ReportGenerationResponse, mode: ReplyMode): Promise<ReportOutcome> {
     if (mode === 'queue') await this.publisher.respond(response);
     (response.status === 'success' ? this.metrics.succeeded : this.metrics.failed).inc();
-    return response;
+    return { kind: 'reply', body: response };
   }
 }

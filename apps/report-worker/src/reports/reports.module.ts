@@ -1,26 +1,22 @@
 import { ReportWorkerEnv } from '@app/config';
-import { QueueAdminService } from '@app/messaging';
+import { QueueAdminService, REPORT_TOPOLOGY, reportTopologyFrom } from '@app/messaging';
 import { ReportStorageModule } from '@app/mongo';
 import { Logger, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ReportAccessService } from '../access/report-access.service';
 import { ReportCacheService } from '../cache/report-cache.service';
-import { reportTopologyFrom } from '../transport/report-topology';
-import { REPORT_TOPOLOGY } from '../transport/report-topology.token';
 import { KnowledgeBaseService } from './knowledge-base.service';
 import { ReportGenerationService } from './report-generation.service';
 import { ReportOutcomePublisher } from './report-outcome.publisher';
 import { ReportQueryService } from './report-query.service';
 import { ReportRequestService } from './report-request.service';
-import { ReportMessageController } from './report.message.controller';
 import { RequestHoldService } from './request-hold.service';
 import { DeterministicReportWriter } from './writers/deterministic.report-writer';
 import { REPORT_WRITER } from './writers/report-writer.port';
 
-/** The report slice: message controller, services, writers. */
+/** The report slice: services and writers (its message controller is the transport's, ReportTransportModule). */
 @Module({
   imports: [ReportStorageModule],
-  controllers: [ReportMessageController],
   providers: [
     {
       provide: REPORT_TOPOLOGY,
@@ -51,7 +47,15 @@ import { REPORT_WRITER } from './writers/report-writer.port';
     ReportQueryService,
     RequestHoldService,
   ],
-  // RequestHoldService: readiness names what the held requests wait for.
-  exports: [REPORT_TOPOLOGY, RequestHoldService, QueueAdminService],
+  // RequestHoldService: readiness names what the held requests wait for. The services: what the transport calls.
+  exports: [
+    REPORT_TOPOLOGY,
+    RequestHoldService,
+    QueueAdminService,
+    ReportRequestService,
+    ReportQueryService,
+    ReportAccessService,
+    ReportOutcomePublisher,
+  ],
 })
 export class ReportsModule {}

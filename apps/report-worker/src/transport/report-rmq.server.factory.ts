@@ -1,8 +1,7 @@
 import { ReportWorkerEnv } from '@app/config';
-import { amqpTlsOptions } from '@app/messaging';
+import { amqpTlsOptions, ReportTopology } from '@app/messaging';
 import { ConfigService } from '@nestjs/config';
 import { hostname } from 'node:os';
-import { ReportTopology } from './report-topology';
 import { ReportRmqServer } from './report-rmq.server';
 
 /** The consumer, configured from settings; one fixed consumer tag per process so close() can cancel it. */

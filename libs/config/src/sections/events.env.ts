@@ -13,7 +13,7 @@ import {
 } from 'class-validator';
 import { EnvBoolean, EnvDelayList, EnvInt, EnvSecretToken } from '../env.decorators';
 
-const EVENT_PROCESSOR_ROLES = ['none', 'neo4j', 'qdrant', 'all'] as const;
+const EVENT_PROCESSOR_ROLES = ['none', ...ALL_SINKS, 'all'] as const;
 export type EventProcessorRole = (typeof EVENT_PROCESSOR_ROLES)[number];
 
 /**

@@ -1,6 +1,5 @@
 import { EventMessage, parseEventMessage } from '@app/contracts';
-import { AckSettleGrace, DeliveryFailureRouter } from '@app/messaging';
-import { Nack } from '@golevelup/nestjs-rabbitmq';
+import { ACK, AckSettleGrace, DeliveryFailureRouter, DeliveryOutcome } from '@app/messaging';
 import { Logger } from '@nestjs/common';
 import { ConsumeMessage } from 'amqplib';
 import { holdThroughOutage, MicroBatcher } from '@app/common';
@@ -15,7 +14,8 @@ type Arrival = { event: EventMessage; receivedAt: number };
  * What happens to one delivery of a sink queue, whatever the store: validate it (invalid → DLQ at
  * once), write it with the deliveries around it in one batch, and ack only after the write
  * committed. A failed write goes to the sink's retry queues or the DLQ, acked once that copy is
- * confirmed. Returning undefined acks the delivery; a Nack(requeue) hands it back to the broker.
+ * confirmed. Its outcome is ack, or requeue (handed back to the broker), which the consumer
+ * (SinkEventsConsumer) carries out.
  */
 export class EventDeliveryProcessor {
   private readonly batcher: MicroBatcher<Arrival, Outcome>;
@@ -48,7 +48,7 @@ export class EventDeliveryProcessor {
     return { pending: this.batcher.size, outageRetries: this.outageRetries };
   }
 
-  async handle(body: unknown, message: ConsumeMessage): Promise<Nack | undefined> {
+  async handle(body: unknown, message: ConsumeMessage): Promise<DeliveryOutcome> {
     this.inProgress++;
     try {
       return await this.process(body, message);
@@ -58,12 +58,12 @@ export class EventDeliveryProcessor {
     }
   }
 
-  private async process(body: unknown, message: ConsumeMessage): Promise<Nack | undefined> {
+  private async process(body: unknown, message: ConsumeMessage): Promise<DeliveryOutcome> {
     const parsed = parseEventMessage(body);
     if (!parsed.ok) return this.routeFailure(message, parsed.reason, true, idOf(body));
     const outcome = await this.batcher.add({ event: parsed.event, receivedAt: Date.now() });
-    if (outcome.kind === 'written') return undefined;
-    if (outcome.kind === 'handed-back') return new Nack(true);
+    if (outcome.kind === 'written') return ACK;
+    if (outcome.kind === 'handed-back') return { kind: 'requeue', reason: 'store unreachable at shutdown', held: true };
     return this.routeFailure(message, describeError(outcome.error), false, parsed.event.event_id);
   }
 
@@ -125,7 +125,12 @@ export class EventDeliveryProcessor {
     return outcomes;
   }
 
-  private async routeFailure(message: ConsumeMessage, reason: string, permanent: boolean, eventId?: string) {
+  private async routeFailure(
+    message: ConsumeMessage,
+    reason: string,
+    permanent: boolean,
+    eventId?: string,
+  ): Promise<DeliveryOutcome> {
     try {
       const route = await this.router.route(message, this.settings.retry, reason, permanent);
       const msg = route.kind === 'retry' ? 'event scheduled for retry' : 'event dead-lettered';
@@ -138,14 +143,14 @@ export class EventDeliveryProcessor {
         ...delay,
         reason,
       });
-      return undefined;
+      return ACK;
     } catch (error) {
       this.logger.error({
         msg: 'could not route a failed event; handing it back',
         event_id: eventId,
         error: describeError(error),
       });
-      return new Nack(true);
+      return { kind: 'requeue', reason: describeError(error) };
     }
   }
 

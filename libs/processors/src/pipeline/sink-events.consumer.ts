@@ -1,12 +1,20 @@
-import { resubscribeWhenCancelled, stopConsuming } from '@app/messaging';
+import { DeliveryOutcome, resubscribeWhenCancelled, stopConsuming } from '@app/messaging';
 import { AmqpConnection, Nack } from '@golevelup/nestjs-rabbitmq';
 import { BeforeApplicationShutdown, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ConsumeMessage } from 'amqplib';
 import { EventDeliveryProcessor } from './event-delivery.processor';
 
 /**
+ * golevelup settles a delivery by what its handler returns: nothing acks it, a Nack(true) requeues
+ * it. The one place an event delivery's outcome becomes that answer.
+ */
+export function rabbitAnswerOf(outcome: DeliveryOutcome): Nack | undefined {
+  return outcome.kind === 'requeue' ? new Nack(true) : undefined;
+}
+
+/**
  * What every sink's message controller does besides subscribing: hand each delivery to its
- * processor, and shut down in two steps. Subclasses only add the @RabbitSubscribe handler, since
+ * processor and answer golevelup with the outcome, and shut down in two steps. Subclasses only add the @RabbitSubscribe handler, since
  * golevelup binds a handler name per decorated method.
  */
 export abstract class SinkEventsConsumer implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
@@ -17,8 +25,8 @@ export abstract class SinkEventsConsumer implements OnModuleInit, OnModuleDestro
     private readonly amqp: AmqpConnection,
   ) {}
 
-  protected process(body: unknown, message: ConsumeMessage): Promise<Nack | undefined> {
-    return this.processor.handle(body, message);
+  protected async process(body: unknown, message: ConsumeMessage): Promise<Nack | undefined> {
+    return rabbitAnswerOf(await this.processor.handle(body, message));
   }
 
   onModuleInit(): void {

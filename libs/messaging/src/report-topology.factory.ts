@@ -1,6 +1,7 @@
 import { ReportWorkerEnv } from '@app/config';
-import { REPORT_PRIORITY, REPORT_RESPONSE_TTL_MS, retryQueueName } from '@app/contracts';
-import { durableQueueOptions, QueueKind, queueKindFrom, retryQueueOptions } from '@app/messaging';
+import { REPORT_PRIORITY, REPORT_RESPONSE_TTL_MS, reportQueueNames, retryQueueName } from '@app/contracts';
+import { durableQueueOptions, QueueKind, queueKindFrom } from './durable-queue.options';
+import { retryQueueOptions } from './event-topology.factory';
 import type { ConfigService } from '@nestjs/config';
 import type { Options } from 'amqplib';
 
@@ -56,14 +57,15 @@ export interface ReportTopology {
 export function reportTopology(settings: TopologySettings): ReportTopology {
   const { queueKind } = settings;
   const requestQueue = settings.RABBITMQ_REQUEST_QUEUE;
-  const deadLetterQueue = `${requestQueue}_dlq`;
+  const names = reportQueueNames(requestQueue);
+  const { deadLetterQueue } = names;
   const delays = settings.REPORT_RETRY_DELAYS_MS.length > 0 ? settings.REPORT_RETRY_DELAYS_MS : [1000];
   const used = [...new Set(delays.slice(0, Math.max(settings.MAX_RETRIES, 1)))];
   const retryQueues = used.map((delayMs) => ({ name: retryQueueName(requestQueue, delayMs), delayMs }));
   const retryQueueFor = (retry: number) =>
     retryQueueName(requestQueue, delays[Math.min(Math.max(retry, 1), delays.length) - 1]);
   const requestQueueOptions = requestOptions(queueKind, deadLetterQueue);
-  const urgentQueue = queueKind.type === 'quorum' ? `${requestQueue}.urgent` : undefined;
+  const urgentQueue = queueKind.type === 'quorum' ? names.urgentQueue : undefined;
   const declarations: QueueDeclaration[] = [
     ...(urgentQueue ? [{ name: urgentQueue, options: requestQueueOptions }] : []),
     {

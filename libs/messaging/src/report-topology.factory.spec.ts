@@ -1,4 +1,4 @@
-import { reportTopology } from './report-topology';
+import { reportTopology } from './report-topology.factory';
 
 const base = {
   RABBITMQ_REQUEST_QUEUE: 'report_generation_requests',
