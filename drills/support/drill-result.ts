@@ -56,15 +56,8 @@ export function withProcessFindings(result: DrillResult, processes: AppProcess[]
   return { ...result, checks, notes, overrides: [...new Set(processes.flatMap((p) => p.overrides))] };
 }
 
-/**
- * A liveness watcher: polls a /health/live URL and keeps the longest time between two answers, so
- * a drill can tell a process whose event loop stalled (no answer at all) from one that answers
- * but cannot do its work.
- */
-export class LivenessGap {
-  longestMs = 0;
-  longestFrom = 0;
-  private lastAnswer = 0;
+/** Polls a health URL every `intervalMs` until stopped; each answer goes to `observe`. */
+abstract class HealthWatcher {
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -72,16 +65,12 @@ export class LivenessGap {
     private readonly poll: (url: string) => Promise<{ status: number; body: string }>,
   ) {}
 
+  protected abstract observe(status: number, body: string, at: number): void;
+
   start(intervalMs = 250): this {
-    this.lastAnswer = Date.now();
     const tick = async () => {
-      const { status } = await this.poll(this.url);
-      const now = Date.now();
-      if (status === 200) {
-        if (now - this.lastAnswer > this.longestMs)
-          [this.longestMs, this.longestFrom] = [now - this.lastAnswer, this.lastAnswer];
-        this.lastAnswer = now;
-      }
+      const { status, body } = await this.poll(this.url);
+      this.observe(status, body, Date.now());
       if (this.timer) this.timer = setTimeout(() => void tick(), intervalMs);
     };
     this.timer = setTimeout(() => void tick(), 0);
@@ -94,30 +83,31 @@ export class LivenessGap {
   }
 }
 
-/** A readiness watcher: polls a /health/ready URL and keeps the transitions (status changes). */
-export class ReadinessLog {
-  readonly transitions: Array<{ at: number; status: number; body: string }> = [];
-  private timer?: NodeJS.Timeout;
+/**
+ * A liveness watcher: polls a /health/live URL and keeps the longest time between two answers, so
+ * a drill can tell a process whose event loop stalled (no answer at all) from one that answers
+ * but cannot do its work.
+ */
+export class LivenessGap extends HealthWatcher {
+  longestMs = 0;
+  longestFrom = 0;
+  private lastAnswer = Date.now();
 
-  constructor(
-    private readonly url: string,
-    private readonly poll: (url: string) => Promise<{ status: number; body: string }>,
-  ) {}
-
-  start(intervalMs = 250): this {
-    const tick = async () => {
-      const { status, body } = await this.poll(this.url);
-      const last = this.transitions.at(-1);
-      if (!last || last.status !== status) this.transitions.push({ at: Date.now(), status, body: body.slice(0, 400) });
-      if (this.timer) this.timer = setTimeout(() => void tick(), intervalMs);
-    };
-    this.timer = setTimeout(() => void tick(), 0);
-    return this;
+  protected observe(status: number, _body: string, at: number): void {
+    if (status !== 200) return;
+    if (at - this.lastAnswer > this.longestMs)
+      [this.longestMs, this.longestFrom] = [at - this.lastAnswer, this.lastAnswer];
+    this.lastAnswer = at;
   }
+}
 
-  stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+/** A readiness watcher: polls a /health/ready URL and keeps the transitions (status changes). */
+export class ReadinessLog extends HealthWatcher {
+  readonly transitions: Array<{ at: number; status: number; body: string }> = [];
+
+  protected observe(status: number, body: string, at: number): void {
+    const last = this.transitions.at(-1);
+    if (!last || last.status !== status) this.transitions.push({ at, status, body: body.slice(0, 400) });
   }
 
   /** True when some answer between `from` and `to` was not 200 and mentioned `dependency`. */
