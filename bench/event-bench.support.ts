@@ -1,3 +1,4 @@
+import { compiledAppEntry } from '@app/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,24 +26,26 @@ export interface LoadResult {
   cpuMicrosPerRequest?: number;
 }
 
-/** A TypeScript entry point as its own process (swc-transpiled, so it runs as fast as the build). */
+/**
+ * An entry point as its own process: an app (`apps/…`) compiled, as production runs it
+ * (bench/run.sh builds first); a bench helper (`bench/…`) from source, swc-transpiled.
+ */
 export function startProcess(entry: string, env: Record<string, string>, args: string[] = []): ChildProcess {
-  return spawn(
-    process.execPath,
-    ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(ROOT, entry), ...args],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ENV_FILE: '/dev/null', TS_NODE_SWC: 'true', ...env },
-      // BENCH_LOG_DIR keeps each process's stdout (JSON logs) for a closer look.
-      stdio: [
-        'ignore',
-        process.env.BENCH_LOG_DIR
-          ? openSync(join(process.env.BENCH_LOG_DIR, `${entry.replace(/\W+/g, '_')}.log`), 'w')
-          : 'ignore',
-        'inherit',
-      ],
-    },
-  );
+  const node = entry.startsWith('apps/')
+    ? [compiledAppEntry(ROOT, entry)]
+    : ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(ROOT, entry)];
+  return spawn(process.execPath, [...node, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ENV_FILE: '/dev/null', TS_NODE_SWC: 'true', ...env },
+    // BENCH_LOG_DIR keeps each process's stdout (JSON logs) for a closer look.
+    stdio: [
+      'ignore',
+      process.env.BENCH_LOG_DIR
+        ? openSync(join(process.env.BENCH_LOG_DIR, `${entry.replace(/\W+/g, '_')}.log`), 'w')
+        : 'ignore',
+      'inherit',
+    ],
+  });
 }
 
 export async function stopProcess(child: ChildProcess): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * Event pipeline benchmark, all figures in one run; figures only, never pass/fail.
- *   npx ts-node -r tsconfig-paths/register bench/event-ingest.bench.ts     (or: npm run bench -- event-ingest)
- * Processes: the API and a Neo4j worker (from source, swc), the bare ceiling server, autocannon
+ *   npm run bench -- event-ingest      (bench/run.sh builds the apps first)
+ * Processes: the API and a Neo4j worker (compiled, as production runs them), the bare ceiling server, autocannon
  * in this process; the real RabbitMQ and Neo4j. Everything uses a topology and ids of its own
  * (prefix bench-evt-...) and is deleted at the end. BENCH_SECONDS sets each load phase (10).
  */

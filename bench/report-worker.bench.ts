@@ -1,13 +1,14 @@
 /**
  * Report worker benchmark. Figures only, never pass/fail. Each scenario starts a fresh
- * worker process (the built one if `dist/` has it, else from source with ts-node) against the real
+ * worker process, compiled as production runs it (`npm run build` first), against the real
  * RabbitMQ, Redis and MongoDB-wire server, with the fake OpenAI server as the LLM.
- *   BENCH_BUILD=1 TS_NODE_SWC=true node -r ts-node/register -r tsconfig-paths/register bench/report-worker.bench.ts
+ *   npm run bench -- report-worker      (bench/run.sh builds the apps, then runs it)
  * Each scenario also reads the worker's GET /metrics to show the store's share of a report: MongoDB
  * round trips per report and the time in them against the worker's own code.
  * BENCH_NODE_FLAGS adds node flags to the worker (e.g. `--max-semi-space-size=4`).
  */
 import {
+  compiledAppEntry,
   FakeOpenAiServer,
   jsonOf,
   provideTestSecrets,
@@ -19,7 +20,7 @@ import {
   waitFor,
 } from '@app/testing';
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mongoose';
@@ -27,9 +28,6 @@ import { parseKnowledgeBaseFile } from '../apps/report-worker/src/knowledge-base
 import { loadAverage, scrapeMetrics, storeShare } from './report-bench.support';
 
 const ROOT = join(__dirname, '..');
-const BUILT = join(ROOT, 'dist/apps/report-worker/apps/report-worker/src/main.js');
-/** Builds the worker first (so the figures are for the code in the tree, compiled as in production). */
-const BUILD = process.env.BENCH_BUILD !== '0';
 const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const llm = new FakeOpenAiServer();
 // The worker's keys, made for this run unless the caller set them; every worker started inherits them.
@@ -74,9 +72,8 @@ async function startWorker(prefetch: number): Promise<Worker> {
     .collection('knowledge_base')
     .insertMany(parseKnowledgeBaseFile(readFileSync(join(ROOT, 'data/knowledge-base/sample.json'), 'utf8')));
   await db.close();
-  const args = existsSync(BUILT)
-    ? [...NODE_FLAGS, BUILT]
-    : ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', 'apps/report-worker/src/main.ts'];
+  // Compiled, as production runs it (bench/run.sh builds first).
+  const args = [...NODE_FLAGS, compiledAppEntry(ROOT, 'apps/report-worker/src/main.ts')];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env, TS_NODE_SWC: 'true' },
@@ -209,11 +206,6 @@ async function overheadAndCache(count: number) {
 }
 
 async function main(): Promise<void> {
-  if (BUILD) {
-    const build = spawn('npx', ['nest', 'build', 'report-worker'], { cwd: ROOT, stdio: 'inherit' });
-    const code = await new Promise((resolve) => build.once('exit', resolve));
-    if (code !== 0) throw new Error(`nest build report-worker failed (${String(code)})`);
-  }
   await llm.start();
   const loadAtStart = loadAverage();
   // BENCH_PREFETCHES narrows the throughput runs (e.g. `64`) when iterating on one figure.
@@ -224,7 +216,7 @@ async function main(): Promise<void> {
   await llm.stop();
   const result = {
     at: new Date().toISOString(),
-    worker: existsSync(BUILT) ? 'dist (compiled)' : 'ts-node (source)',
+    worker: 'dist (compiled)',
     llm_latency_ms: 2000,
     load_average: { at_start: loadAtStart, at_end: loadAverage(), cpus: availableParallelism() },
     node_flags: NODE_FLAGS,

@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/services/up.sh
 mkdir -p bench/results
+# The apps are measured compiled, as production runs them.
+npm run --silent build
 benches=("$@")
 [ ${#benches[@]} -gt 0 ] || benches=(report-sealing report-worker event-ingest)
 for name in "${benches[@]}"; do

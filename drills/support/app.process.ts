@@ -1,7 +1,7 @@
-import { waitFor } from '@app/testing';
+import { compiledAppEntry, waitFor } from '@app/testing';
 import { ClassConstructor } from 'class-transformer';
 import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
@@ -69,7 +69,7 @@ export class AppProcess {
 
   start(): this {
     const log = createWriteStream(this.logFile, { flags: this.starts === 0 ? 'w' : 'a' });
-    const child = spawn(process.execPath, [compiledEntry(this.entry), ...this.args], {
+    const child = spawn(process.execPath, [compiledAppEntry(ROOT, this.entry), ...this.args], {
       cwd: ROOT,
       env: { ...process.env, ...secrets, ENV_FILE: '/dev/null', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -177,12 +177,4 @@ export async function httpStatus(url: string, timeoutMs = 2000): Promise<{ statu
   } catch {
     return { status: 0, body: '' };
   }
-}
-
-/** `apps/<app>/src/….ts` built by `nest build <app>`: `dist/apps/<app>/apps/<app>/src/….js`. */
-export function compiledEntry(entry: string): string {
-  const [, app] = entry.split('/');
-  const file = join(ROOT, 'dist/apps', app, entry.replace(/\.ts$/, '.js'));
-  if (!existsSync(file)) throw new Error(`${file} is not built: run \`npm run build\` (drills/run.sh does)`);
-  return file;
 }

@@ -19,3 +19,4 @@ export * from './tracked-secrets.scanner';
 export * from './stored-report.reader';
 export * from './broker-users';
 export * from './reader-record';
+export * from './compiled-app';
