@@ -26,13 +26,17 @@ export interface LoadResult {
   cpuMicrosPerRequest?: number;
 }
 
+/** Node flags for the apps a bench starts, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them. */
+const APP_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+
 /**
  * An entry point as its own process: an app (`apps/…`) compiled, as production runs it
- * (bench/run.sh builds first); a bench helper (`bench/…`) from source, swc-transpiled.
+ * (bench/run.sh builds first), with BENCH_NODE_FLAGS; a bench helper (`bench/…`) from source,
+ * swc-transpiled.
  */
 export function startProcess(entry: string, env: Record<string, string>, args: string[] = []): ChildProcess {
   const node = entry.startsWith('apps/')
-    ? [compiledAppEntry(ROOT, entry)]
+    ? [...APP_NODE_FLAGS, compiledAppEntry(ROOT, entry)]
     : ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(ROOT, entry)];
   return spawn(process.execPath, [...node, ...args], {
     cwd: ROOT,
