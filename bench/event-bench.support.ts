@@ -27,7 +27,7 @@ export interface LoadResult {
 }
 
 /** Node flags for the apps a bench starts, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them. */
-const APP_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+export const APP_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 /**
  * An entry point as its own process: an app (`apps/…`) compiled, as production runs it

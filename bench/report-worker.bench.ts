@@ -8,7 +8,6 @@
  * BENCH_NODE_FLAGS adds node flags to the worker (e.g. `--max-semi-space-size=4`).
  */
 import {
-  compiledAppEntry,
   FakeOpenAiServer,
   jsonOf,
   provideTestSecrets,
@@ -19,16 +18,15 @@ import {
   reportTestQueues,
   waitFor,
 } from '@app/testing';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mongoose';
 import { parseKnowledgeBaseFile } from '../apps/report-worker/src/knowledge-base/knowledge-base-file.parser';
+import { APP_NODE_FLAGS, ROOT, startProcess } from './event-bench.support';
 import { loadAverage, scrapeMetrics, storeShare } from './report-bench.support';
 
-const ROOT = join(__dirname, '..');
-const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const llm = new FakeOpenAiServer();
 // The worker's keys, made for this run unless the caller set them; every worker started inherits them.
 provideTestSecrets(process.env);
@@ -72,13 +70,8 @@ async function startWorker(prefetch: number): Promise<Worker> {
     .collection('knowledge_base')
     .insertMany(parseKnowledgeBaseFile(readFileSync(join(ROOT, 'data/knowledge-base/sample.json'), 'utf8')));
   await db.close();
-  // Compiled, as production runs it (bench/run.sh builds first).
-  const args = [...NODE_FLAGS, compiledAppEntry(ROOT, 'apps/report-worker/src/main.ts')];
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, ...env, TS_NODE_SWC: 'true' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  // Compiled, as production runs it (bench/run.sh builds first), with BENCH_NODE_FLAGS.
+  const child = startProcess('apps/report-worker/src/main.ts', env);
   const amqp = await new ReportAmqpClient().connect(env.RABBITMQ_URL);
   await waitFor(() => fetch(`http://127.0.0.1:${env.HEALTH_PORT}/health/ready`).then((r) => r.ok), {
     timeoutMs: 90_000,
@@ -219,7 +212,7 @@ async function main(): Promise<void> {
     worker: 'dist (compiled)',
     llm_latency_ms: 2000,
     load_average: { at_start: loadAtStart, at_end: loadAverage(), cpus: availableParallelism() },
-    node_flags: NODE_FLAGS,
+    node_flags: APP_NODE_FLAGS,
     throughput: runs,
     overhead_at_0ms_llm: latency.overhead,
     cached_repeat: {
