@@ -130,14 +130,14 @@ function aborted(name: string, why: string): DrillResult {
 }
 
 /** Runs one drill in this process; every app it started is judged with it (withProcessFindings). */
-async function runHere(drill: Drill, prefix = ''): Promise<DrillResult> {
-  process.stdout.write(`${prefix}== drill: ${drill.name}\n`);
+async function runHere(drill: Drill): Promise<DrillResult> {
+  process.stdout.write(`== drill: ${drill.name}\n`);
   const mark = spawnedCount();
   let result: DrillResult;
   try {
     result = await drill.run();
   } catch (error) {
-    process.stdout.write(`${prefix}ERROR: ${(error as Error).stack}\n`);
+    process.stdout.write(`ERROR: ${(error as Error).stack}\n`);
     result = aborted(drill.name, (error as Error).message);
   }
   result = withProcessFindings(result, spawnedSince(mark));
@@ -145,7 +145,7 @@ async function runHere(drill: Drill, prefix = ''): Promise<DrillResult> {
     .filter(([, ok]) => !ok)
     .map(([name]) => name);
   process.stdout.write(
-    `${prefix}${failures.length ? `FAIL (${failures.join('; ')})` : 'pass'} in ${result.seconds.toFixed(0)} s; ${result.notes.join('; ')}\n`,
+    `${failures.length ? `FAIL (${failures.join('; ')})` : 'pass'} in ${result.seconds.toFixed(0)} s; ${result.notes.join('; ')}\n`,
   );
   return result;
 }
