@@ -1,25 +1,9 @@
-import { createJsonLogger, loadSettingsOrExit, ReportWorkerEnv, settingsModule } from '@app/config';
-import { KnowledgeBaseRepository, MongoConnectionModule, ReportStorageModule } from '@app/mongo';
-import { DynamicModule, Module } from '@nestjs/common';
+import { createJsonLogger, loadSettingsOrExit, ReportWorkerEnv } from '@app/config';
+import { KnowledgeBaseRepository } from '@app/mongo';
 import { NestFactory } from '@nestjs/core';
 import { readFile } from 'node:fs/promises';
-import { ReportProtectionModule } from '../protection/report-protection.module';
+import { ReportStoreModule } from '../operator/report-store.module';
 import { parseKnowledgeBaseFile } from './knowledge-base-file.parser';
-
-@Module({})
-class KnowledgeBaseImportModule {
-  static forRoot(settings: ReportWorkerEnv): DynamicModule {
-    return {
-      module: KnowledgeBaseImportModule,
-      imports: [
-        settingsModule(ReportWorkerEnv, settings),
-        ReportProtectionModule,
-        MongoConnectionModule.forRoot(),
-        ReportStorageModule,
-      ],
-    };
-  }
-}
 
 /**
  * `node dist/apps/report-worker/apps/report-worker/src/knowledge-base/import-knowledge-base.command.js FILE`
@@ -34,7 +18,7 @@ async function main(file: string | undefined): Promise<void> {
     process.exit(64);
   }
   const entries = parseKnowledgeBaseFile(await readFile(file, 'utf8'));
-  const app = await NestFactory.createApplicationContext(KnowledgeBaseImportModule.forRoot(settings), { logger });
+  const app = await NestFactory.createApplicationContext(ReportStoreModule.forRoot(settings), { logger });
   try {
     const summary = await app.get(KnowledgeBaseRepository).upsertMany(entries);
     logger.log(

@@ -1,31 +1,15 @@
-import { createJsonLogger, ReportWorkerEnv, settingsModule } from '@app/config';
-import { AuditEventsRepository, AuditRecord, MongoConnectionModule, ReportStorageModule } from '@app/mongo';
-import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
+import { createJsonLogger, ReportWorkerEnv } from '@app/config';
+import { AuditEventsRepository, AuditRecord } from '@app/mongo';
+import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ReportProtectionModule } from '../protection/report-protection.module';
+import { ReportStoreModule } from './report-store.module';
 
-/** The audit trail for the operator commands: the worker's settings and MongoDB, nothing else. */
-@Module({})
-class AuditTrailModule {
-  static forRoot(settings: ReportWorkerEnv): DynamicModule {
-    return {
-      module: AuditTrailModule,
-      imports: [
-        settingsModule(ReportWorkerEnv, settings),
-        ReportProtectionModule,
-        MongoConnectionModule.forRoot(),
-        ReportStorageModule,
-      ],
-    };
-  }
-}
-
-/** Runs `work` with the audit trail open, and closes it after. */
+/** Runs `work` with the audit trail (the worker's settings and MongoDB, nothing else) open, and closes it after. */
 export async function withAuditTrail<T>(
   settings: ReportWorkerEnv,
   work: (trail: AuditEventsRepository) => Promise<T>,
 ): Promise<T> {
-  const app: INestApplicationContext = await NestFactory.createApplicationContext(AuditTrailModule.forRoot(settings), {
+  const app: INestApplicationContext = await NestFactory.createApplicationContext(ReportStoreModule.forRoot(settings), {
     logger: createJsonLogger('error'),
   });
   try {

@@ -1,13 +1,12 @@
-import { ReportWorkerEnv, settingsModule } from '@app/config';
-import { MongoConnectionModule, ReportStorageModule } from '@app/mongo';
+import { ReportWorkerEnv } from '@app/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import { RedisStoreModule } from '../cache/redis-store.module';
 import { KeyRotationService } from './key-rotation.service';
-import { ReportProtectionModule } from './report-protection.module';
+import { ReportStoreModule } from '../operator/report-store.module';
 
 /**
- * The key rotation command's composition root: the worker's settings, key ring, MongoDB and
- * Redis. Built by a function so the key ring is read when the command starts, not at import: the
+ * The key rotation command's composition root: the report store (settings, key ring, MongoDB)
+ * and Redis. Built by a function so the key ring is read when the command starts, not at import: the
  * command passes the settings it loaded; without them (a test) they are read from the environment.
  */
 @Module({})
@@ -15,13 +14,7 @@ export class KeyRotationModule {
   static forRoot(settings?: ReportWorkerEnv): DynamicModule {
     return {
       module: KeyRotationModule,
-      imports: [
-        settingsModule(ReportWorkerEnv, settings),
-        ReportProtectionModule,
-        MongoConnectionModule.forRoot(),
-        ReportStorageModule,
-        RedisStoreModule,
-      ],
+      imports: [ReportStoreModule.forRoot(settings), RedisStoreModule],
       providers: [KeyRotationService],
     };
   }
