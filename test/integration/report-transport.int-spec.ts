@@ -168,4 +168,39 @@ describe('report worker transport (real RabbitMQ, Redis, FerretDB)', () => {
     const record = new RmqRecordBuilder(request).setOptions({ priority: REPORT_PRIORITY.urgent }).build();
     expect(await firstValueFrom(client.send(REPORT_PATTERNS.generate, record))).toMatchObject({ status: 'success' });
   });
+
+  it('accepts a request as a lab system sends it, classifies values against text ranges, and stores the canonical form', async () => {
+    const request = reportRequest({
+      labs: [
+        { name: 'Fasting glucose', value: 104, unit: 'mg/dL', reference_range: '70–99 mg/dL' },
+        { name: 'HDL cholesterol', valueQuantity: { value: 38, unit: 'mg/dL' }, referenceRange: [{ text: '>40' }] },
+        { name: 'HbA1c', value: '5.2', unit: '%', reference_range: { low: { value: 4 }, high: { value: 5.6 } } },
+      ],
+      plan: ['Walk 30 minutes a day'],
+      cvd_summary: {},
+      assessment: {},
+    });
+    await amqp.publish(requests, request);
+    const response = await responseFor(request.request_id);
+    expect(response).toMatchObject({ status: 'success', error_message: null });
+    const reports = app.get<Connection>(getConnectionToken()).collection('medical_reports');
+    const markdown = openStoredReport(
+      (await reports.findOne({ report_id: response.report_id })) as never,
+    ).markdown_content;
+    expect(markdown).toContain('| Fasting glucose | 104 mg/dL | 70–99 mg/dL | high |');
+    expect(markdown).toContain('| HDL cholesterol | 38 mg/dL | at least 40 mg/dL | low |');
+    expect(markdown).toContain('| HbA1c | 5.2 % | 4–5.6 % | normal |');
+  });
+
+  it('refuses a reference range it cannot read, naming the field and the accepted forms', async () => {
+    const bad = reportRequest({
+      labs: [{ name: 'LDL', value: 162, unit: 'mg/dL', reference_range: 'see lab sheet' }],
+    });
+    await amqp.publish(requests, bad);
+    const response = await responseFor(bad.request_id);
+    expect(response.status).toBe('failed');
+    expect(response.error_message).toMatch(
+      /labs\.0\.reference_range: "see lab sheet" is not a reference range; accepted: .*"<100"/,
+    );
+  });
 });

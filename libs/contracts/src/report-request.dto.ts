@@ -41,14 +41,16 @@ export class LabResult {
   @IsOptional() @IsString() category?: string;
 }
 
+/** May be empty: a lab system often has no risk score to send. */
 export class CvdSummary {
   @IsOptional() @IsNumber() @Min(0) @Max(100) ten_year_risk_percent?: number;
-  @IsString() @IsNotEmpty() risk_category: string;
+  @IsOptional() @IsString() @IsNotEmpty() risk_category?: string;
   @IsOptional() @IsString() notes?: string;
 }
 
+/** May be empty, as producers send it before a clinician has written one. */
 export class Assessment {
-  @IsString() @IsNotEmpty() summary: string;
+  @IsOptional() @IsString() @IsNotEmpty() summary?: string;
   @IsOptional() @IsArray() @IsString({ each: true }) findings?: string[];
 }
 

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { MAX_JSON_DEPTH, nestingDepth } from './json-nesting';
+import { normaliseLabSystemShapes } from './lab-system.shapes';
 import { UnparsedMessage } from './unparsed-message';
 import { ReportGenerationRequest } from './report-request.dto';
 import { oversizedLists, REPORT_REQUEST_LIMITS, shownProblems } from './report-request.limits';
@@ -47,7 +48,9 @@ export function validateReportRequest(body: unknown, bodyBytes = 0): RequestVali
     return refused(body, [`body: nested deeper than ${MAX_JSON_DEPTH} levels`]);
   const oversized = oversizedLists(body as Record<string, unknown>);
   if (oversized.length > 0) return refused(body, oversized);
-  const request = plainToInstance(ReportGenerationRequest, body);
+  const canonical = normaliseLabSystemShapes(body as Record<string, unknown>);
+  if ('problems' in canonical) return refused(body, shownProblems(canonical.problems));
+  const request = plainToInstance(ReportGenerationRequest, canonical.body);
   const errors = validateSync(request, { forbidUnknownValues: false });
   if (errors.length > 0) return refused(body, shownProblems(describe(errors)));
   return { ok: true, request };
