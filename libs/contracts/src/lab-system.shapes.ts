@@ -14,7 +14,7 @@ export interface ReferenceBounds {
   high?: number;
 }
 
-export const ACCEPTED_RANGE_FORMS =
+const ACCEPTED_RANGE_FORMS =
   'accepted: {"low": 4, "high": 5.6}, "4.0-5.6", "<100", "<=100", ">40", ">=40", "70–99 mg/dL", ' +
   'FHIR {"low": {"value": 4}, "high": {"value": 5.6}} or {"text": "4.0-5.6"}';
 
@@ -51,19 +51,22 @@ function boundOf(value: unknown): unknown {
 
 type Normalised<T> = { value: T } | { problem: string };
 
+function refusedRange(range: unknown, path: string): { problem: string } {
+  return { problem: `${path}: ${JSON.stringify(range)} is not a reference range; ${ACCEPTED_RANGE_FORMS}` };
+}
+
 function referenceRangeOf(range: unknown, path: string): Normalised<unknown> {
-  const refused = { problem: `${path}: ${JSON.stringify(range)} is not a reference range; ${ACCEPTED_RANGE_FORMS}` };
-  if (Array.isArray(range)) return range.length > 0 ? referenceRangeOf(range[0], path) : refused;
+  if (Array.isArray(range)) return range.length > 0 ? referenceRangeOf(range[0], path) : refusedRange(range, path);
   if (typeof range === 'string') {
     const bounds = parseRangeText(range);
-    return bounds ? { value: bounds } : refused;
+    return bounds ? { value: bounds } : refusedRange(range, path);
   }
   if (!isObject(range)) return { value: range };
   const low = boundOf(range.low);
   const high = boundOf(range.high);
   if (low === undefined && high === undefined && typeof range.text === 'string') {
     const bounds = parseRangeText(range.text);
-    return bounds ? { value: bounds } : refused;
+    return bounds ? { value: bounds } : refusedRange(range, path);
   }
   const bounds: Json = {};
   if (low !== undefined) bounds.low = low;
@@ -73,8 +76,9 @@ function referenceRangeOf(range: unknown, path: string): Normalised<unknown> {
 
 /** A numeric string ("5.6") becomes a number; any other string stays, for the contract to refuse. */
 function labValueOf(value: unknown): unknown {
-  if (typeof value !== 'string' || value.trim() === '') return value;
-  const number = Number(value.trim());
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (text === '') return value;
+  const number = Number(text);
   return Number.isFinite(number) ? number : value;
 }
 
