@@ -42,4 +42,20 @@ describe('DeterministicReportWriter', () => {
     expect(cholesterol.citations).toEqual(['kb-chol-001']);
     expect(cholesterol.body).toContain('[kb-chol-001]');
   });
+
+  it('tells a listener each section once, whole, in the order of the report', async () => {
+    const validation = validateReportRequest(reportRequest());
+    if (!validation.ok) throw new Error(validation.problems.join());
+    const told: Array<{ section: string; text: string }> = [];
+    const draft = await new DeterministicReportWriter().write(
+      {
+        request: validation.request,
+        findings: labFindings(validation.request.labs),
+        knowledge: [kb('kb-chol-001', 'cholesterol')],
+      },
+      (text) => told.push(text),
+    );
+    expect(draft.sections.length).toBeGreaterThan(1);
+    expect(told).toEqual(draft.sections.map((section) => ({ section: section.category, text: section.body })));
+  });
 });

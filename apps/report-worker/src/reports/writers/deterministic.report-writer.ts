@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { KnowledgeBaseEntry } from '@app/mongo';
 import { categoryOf, LabFinding, rangeText } from '../lab-findings';
 import { categoryTitle } from './category-titles';
-import { ReportDraft, ReportSection, ReportWriter, ReportWriterInput } from './report-writer.port';
+import { ReportDraft, ReportSection, ReportWriter, ReportWriterInput, TextListener } from './report-writer.port';
 
 const NOTICE =
   'This report was assembled automatically from your lab results and our vetted knowledge base; it was not written by an AI language model.';
@@ -20,10 +20,11 @@ function describeFinding(finding: LabFinding): string {
 /**
  * Used when no OPENAI_API_KEY is set: a useful, reproducible report from the same inputs (labs out
  * of range, the plan, matching knowledge-base entries cited inline), clearly marked as not LLM-written.
+ * A listener is told each section's body once, whole.
  */
 @Injectable()
 export class DeterministicReportWriter implements ReportWriter {
-  async write({ request, findings, knowledge }: ReportWriterInput): Promise<ReportDraft> {
+  async write({ request, findings, knowledge }: ReportWriterInput, onText?: TextListener): Promise<ReportDraft> {
     const outOfRange = findings.filter((finding) => finding.status !== 'normal');
     const planCategory = (action: string, category?: string) => category ?? categoryOf(action) ?? 'general';
     const categories = [
@@ -39,6 +40,7 @@ export class DeterministicReportWriter implements ReportWriter {
         return this.section(category, findings, knowledge, plan);
       })
       .filter((section): section is ReportSection => section !== undefined);
+    if (onText) for (const { category, body } of sections) onText({ section: category, text: body });
     const summary =
       outOfRange.length === 0
         ? `All ${findings.length} lab results are within their reference ranges. ${NOTICE}`

@@ -2,11 +2,21 @@ import { ReportWorkerEnv } from '@app/config';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import OpenAI, { APIConnectionError, APIError } from 'openai';
+import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
+import { Stream } from 'openai/streaming';
 import { categoryTitle } from './category-titles';
 import { LlmCallError } from './llm-call.error';
 import { estimateCostUsd } from './llm-pricing';
 import { buildReportPrompt } from './report-prompt.builder';
-import { citationsIn, ReportDraft, ReportSection, ReportWriter, ReportWriterInput } from './report-writer.port';
+import {
+  citationsIn,
+  ReportDraft,
+  ReportSection,
+  ReportWriter,
+  ReportWriterInput,
+  TextListener,
+} from './report-writer.port';
+import { StreamedReportReader } from './streamed-report.reader';
 
 /** The LLM answered, but not with the JSON asked for. Transient: a retry usually gets a good answer. */
 export class UnusableLlmOutputError extends Error {
@@ -24,6 +34,15 @@ export function toLlmCallError(error: unknown): unknown {
   return error;
 }
 
+/** What one call brought back, streamed or whole. */
+interface Answer {
+  content: string;
+  /** The server said it was done (a finish reason), as opposed to the stream just ending. */
+  finished: boolean;
+  model?: string;
+  usage?: ChatCompletion['usage'] | null;
+}
+
 interface RawSection {
   category?: unknown;
   title?: unknown;
@@ -31,50 +50,94 @@ interface RawSection {
 }
 
 /**
- * Writes reports with any OpenAI-compatible chat-completions server. The SDK does not retry
- * (maxRetries 0): a failed call is retried through the broker's delay queues instead, so a
- * retry never holds a prefetch slot while it waits.
+ * Writes reports with any OpenAI-compatible chat-completions server. It asks for a stream (usage in
+ * the last chunk) and reads the sections' text as it comes, for progress; a server that ignores
+ * `stream` and answers whole is read as well. OPENAI_TIMEOUT_MS bounds the whole call, the stream
+ * included (the SDK's own timeout stops at the response headers, so a server that goes quiet
+ * mid-stream would hold the request forever). The SDK does not retry (maxRetries 0): a failed call
+ * is retried through the broker's delay queues instead, so a retry never holds a prefetch slot
+ * while it waits.
  */
 @Injectable()
 export class LlmReportWriter implements ReportWriter {
   private readonly client: OpenAI;
   private readonly model: string;
+  private readonly timeoutMs: number;
 
   constructor(config: ConfigService<ReportWorkerEnv, true>) {
     this.model = config.get('OPENAI_MODEL', { infer: true });
+    this.timeoutMs = config.get('OPENAI_TIMEOUT_MS', { infer: true });
     this.client = new OpenAI({
       apiKey: config.get('OPENAI_API_KEY', { infer: true }),
       baseURL: config.get('OPENAI_BASE_URL', { infer: true }) || undefined,
-      timeout: config.get('OPENAI_TIMEOUT_MS', { infer: true }),
+      timeout: this.timeoutMs,
       maxRetries: 0,
     });
   }
 
-  async write(input: ReportWriterInput): Promise<ReportDraft> {
-    const completion = await this.client.chat.completions
-      .create({
-        model: this.model,
-        messages: buildReportPrompt(input),
-        response_format: { type: 'json_object' },
-        temperature: 0.2,
-      })
-      .catch((error: unknown) => {
-        throw toLlmCallError(error);
-      });
-    const content = completion.choices[0]?.message?.content;
-    if (!content) throw new UnusableLlmOutputError('empty answer');
-    const { summary, sections } = this.parse(content, new Set(input.knowledge.map((entry) => entry.id)));
-    const prompt = completion.usage?.prompt_tokens ?? 0;
-    const output = completion.usage?.completion_tokens ?? 0;
+  async write(input: ReportWriterInput, onText?: TextListener): Promise<ReportDraft> {
+    const answer = await this.call(input, onText).catch((error: unknown) => {
+      throw toLlmCallError(error);
+    });
+    if (!answer.content) throw new UnusableLlmOutputError('empty answer');
+    const { summary, sections } = this.parse(answer.content, new Set(input.knowledge.map((entry) => entry.id)));
+    const prompt = answer.usage?.prompt_tokens ?? 0;
+    const output = answer.usage?.completion_tokens ?? 0;
     return {
       generator: 'llm',
       llm_written: true,
-      model: completion.model || this.model,
+      model: answer.model || this.model,
       summary,
       sections,
-      tokens_used: completion.usage?.total_tokens ?? prompt + output,
+      tokens_used: answer.usage?.total_tokens ?? prompt + output,
       estimated_cost: estimateCostUsd(this.model, prompt, output),
     };
+  }
+
+  private async call(input: ReportWriterInput, onText?: TextListener): Promise<Answer> {
+    const controller = new AbortController();
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    const response = await this.client.chat.completions
+      .create(
+        {
+          model: this.model,
+          messages: buildReportPrompt(input),
+          response_format: { type: 'json_object' },
+          temperature: 0.2,
+          stream: true,
+          stream_options: { include_usage: true },
+        },
+        { signal: AbortSignal.any([controller.signal, deadline]) },
+      )
+      .asResponse();
+    const streamed = response.headers.get('content-type')?.includes('text/event-stream');
+    const answer = streamed
+      ? await this.readStream(Stream.fromSSEResponse<ChatCompletionChunk>(response, controller), onText)
+      : this.readWhole((await response.json()) as ChatCompletion);
+    // The SDK's stream ends quietly when it is aborted: a deadline reached mid-stream is a timeout, not an answer.
+    if (deadline.aborted && !answer.finished)
+      throw new LlmCallError(undefined, `LLM answer not complete after ${this.timeoutMs} ms`);
+    return answer;
+  }
+
+  private async readStream(stream: Stream<ChatCompletionChunk>, onText?: TextListener): Promise<Answer> {
+    const reader = onText && new StreamedReportReader();
+    const answer: Answer = { content: '', finished: false };
+    for await (const chunk of stream) {
+      answer.model ||= chunk.model;
+      if (chunk.usage) answer.usage = chunk.usage;
+      if (chunk.choices[0]?.finish_reason) answer.finished = true;
+      const piece = chunk.choices[0]?.delta?.content;
+      if (!piece) continue;
+      answer.content += piece;
+      if (reader) for (const text of reader.feed(piece)) onText!(text);
+    }
+    return answer;
+  }
+
+  private readWhole(completion: ChatCompletion): Answer {
+    const content = completion.choices?.[0]?.message?.content ?? '';
+    return { content, finished: true, model: completion.model, usage: completion.usage };
   }
 
   private parse(content: string, knownIds: Set<string>): { summary: string; sections: ReportSection[] } {

@@ -26,9 +26,22 @@ export interface ReportDraft {
   estimated_cost: number;
 }
 
-/** Writes the prose of a report. Two implementations: the OpenAI one and the deterministic fallback. */
+/** Text of one section's body as it is written: the pieces of a section, joined, are its body. */
+export interface SectionText {
+  /** The section's category. */
+  section: string;
+  text: string;
+}
+
+/** Told of each piece of text as the writer produces it. Must not throw, and must return at once. */
+export type TextListener = (text: SectionText) => void;
+
+/**
+ * Writes the prose of a report. Two implementations: the OpenAI one and the deterministic fallback.
+ * With a listener, each section's body is also handed out as it is written (the LLM streams it).
+ */
 export interface ReportWriter {
-  write(input: ReportWriterInput): Promise<ReportDraft>;
+  write(input: ReportWriterInput, onText?: TextListener): Promise<ReportDraft>;
 }
 
 export const REPORT_WRITER = Symbol('REPORT_WRITER');
