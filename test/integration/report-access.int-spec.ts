@@ -51,9 +51,11 @@ describe('report access (real RabbitMQ with broker users, FerretDB)', () => {
       { pattern: REPORT_PATTERNS.generate, data: request, id },
       { replyTo: replies.queue, correlationId: id, userId: producerName },
     );
-    const answer = await waitFor(() => replies.messages.find((m) => m.properties.correlationId === id), {
-      description: `answer to ${request.request_id}`,
-    });
+    // Progress values come first (isDisposed false); the answer is the last.
+    const answer = await waitFor(
+      () => replies.messages.find((m) => m.properties.correlationId === id && jsonOf(m).isDisposed),
+      { description: `answer to ${request.request_id}` },
+    );
     return { request, response: jsonOf(answer).response };
   };
   /** A query published by hand: its answer (Nest's envelope) on `replyTo`, if any arrives. */

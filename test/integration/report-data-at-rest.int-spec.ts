@@ -19,7 +19,7 @@ import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservice
 import { getConnectionToken } from '@nestjs/mongoose';
 import { ConsumeMessage } from 'amqplib';
 import { Connection } from 'mongoose';
-import { firstValueFrom } from 'rxjs';
+import { lastValueFrom } from 'rxjs';
 import { KeyRotationModule } from '../../apps/report-worker/src/protection/key-rotation.module';
 import { KeyRotationService } from '../../apps/report-worker/src/protection/key-rotation.service';
 import { startReportWorker } from '../support/report-worker.app';
@@ -70,7 +70,7 @@ describe('patient data at rest (real RabbitMQ, Redis, FerretDB)', () => {
       description: `response to ${requestId}`,
     });
   // Every call names the spec's broker user, a reader here (REPORT_READERS).
-  const send = <T = any>(pattern: string, data: unknown) => firstValueFrom(client.send<T>(pattern, asReader(data)));
+  const send = <T = any>(pattern: string, data: unknown) => lastValueFrom(client.send<T>(pattern, asReader(data)));
 
   /** Every document of the worker's database and every Redis value of the worker's keys, raw. */
   async function everythingStored(reportIds: string[], userIds: string[]): Promise<string> {

@@ -15,7 +15,7 @@ import { ClientProxy, ClientProxyFactory, RmqRecordBuilder, Transport } from '@n
 import { getConnectionToken } from '@nestjs/mongoose';
 import { ConsumeMessage } from 'amqplib';
 import { Connection } from 'mongoose';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { startReportWorker } from '../support/report-worker.app';
 
 /** Every kind of client, validation and dead letters, the query patterns. */
@@ -80,7 +80,7 @@ describe('report worker transport (real RabbitMQ, Redis, FerretDB)', () => {
 
   it('answers a Nest send() through replyTo/correlationId', async () => {
     const request = reportRequest();
-    const response = await firstValueFrom(client.send(REPORT_PATTERNS.generate, request));
+    const response = await lastValueFrom(client.send(REPORT_PATTERNS.generate, request));
     expect(response).toMatchObject({ request_id: request.request_id, status: 'success' });
     expect(responses.map((m) => jsonOf(m).request_id)).not.toContain(request.request_id);
   });
@@ -122,7 +122,7 @@ describe('report worker transport (real RabbitMQ, Redis, FerretDB)', () => {
 
   it('answers status, get, list and delete over send() and over plain AMQP with reply_to', async () => {
     const request = reportRequest();
-    const { report_id } = await firstValueFrom(client.send(REPORT_PATTERNS.generate, request));
+    const { report_id } = await lastValueFrom(client.send(REPORT_PATTERNS.generate, request));
     const status = await firstValueFrom(
       client.send(REPORT_PATTERNS.status, asReader({ request_id: request.request_id })),
     );
@@ -166,7 +166,7 @@ describe('report worker transport (real RabbitMQ, Redis, FerretDB)', () => {
   it('accepts urgent requests with an AMQP priority from a Nest client (moved to the urgent queue, answered to the caller)', async () => {
     const request = reportRequest();
     const record = new RmqRecordBuilder(request).setOptions({ priority: REPORT_PRIORITY.urgent }).build();
-    expect(await firstValueFrom(client.send(REPORT_PATTERNS.generate, record))).toMatchObject({ status: 'success' });
+    expect(await lastValueFrom(client.send(REPORT_PATTERNS.generate, record))).toMatchObject({ status: 'success' });
   });
 
   it('accepts a request as a lab system sends it, classifies values against text ranges, and stores the canonical form', async () => {

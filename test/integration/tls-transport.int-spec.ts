@@ -19,7 +19,7 @@ import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservice
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
 import { Driver } from 'neo4j-driver';
-import { firstValueFrom } from 'rxjs';
+import { lastValueFrom } from 'rxjs';
 import { startReportWorker } from '../support/report-worker.app';
 import { EventAppHandle, request, startEventApp } from './event-pipeline.harness';
 
@@ -111,7 +111,7 @@ describe('TLS in transit', () => {
 
     it('answers a report request sent over TLS and stores the report through FerretDB over TLS', async () => {
       const sent = reportRequest();
-      const response = await firstValueFrom(client.send(REPORT_PATTERNS.generate, sent));
+      const response = await lastValueFrom(client.send(REPORT_PATTERNS.generate, sent));
       expect(response).toMatchObject({ request_id: sent.request_id, status: 'success', error_message: null });
       const connection = app.get<Connection>(getConnectionToken());
       expect(connection.getClient().options).toMatchObject({

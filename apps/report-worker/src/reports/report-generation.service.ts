@@ -21,6 +21,7 @@ import { KnowledgeBaseService } from './knowledge-base.service';
 import { categoriesOf, labFindings } from './lab-findings';
 import { RecentUsersCache } from './recent-users.cache';
 import { buildMedicalReport } from './report-document.builder';
+import { ReportProgressStream } from './report-progress.stream';
 import { REPORT_WRITER, ReportWriter } from './writers/report-writer.port';
 
 type Reuse = Pick<ReportGenerationResponse, 'reused' | 'reused_by' | 'generator'>;
@@ -96,7 +97,12 @@ export class ReportGenerationService {
     }
   }
 
-  async generate(request: ReportGenerationRequest, delivery: JobDelivery): Promise<ReportGenerationResponse> {
+  /** With `progress`, the writer's text also goes to it as it is written (a report answered from the ledger or reused sends none). */
+  async generate(
+    request: ReportGenerationRequest,
+    delivery: JobDelivery,
+    progress?: ReportProgressStream,
+  ): Promise<ReportGenerationResponse> {
     const contentHash = contentHashOf(request, this.fingerprint);
     const facts = { request_id: request.request_id, user_id: request.user_id, content_hash: contentHash };
     // Both are primary-key reads (or Redis), independent of each other: run them together.
@@ -124,7 +130,7 @@ export class ReportGenerationService {
       await this.jobs.complete(job.request_id, reusable, 'content_hash');
       return this.success({ ...job, report_id: reusable }, { reused: true, reused_by: 'content_hash' });
     }
-    return this.writeAndStore(request, job);
+    return this.writeAndStore(request, job, progress);
   }
 
   /**
@@ -170,14 +176,18 @@ export class ReportGenerationService {
     throw new JobBusyError(facts.request_id);
   }
 
-  private async writeAndStore(request: ReportGenerationRequest, job: JobFacts): Promise<ReportGenerationResponse> {
+  private async writeAndStore(
+    request: ReportGenerationRequest,
+    job: JobFacts,
+    progress?: ReportProgressStream,
+  ): Promise<ReportGenerationResponse> {
     const startedAt = performance.now();
     const findings = labFindings(request.labs);
     // The user upsert overlaps the LLM call: it only has to be done before the report is stored.
     const touched = this.touchUser(request.user_id);
     touched.catch(() => undefined); // awaited below; this only stops an early rejection going unhandled
     const knowledge = await this.knowledgeBase.forCategories(categoriesOf(request));
-    const [draft] = await Promise.all([this.write({ request, findings, knowledge }), touched]);
+    const [draft] = await Promise.all([this.write({ request, findings, knowledge }, progress), touched]);
     const now = new Date();
     const expiresAt = this.retention.expiresAt(now);
     const report = buildMedicalReport({
@@ -224,11 +234,12 @@ export class ReportGenerationService {
     this.recentUsers.add(userId);
   }
 
-  private async write(input: Parameters<ReportWriter['write']>[0]) {
+  private async write(input: Parameters<ReportWriter['write']>[0], progress?: ReportProgressStream) {
     const startedAt = performance.now();
     let result = 'error';
     try {
-      const draft = await this.writer.write(input);
+      const draft = await this.writer.write(input, progress && ((text) => progress.write(text)));
+      progress?.flush();
       result = 'ok';
       this.metrics.tokens.inc({ generator: draft.generator }, draft.tokens_used ?? 0);
       return draft;

@@ -13,6 +13,7 @@ import { ReportMetrics } from '../metrics/report.metrics';
 import { describeFailure, isTransient, JobBusyError } from './failure.classifier';
 import { ReportGenerationService } from './report-generation.service';
 import { ReportOutcomePublisher } from './report-outcome.publisher';
+import { ProgressSink, ReportProgressStream } from './report-progress.stream';
 import { HoldEndedError, RequestHoldService } from './request-hold.service';
 
 /** `queue`: answer on the response queue (emit, raw JSON). `caller`: return the answer for Nest to send to replyTo. */
@@ -74,12 +75,18 @@ export class ReportRequestService {
     private readonly audit: AuditEventsRepository,
   ) {}
 
-  process(body: unknown, delivery: Delivery, mode: ReplyMode): Promise<ReportOutcome> {
+  /** `onProgress`: where the report's text goes as it is written, for a caller waiting on reply_to. */
+  process(body: unknown, delivery: Delivery, mode: ReplyMode, onProgress?: ProgressSink): Promise<ReportOutcome> {
     this.metrics.received.inc();
-    return this.metrics.track(outcomeOf, () => this.handle(body, delivery, mode).catch(handedBack));
+    return this.metrics.track(outcomeOf, () => this.handle(body, delivery, mode, onProgress).catch(handedBack));
   }
 
-  private async handle(body: unknown, message: Delivery, mode: ReplyMode): Promise<ReportOutcome> {
+  private async handle(
+    body: unknown,
+    message: Delivery,
+    mode: ReplyMode,
+    onProgress?: ProgressSink,
+  ): Promise<ReportOutcome> {
     const receivedAt = Date.now();
     const attempt = attemptOf(message);
     let caller: ReportCaller = ANONYMOUS;
@@ -103,7 +110,8 @@ export class ReportRequestService {
     try {
       // The audit record is part of the outcome: a store outage holds it like the report itself.
       const generateAndRecord = async (delivery: Parameters<ReportGenerationService['generate']>[1]) => {
-        const response = await this.generation.generate(request, delivery);
+        const progress = onProgress && new ReportProgressStream(request.request_id, onProgress);
+        const response = await this.generation.generate(request, delivery, progress);
         await this.record(caller, response.reused ? 'reused' : 'generated', response);
         return response;
       };

@@ -3,6 +3,8 @@ import {
   PoisonMessage,
   REPORT_GENERATE_EVENT_ROUTE,
   REPORT_PRIORITY,
+  REPORT_PROGRESS_TYPE,
+  ReportProgress,
   UnparsedMessage,
 } from '@app/contracts';
 import { AckSettleGrace, settleDelivery } from '@app/messaging';
@@ -10,6 +12,7 @@ import { Logger } from '@nestjs/common';
 import { RmqContext, RmqOptions, ServerRMQ } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage, Options } from 'amqplib';
 import type { AmqpConnectionManagerOptions } from 'amqp-connection-manager';
+import { settledOf } from './later-settlements';
 import { ReportMessageDeserializer } from './report-message.deserializer';
 
 /** Returned by an RPC handler that has passed the request on (retry queue): answer later, not now. */
@@ -58,6 +61,10 @@ export type UrgentForwarder = (message: ConsumeMessage) => Promise<void>;
 /** Why an answer may not go to this reply_to, or undefined when it may (see ReplyToPolicy). */
 export type ReplyToGuard = (replyTo: string) => Promise<string | undefined>;
 
+function isProgress(response: unknown): response is ReportProgress {
+  return (response as ReportProgress | undefined)?.status === 'in_progress';
+}
+
 /**
  * Nest's RabbitMQ server with the behaviour a worker needs: manual acks (handlers settle each
  * message themselves), the seed-format deserializer, and a close() that drains: it cancels the
@@ -74,6 +81,8 @@ export class ReportRmqServer extends ServerRMQ {
   private forwardUrgent?: UrgentForwarder;
   private guardReplyTo?: ReplyToGuard;
   private readonly repliesBeingChecked = new Set<Promise<void>>();
+  /** The last reply on its way to each caller (reply_to and correlation id), so that a request's replies go out in order. */
+  private readonly lastReplyTo = new Map<string, Promise<void>>();
   private readonly ackGrace = new AckSettleGrace();
 
   constructor(private readonly settings: ReportRmqServerOptions) {
@@ -185,7 +194,10 @@ export class ReportRmqServer extends ServerRMQ {
         PoisonMessage.check(delivery.properties.headers, this.settings.deliveryLimit);
       if (unparsed) await this.refuseUnparsed(delivery, channel, unparsed);
       else if (this.isUrgentOnRequestQueue(delivery)) await this.forward(delivery, channel as Channel);
-      else await super.handleMessage(message, channel);
+      else {
+        await super.handleMessage(message, channel);
+        await settledOf(message);
+      }
     } finally {
       this.ackGrace.settled(); // handlers settle their delivery before they resolve
       this.inFlight -= 1;
@@ -263,19 +275,27 @@ export class ReportRmqServer extends ServerRMQ {
   }
 
   /**
-   * Nest publishes an RPC answer here. Handlers decide when a caller gets it (a request sent to a
-   * retry queue answers later), and the guard where: an answer whose reply_to it refuses is
-   * withheld and logged. close() waits for answers still being checked.
+   * Nest publishes an RPC answer here, and each progress value before it (AMQP type
+   * `report.progress`). Handlers decide when a caller gets its answer (a request sent to a retry
+   * queue answers later), and the guard where: a reply whose reply_to it refuses is withheld and
+   * logged (the answer, not each progress value). A request's replies go out in the order
+   * Nest hands them over. close() waits for replies still being checked.
    */
   override sendMessage<T>(message: T, replyTo: unknown, correlationId: string, context: RmqContext): void {
     const response = (message as { response?: unknown }).response;
     if (response === NO_REPLY_YET || !replyTo) return;
+    const progress = isProgress(response);
+    const packet = progress ? { ...message, isDisposed: false, options: { type: REPORT_PROGRESS_TYPE } } : message;
     const guard = this.guardReplyTo;
-    if (!guard) return super.sendMessage(message, replyTo, correlationId, context);
+    if (!guard) return super.sendMessage(packet, replyTo, correlationId, context);
     const queue = String(replyTo);
-    const sent = guard(queue)
+    const caller = `${queue}\n${correlationId}`;
+    const previous = this.lastReplyTo.get(caller) ?? Promise.resolve();
+    const sent = previous
+      .then(() => guard(queue))
       .then((refusal) => {
-        if (refusal === undefined) return super.sendMessage(message, replyTo, correlationId, context);
+        if (refusal === undefined) return super.sendMessage(packet, replyTo, correlationId, context);
+        if (progress) return;
         this.drainLogger.warn({
           message: 'answer withheld: reply_to refused',
           reply_to: queue.slice(0, 200),
@@ -289,7 +309,11 @@ export class ReportRmqServer extends ServerRMQ {
           error: error.message,
         }),
       )
-      .finally(() => this.repliesBeingChecked.delete(sent));
+      .finally(() => {
+        this.repliesBeingChecked.delete(sent);
+        if (this.lastReplyTo.get(caller) === sent) this.lastReplyTo.delete(caller);
+      });
+    this.lastReplyTo.set(caller, sent);
     this.repliesBeingChecked.add(sent);
   }
 

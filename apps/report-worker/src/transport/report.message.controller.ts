@@ -1,13 +1,15 @@
-import { REPORT_GENERATE_EVENT_ROUTE, REPORT_PATTERNS } from '@app/contracts';
+import { REPORT_GENERATE_EVENT_ROUTE, REPORT_PATTERNS, ReportProgress } from '@app/contracts';
 import { deliveryOf, DeliveryOutcome, settleDelivery } from '@app/messaging';
 import { Controller, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload, RmqContext } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage } from 'amqplib';
+import { concat, from, Observable, Subject } from 'rxjs';
 import { AuditAction } from '@app/mongo';
 import { AccessRefusedError, ANONYMOUS, ReportCaller } from '../access/report-caller';
 import { ReportAccessService } from '../access/report-access.service';
 import { InvalidQueryError, OutOfScopeError, ReportQueryService } from '../reports/report-query.service';
 import { ReportRequestService } from '../reports/report-request.service';
+import { settlesLater } from './later-settlements';
 import { NO_REPLY_YET } from './report-rmq.server';
 
 /**
@@ -27,10 +29,20 @@ export class ReportMessageController {
     private readonly access: ReportAccessService,
   ) {}
 
-  /** Nest `send('report.generate', request)`: the answer goes back to the caller. */
+  /**
+   * Nest `send('report.generate', request)`, or `{pattern, data}` with reply_to: progress values as
+   * the report is written, then the answer, go back to the caller (Nest sends each with
+   * `isDisposed: false`, the last with `isDisposed: true`). The delivery is settled after this returns.
+   */
   @MessagePattern(REPORT_PATTERNS.generate)
-  generate(@Payload() body: unknown, @Ctx() ctx: RmqContext) {
-    return this.settle(ctx, () => this.requests.process(body, deliveryOf(messageOf(ctx)), 'caller'));
+  generate(@Payload() body: unknown, @Ctx() ctx: RmqContext): Observable<unknown> {
+    const progress = new Subject<ReportProgress>();
+    const sendProgress = (value: ReportProgress) => progress.next(value);
+    const answer = this.settle(ctx, () =>
+      this.requests.process(body, deliveryOf(messageOf(ctx)), 'caller', sendProgress),
+    ).finally(() => progress.complete());
+    settlesLater(messageOf(ctx), answer);
+    return concat(progress, from(answer));
   }
 
   /** Nest `emit('report.generate', request)` and raw seed-format JSON: the answer goes to the response queue. */

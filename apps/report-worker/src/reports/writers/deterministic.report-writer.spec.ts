@@ -46,7 +46,7 @@ describe('DeterministicReportWriter', () => {
   it('tells a listener each section once, whole, in the order of the report', async () => {
     const validation = validateReportRequest(reportRequest());
     if (!validation.ok) throw new Error(validation.problems.join());
-    const told: Array<{ section: string; text: string }> = [];
+    const told: Array<{ section: string; index: number; text: string }> = [];
     const draft = await new DeterministicReportWriter().write(
       {
         request: validation.request,
@@ -56,6 +56,8 @@ describe('DeterministicReportWriter', () => {
       (text) => told.push(text),
     );
     expect(draft.sections.length).toBeGreaterThan(1);
-    expect(told).toEqual(draft.sections.map((section) => ({ section: section.category, text: section.body })));
+    expect(told).toEqual(
+      draft.sections.map((section, index) => ({ section: section.category, index, text: section.body })),
+    );
   });
 });

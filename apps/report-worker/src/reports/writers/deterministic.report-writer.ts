@@ -40,7 +40,7 @@ export class DeterministicReportWriter implements ReportWriter {
         return this.section(category, findings, knowledge, plan);
       })
       .filter((section): section is ReportSection => section !== undefined);
-    if (onText) for (const { category, body } of sections) onText({ section: category, text: body });
+    if (onText) sections.forEach(({ category, body }, index) => onText({ section: category, index, text: body }));
     const summary =
       outOfRange.length === 0
         ? `All ${findings.length} lab results are within their reference ranges. ${NOTICE}`

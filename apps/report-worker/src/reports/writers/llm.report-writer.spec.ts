@@ -30,9 +30,10 @@ function writerInput(): ReportWriterInput {
   };
 }
 
-function joined(pieces: SectionText[]): Record<string, string> {
-  const bodies: Record<string, string> = {};
-  for (const { section, text } of pieces) bodies[section] = (bodies[section] ?? '') + text;
+/** Each section's text by its place in the report. */
+function joined(pieces: SectionText[]): string[] {
+  const bodies: string[] = [];
+  for (const { index, text } of pieces) bodies[index] = (bodies[index] ?? '') + text;
   return bodies;
 }
 
@@ -64,9 +65,8 @@ describe('LlmReportWriter', () => {
       'triglycerides',
     ]);
     expect(pieces.length).toBeGreaterThan(draft.sections.length);
-    expect(joined(pieces)).toEqual(
-      Object.fromEntries(draft.sections.map((section) => [section.category, section.body])),
-    );
+    expect(joined(pieces)).toEqual(draft.sections.map((section) => section.body));
+    expect([...new Set(pieces.map((piece) => piece.section))]).toEqual(draft.sections.map((s) => s.category));
     expect(draft.tokens_used).toBeGreaterThan(0);
     expect(draft.sections[0].citations).toEqual(['kb-chol-001']);
   });

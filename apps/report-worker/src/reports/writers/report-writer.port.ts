@@ -30,6 +30,8 @@ export interface ReportDraft {
 export interface SectionText {
   /** The section's category. */
   section: string;
+  /** The section's place in the report, from 0: two sections may share a category. */
+  index: number;
   text: string;
 }
 

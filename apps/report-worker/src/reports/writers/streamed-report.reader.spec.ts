@@ -24,7 +24,8 @@ function readInPieces(text: string, size: number): { bodies: Record<string, stri
   const pieces: SectionText[] = [];
   for (let at = 0; at < text.length; at += size) pieces.push(...reader.feed(text.slice(at, at + size)));
   const bodies: Record<string, string> = {};
-  for (const { section, text: piece } of pieces) bodies[section] = (bodies[section] ?? '') + piece;
+  for (const { section, index, text: piece } of pieces)
+    bodies[`${index}:${section}`] = (bodies[`${index}:${section}`] ?? '') + piece;
   return { bodies, pieces };
 }
 
@@ -32,20 +33,20 @@ describe('StreamedReportReader', () => {
   it.each([1, 2, 3, 7, 64, 10_000])('hands out each body decoded, whatever the cut (pieces of %i)', (size) => {
     const { bodies } = readInPieces(answer, size);
     expect(bodies).toEqual({
-      cholesterol: 'LDL is "high" [kb-chol-001].\nEat more fibre – café ☕ 🥦.',
-      blood_pressure: 'Within range \\ steady.',
+      '0:cholesterol': 'LDL is "high" [kb-chol-001].\nEat more fibre – café ☕ 🥦.',
+      '1:blood_pressure': 'Within range \\ steady.',
     });
   });
 
   it('decodes \\u escapes, as a model that escapes non-ASCII text sends them', () => {
     const escaped = '{"sections":[{"category":"kidney_health","body":"caf\\u00e9 \\ud83e\\udd66"}]}';
-    expect(readInPieces(escaped, 5).bodies).toEqual({ kidney_health: 'café 🥦' });
+    expect(readInPieces(escaped, 5).bodies).toEqual({ '0:kidney_health': 'café 🥦' });
   });
 
   it('names a section by its position while its category has not come yet', () => {
     const bodyFirst =
       '{"sections":[{"body":"first","category":"cholesterol"},{"category":"nutrition","body":"second"}]}';
-    expect(readInPieces(bodyFirst, 4).bodies).toEqual({ 'section 1': 'first', nutrition: 'second' });
+    expect(readInPieces(bodyFirst, 4).bodies).toEqual({ '0:section 1': 'first', '1:nutrition': 'second' });
   });
 
   it('skips the summary, titles, numbers and nested values', () => {

@@ -108,7 +108,7 @@ export class StreamedReportReader {
   private emit(out: SectionText[], index: number, text: string): void {
     const section = this.categories[index] ?? `section ${index + 1}`;
     const last = out[out.length - 1];
-    if (last?.section === section) last.text += text;
-    else out.push({ section, text });
+    if (last?.index === index) last.text += text;
+    else out.push({ section, index, text });
   }
 }
