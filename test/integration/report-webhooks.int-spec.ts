@@ -233,6 +233,20 @@ describe('report webhooks (real RabbitMQ, Redis, FerretDB)', () => {
     await waitFor(async () => (await amqp.messageCount(webhookQueue)) === 0, { description: 'jobs acked' });
   });
 
+  it('counts a POST unanswered within WEBHOOK_TIMEOUT_MS as failed and tries again, with the same delivery id', async () => {
+    await app!.close();
+    app = await boot({ ...env, WEBHOOK_TIMEOUT_MS: '500' });
+    receiver.answer('/slow', (n) => (n === 1 ? 'hang' : 200));
+    const request = reportRequest({ callback_url: receiver.url('/slow') });
+    await amqp.publish(requests, request);
+    const calls = await callsOnceThere('/slow', 2, 'the POST after the timeout');
+    expect(calls[1].status).toBe(200);
+    expect(calls[1].headers['x-report-delivery']).toBe(calls[0].headers['x-report-delivery']);
+    // 500 ms without an answer, then the first delay (100 ms) in the broker.
+    expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(600);
+    receiver.release();
+  });
+
   it('loses no delivery when the worker closes while a job waits in a retry queue: the next worker POSTs it', async () => {
     await app!.close();
     app = await boot(slowRetryEnv);

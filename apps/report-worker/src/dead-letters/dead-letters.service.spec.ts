@@ -122,6 +122,27 @@ describe('DeadLettersService', () => {
     expect(JSON.stringify(listing)).not.toContain('s3cret');
   });
 
+  it('names the broker as the cause of a webhook job it dead-lettered past the delivery limit', async () => {
+    admin.letters = [
+      {
+        headers: {
+          'x-webhook-delivery': 'd-2',
+          'x-death': [{ reason: 'delivery_limit', queue: 'requests.webhooks', time: { value: 1767225600 } }],
+        },
+        body: { request_id: 'r-2', status: 'failed' },
+      },
+    ];
+    expect((await service.list(20, 'webhooks')).messages).toEqual([
+      {
+        delivery_id: 'd-2',
+        request_id: 'r-2',
+        status: 'failed',
+        reason: 'dead-lettered by the broker: delivery_limit in requests.webhooks',
+        failed_at: '2026-01-01T00:00:00.000Z',
+      },
+    ]);
+  });
+
   it('replays the webhook DLQ into the webhook queue with the attempts and failure reset, keeping URL and delivery id', async () => {
     admin.letters = [{ headers: {}, body: {} }];
     expect(await service.replay(7, 'webhooks')).toEqual({

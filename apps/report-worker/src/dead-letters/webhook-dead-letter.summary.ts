@@ -1,6 +1,7 @@
 import { REPORT_HEADERS, WEBHOOK_JOB_HEADERS } from '@app/contracts';
 import { DeadLetter, REPLAYED_AT_HEADER } from '@app/messaging';
 import { originOf } from '../webhooks/webhook-url.policy';
+import { brokerDeath } from './dead-letter.summary';
 
 /** What `list --queue webhooks` shows of one webhook dead letter. */
 export interface WebhookDeadLetterSummary {
@@ -39,16 +40,18 @@ export function summarizeWebhookDeadLetter(letter: DeadLetter): WebhookDeadLette
   const body = letter.body && typeof letter.body === 'object' ? (letter.body as Record<string, unknown>) : {};
   const headers = letter.headers;
   const url = shown(headers[WEBHOOK_JOB_HEADERS.url], 4096);
+  // A job past the job queue's delivery limit (it crashed every worker) carries only the broker's x-death.
+  const byBroker = headers[REPORT_HEADERS.deadLetterReason] === undefined ? brokerDeath(headers) : {};
   const summary: WebhookDeadLetterSummary = {
     delivery_id: shown(headers[WEBHOOK_JOB_HEADERS.deliveryId]),
     request_id: shown(body.request_id),
     user_id: shown(body.user_id),
     status: shown(body.status),
     target: url && originOf(url),
-    reason: shown(headers[REPORT_HEADERS.deadLetterReason], 1000),
+    reason: shown(headers[REPORT_HEADERS.deadLetterReason], 1000) ?? byBroker.reason,
     attempt: positive(headers[REPORT_HEADERS.attempt]),
     last_status: positive(headers[WEBHOOK_JOB_HEADERS.lastStatus]),
-    failed_at: shown(headers[REPORT_HEADERS.failedAt]),
+    failed_at: shown(headers[REPORT_HEADERS.failedAt]) ?? byBroker.failed_at,
     worker: shown(headers[REPORT_HEADERS.worker]),
     replayed_at: shown(headers[REPLAYED_AT_HEADER]),
   };
