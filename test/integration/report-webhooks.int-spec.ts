@@ -1,4 +1,5 @@
 import {
+  FakeOpenAiServer,
   jsonOf,
   ReportAmqpClient,
   reportRequest,
@@ -36,6 +37,7 @@ function documentOf(output: string): any {
 describe('report webhooks (real RabbitMQ, Redis, FerretDB)', () => {
   jest.setTimeout(120_000);
   const receiver = new WebhookReceiver();
+  const llm = new FakeOpenAiServer();
   const secret = randomBytes(32).toString('hex');
   let env: Record<string, string>;
   /** The restart scenario's worker: a delay long enough to close a worker while a job waits in it. */
@@ -70,8 +72,11 @@ describe('report webhooks (real RabbitMQ, Redis, FerretDB)', () => {
   }
 
   beforeAll(async () => {
-    await receiver.start();
+    await Promise.all([receiver.start(), llm.start()]);
     env = reportTestEnv('report_webhooks', {
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: llm.baseUrl,
+      MAX_RETRIES: '0',
       WEBHOOK_SECRET: secret,
       WEBHOOK_ALLOWED_HOSTS: receiver.host,
       WEBHOOK_ALLOW_HTTP: 'true',
@@ -98,6 +103,7 @@ describe('report webhooks (real RabbitMQ, Redis, FerretDB)', () => {
     await amqp?.deleteQueues([...new Set([...reportTestQueues(env), ...reportTestQueues(slowRetryEnv)])]);
     await amqp?.close();
     await receiver.stop();
+    await llm.stop();
     restoreEnv?.();
   });
 
@@ -133,6 +139,17 @@ describe('report webhooks (real RabbitMQ, Redis, FerretDB)', () => {
     } finally {
       await client.close();
     }
+  });
+
+  it('POSTs the final failed answer of a valid request too', async () => {
+    llm.failNext(1, 400); // permanent: dead-lettered at once, answered failed
+    const request = reportRequest({ callback_url: receiver.url('/failed') });
+    await amqp.publish(requests, request);
+    const response = await responseMessage(request.request_id);
+    expect(jsonOf(response)).toMatchObject({ status: 'failed', error_message: expect.stringMatching(/400/) });
+    const [call] = await callsOnceThere('/failed', 1, 'the webhook POST of the failed answer');
+    expect(call.body.equals(response.content)).toBe(true);
+    expect(signatureVerifies(secret, call.body, call.headers['x-report-signature'])).toBe(true);
   });
 
   it('retries a receiver answering 503 twice through the delay queues, with the same delivery id, until its 200', async () => {
@@ -203,6 +220,7 @@ describe('report webhooks (real RabbitMQ, Redis, FerretDB)', () => {
   it('refuses a request whose callback_url is outside WEBHOOK_ALLOWED_HOSTS: failed response naming callback_url, request dead-lettered, never called', async () => {
     // localhost reaches the receiver, but only 127.0.0.1:<port> is allowed.
     const port = receiver.host.split(':')[1];
+    const deadLetters = await amqp.messageCount(`${requests}_dlq`);
     const request = reportRequest({ callback_url: receiver.url('/refused', `localhost:${port}`) });
     await amqp.publish(requests, request);
     const response = jsonOf(await responseMessage(request.request_id));
@@ -210,7 +228,9 @@ describe('report webhooks (real RabbitMQ, Redis, FerretDB)', () => {
     expect(response.error_message).toBe(
       `invalid request: callback_url: host localhost:${port} is not in WEBHOOK_ALLOWED_HOSTS`,
     );
-    await waitFor(async () => (await amqp.messageCount(`${requests}_dlq`)) === 1, { description: 'request DLQ' });
+    await waitFor(async () => (await amqp.messageCount(`${requests}_dlq`)) === deadLetters + 1, {
+      description: 'the request dead-lettered',
+    });
     expect(await amqp.messageCount(webhookQueue)).toBe(0);
     expect(await amqp.messageCount(webhookDlq)).toBe(0);
     expect(receiver.callsTo('/refused')).toHaveLength(0);
