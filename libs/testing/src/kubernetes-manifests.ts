@@ -45,6 +45,14 @@ export interface Deployment extends Resource {
   spec: { template: { spec: { terminationGracePeriodSeconds?: number; containers: Container[] } } };
 }
 
+interface PolicyRule {
+  ports?: { protocol?: string; port: number }[];
+}
+
+export interface NetworkPolicy extends Resource {
+  spec: { ingress?: PolicyRule[]; egress?: PolicyRule[] };
+}
+
 interface Kustomization {
   resources: string[];
   configMapGenerator?: { name: string; envs: string[] }[];
@@ -107,6 +115,14 @@ export class KubernetesBase {
     const settings = this.configMaps.get(name);
     if (!settings) throw new Error(`no generated ConfigMap ${name} in ${this.dir}`);
     return settings;
+  }
+
+  /** The TCP ports a NetworkPolicy opens in one direction, over all its rules. */
+  tcpPorts(policyName: string, direction: 'ingress' | 'egress'): number[] {
+    const rules = this.named<NetworkPolicy>('NetworkPolicy', policyName).spec[direction] ?? [];
+    return rules.flatMap((rule) =>
+      (rule.ports ?? []).filter((port) => (port.protocol ?? 'TCP') === 'TCP').map((port) => port.port),
+    );
   }
 
   /** The containerPort a probe or Service names, by port name or number. */

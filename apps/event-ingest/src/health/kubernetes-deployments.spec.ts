@@ -19,6 +19,11 @@ const WORKER_DRAIN_MS = 10_000;
 /** After the drain: the last acks settle (1 s), the connections and the Neo4j driver close. */
 const WORKER_CLOSE_MARGIN_MS = 15_000;
 
+/** AMQP and AMQPS. */
+const RABBITMQ_PORTS = [5671, 5672];
+/** A store URL without a port means the driver's default. */
+const STORE_DEFAULT_PORTS = { neo4j: 7687, qdrant: 6333 } as const;
+
 function route(method: keyof HealthController): string {
   const prefix = Reflect.getMetadata(PATH_METADATA, HealthController) as string;
   const path = Reflect.getMetadata(PATH_METADATA, HealthController.prototype[method]) as string;
@@ -62,6 +67,11 @@ describe('event-ingest in deploy/kubernetes/base', () => {
       expectProbesOn(container, settings().PORT);
     });
 
+    it('is reachable on PORT and reaches RabbitMQ only', () => {
+      expect(base.tcpPorts('event-ingest-api', 'ingress')).toEqual([settings().PORT]);
+      expect(base.tcpPorts('event-ingest-api', 'egress').sort()).toEqual(RABBITMQ_PORTS);
+    });
+
     it('outlasts its preStop pause and its own close deadline', () => {
       const preStop = container.lifecycle?.preStop?.exec?.command ?? [];
       const pauseSeconds = preStop[0] === 'sleep' ? Number(preStop[1]) : 0;
@@ -97,6 +107,18 @@ describe('event-ingest in deploy/kubernetes/base', () => {
     it("probes the health controller's routes on --health-port", () => {
       const parsed = command();
       expectProbesOn(container, parsed.command === 'work' ? parsed.healthPort! : NaN);
+    });
+
+    it('may reach RabbitMQ and the store its settings name, and be probed from monitoring', () => {
+      const store = new URL(sink === 'neo4j' ? settings().NEO4J_URI : settings().QDRANT_URL);
+      const egress = base.tcpPorts(name, 'egress');
+      expect(egress).toEqual(
+        expect.arrayContaining([...RABBITMQ_PORTS, Number(store.port || STORE_DEFAULT_PORTS[sink])]),
+      );
+      const parsed = command();
+      expect(base.tcpPorts('nest-rmq-platform-allow-monitoring', 'ingress')).toContain(
+        parsed.command === 'work' ? parsed.healthPort : NaN,
+      );
     });
 
     it('lets a stopping worker hand back its batches and close before Kubernetes kills it', () => {

@@ -76,6 +76,10 @@ describe('the report worker in deploy/kubernetes/base', () => {
     }
   });
 
+  it('may be scraped and probed on HEALTH_PORT from the monitoring namespace', () => {
+    expect(base.tcpPorts('nest-rmq-platform-allow-monitoring', 'ingress')).toContain(settings().HEALTH_PORT);
+  });
+
   it('lets a stopping worker drain and close before Kubernetes kills it', () => {
     const { REPORT_DRAIN_TIMEOUT_MS } = settings();
     const grace = base.named<Deployment>('Deployment', 'report-worker').spec.template.spec
