@@ -119,7 +119,9 @@ describe('report worker metrics (GET /metrics on the health port)', () => {
     const text = await waitFor(
       async () => {
         const scraped = await scrape();
-        return sample(scraped, `report_worker_queue_messages{queue="${requests}_dlq",role="dlq"}`) >= 1 ? scraped : undefined;
+        return sample(scraped, `report_worker_queue_messages{queue="${requests}_dlq",role="dlq"}`) >= 1
+          ? scraped
+          : undefined;
       },
       { timeoutMs: 15_000, description: 'the dead letter counted in the DLQ gauge' },
     );

@@ -72,7 +72,11 @@ export class EventIngestMetrics implements EventDeliveryObserver {
 }
 
 /** The pipeline queues of this deployment's sinks, by role: `sink`, `retry`, `dlq`. */
-export function eventQueuesOf(prefix: string, sinks: readonly EventSinkName[], retryDelaysMs: number[]): WatchedQueue[] {
+export function eventQueuesOf(
+  prefix: string,
+  sinks: readonly EventSinkName[],
+  retryDelaysMs: number[],
+): WatchedQueue[] {
   const names = eventTopologyNames(prefix);
   return [
     ...sinks.flatMap((sink) => {

@@ -16,7 +16,12 @@ import { Neo4jWriterModule } from './neo4j-writer.module';
     DeliveryFailureRouter,
     {
       provide: NEO4J_EVENTS_PROCESSOR,
-      inject: [Neo4jEventWriter, DeliveryFailureRouter, ConfigService, { token: EVENT_DELIVERY_OBSERVER, optional: true }],
+      inject: [
+        Neo4jEventWriter,
+        DeliveryFailureRouter,
+        ConfigService,
+        { token: EVENT_DELIVERY_OBSERVER, optional: true },
+      ],
       useFactory: (
         writer: Neo4jEventWriter,
         router: DeliveryFailureRouter,

@@ -22,7 +22,12 @@ const QDRANT_BATCH_CONCURRENCY = 1;
     QdrantProfileWriter,
     {
       provide: QDRANT_EVENTS_PROCESSOR,
-      inject: [QdrantProfileWriter, DeliveryFailureRouter, ConfigService, { token: EVENT_DELIVERY_OBSERVER, optional: true }],
+      inject: [
+        QdrantProfileWriter,
+        DeliveryFailureRouter,
+        ConfigService,
+        { token: EVENT_DELIVERY_OBSERVER, optional: true },
+      ],
       useFactory: (
         writer: QdrantProfileWriter,
         router: DeliveryFailureRouter,
