@@ -2,7 +2,6 @@ import { createMetricsRegistry, SECONDS_BUCKETS } from '@app/common';
 import { EventSinkName, eventTopologyNames, retryQueueName, sinkQueueName } from '@app/contracts';
 import { QueueDepthGauges, QueueStatsReader, WatchedQueue } from '@app/messaging';
 import { EventDeliveryObserver, EventDeliveryResult } from '@app/processors';
-import { Injectable } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 
 /** Prefix of every metric the app defines (the process metrics keep their standard names). */
@@ -19,7 +18,6 @@ export type RefusalReason = 'unavailable' | 'error';
  * GET /metrics on every HTTP port the process has: the API's, and a worker's --health-port.
  * Labels carry route templates, queue names and outcomes, never ids, so the series stay few.
  */
-@Injectable()
 export class EventIngestMetrics implements EventDeliveryObserver {
   readonly registry = createMetricsRegistry();
   private readonly registers = [this.registry];
@@ -56,14 +54,20 @@ export class EventIngestMetrics implements EventDeliveryObserver {
     buckets: SECONDS_BUCKETS,
     registers: this.registers,
   });
-  readonly queues = new QueueDepthGauges(this.registry, EVENT_METRICS_PREFIX);
+  /** Absent without a broker (USE_RABBITMQ=false and no processors): no queues, and no broker to be down. */
+  readonly queues?: QueueDepthGauges;
+
+  /** `broker`: whether this process talks to RabbitMQ; the module builds it from the role. */
+  constructor(options: { broker?: boolean } = {}) {
+    if (options.broker ?? true) this.queues = new QueueDepthGauges(this.registry, EVENT_METRICS_PREFIX);
+  }
 
   delivered(queue: string, result: EventDeliveryResult, seconds: number): void {
     this.delivery.observe({ queue, result }, seconds);
   }
 
   watchQueues(queues: WatchedQueue[], reader: QueueStatsReader): void {
-    this.queues.watch(queues, reader);
+    this.queues?.watch(queues, reader);
   }
 
   render(): Promise<string> {

@@ -39,7 +39,7 @@ export class MetricsModule {
       module: MetricsModule,
       controllers: [MetricsController],
       providers: [
-        EventIngestMetrics,
+        { provide: EventIngestMetrics, useFactory: () => new EventIngestMetrics({ broker }) },
         { provide: EVENT_DELIVERY_OBSERVER, useExisting: EventIngestMetrics },
         ...(broker ? [QueueAdminService, QueueGaugesWiring] : []),
       ],

@@ -47,7 +47,10 @@ describe('ReportCacheService hit and miss counters (the cache hit ratio)', () =>
   });
 
   it('counts a report found as a hit, and one absent, unopenable or unreachable as a miss', async () => {
-    const report = { report_id: 'r1', expires_at: new Date(Date.now() + 60_000).toISOString() } as MedicalReport;
+    const report = {
+      report_id: 'r1',
+      expires_at: new Date(Date.now() + 60_000).toISOString(),
+    } as unknown as MedicalReport;
     await cache.setReport(report);
     expect(await cache.getReport('r1')).toEqual(report);
     expect(await cache.getReport('r2')).toBeUndefined();
