@@ -29,7 +29,12 @@ const base = {
 module.exports = {
   reporters: ['default', '<rootDir>/test/summary.reporter.js'],
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    // test/unit: specs across both apps (the observability files in deploy/ against both registries).
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'],
+    },
     {
       ...base,
       displayName: 'integration',

@@ -65,4 +65,12 @@ describe('event-ingest without RabbitMQ', () => {
   it('has no RabbitMQ admin endpoints', async () => {
     expect((await request('GET', `${handle.base}/rabbitmq/health`)).status).toBe(404);
   });
+
+  it('counts the events it wrote in /metrics, and exports no broker gauges: there is no broker to read or to be down', async () => {
+    const text = await (await fetch(`${handle.base}/metrics`)).text();
+    expect(text).toMatch(/^event_ingest_events_accepted_total [1-9]\d*$/m);
+    expect(text).toMatch(/^event_ingest_events_refused_total\{reason="unavailable"\} [1-9]\d*$/m);
+    expect(text).not.toContain('event_ingest_broker_up');
+    expect(text).not.toContain('event_ingest_queue_messages');
+  });
 });

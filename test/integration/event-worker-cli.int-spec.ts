@@ -51,6 +51,10 @@ describe('event worker CLI', () => {
         expect(Object.keys(ready.body.info).sort()).toEqual(['neo4j', 'rabbitmq']);
       }
       expect((await getJson(`http://127.0.0.1:${healthPort}/events`)).status).toBe(404);
+      // Each worker's health port serves its metrics too: processor deliveries and the queue gauges.
+      const metrics = await (await fetch(`http://127.0.0.1:${healthPort + 1}/metrics`)).text();
+      expect(metrics).toContain(`event_ingest_queue_consumers{queue="${queue}",role="sink"} 2`);
+      expect(metrics).toMatch(/^# TYPE event_ingest_delivery_duration_seconds histogram$/m);
       const user = `${api.scope}-u-cli`;
       const events = Array.from({ length: 200 }, (_, i) =>
         makeEvent(api.scope, { user_id: user, product_id: `${api.scope}-p${i % 10}` }),

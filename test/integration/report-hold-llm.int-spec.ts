@@ -9,6 +9,7 @@ import {
   waitFor,
   waitUntilReady,
   withEnv,
+  metricValue,
 } from '@app/testing';
 import { INestApplication } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
@@ -113,8 +114,8 @@ describe('report worker holds requests while the LLM refuses its configuration (
           generator: 'llm',
         });
       }
-      expect(f.metrics.retried.value()).toBe(0);
-      expect(f.metrics.deadLettered.value({ reason: 'permanent' })).toBe(0);
+      expect(await metricValue(f.metrics.retried)).toBe(0);
+      expect(await metricValue(f.metrics.deadLettered, { reason: 'permanent' })).toBe(0);
       expect(await f.amqp.messageCount(f.dlq)).toBe(0);
       await waitUntilReady(`${await f.app.getUrl()}/health/ready`);
     });
@@ -169,13 +170,13 @@ describe('report worker holds requests while the LLM refuses its configuration (
       const request = reportRequest();
       await f.publish(request);
       // Handed back (through this attempt's delay queue) and delivered again, twice.
-      await waitFor(() => f.metrics.received.value() >= 3 || f.answers().length > 0, {
+      await waitFor(async () => (await metricValue(f.metrics.received)) >= 3 || f.answers().length > 0, {
         description: 'the request delivered again after its hold',
       });
       expect(f.answers()).toEqual([]);
       llm.recover();
       expect(await f.answerTo(request.request_id)).toMatchObject({ status: 'success', reused: false });
-      expect(f.metrics.retried.value()).toBe(0);
+      expect(await metricValue(f.metrics.retried)).toBe(0);
       expect(await f.amqp.messageCount(f.dlq)).toBe(0);
     } finally {
       await f.close();

@@ -12,6 +12,7 @@ import {
   waitFor,
   waitUntilReady,
   withEnv,
+  metricValue,
 } from '@app/testing';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { ConsumeMessage } from 'amqplib';
@@ -114,7 +115,7 @@ describe('report worker holds requests while MongoDB is unreachable (TCP proxy, 
       });
     }
     expect(await h.amqp.messageCount(h.dlq)).toBe(0);
-    expect(h.metrics.retried.value()).toBe(0);
+    expect(await metricValue(h.metrics.retried)).toBe(0);
     expect(h.answers()).toHaveLength(requests.length);
     const jobs = await h
       .db()
@@ -146,8 +147,8 @@ describe('report worker holds requests while MongoDB is unreachable (TCP proxy, 
     // fails (503), the request goes to a broker retry, and releasing the job cannot reach MongoDB.
     llm.failNext(1, 503).setLatency(1500);
     const request = reportRequest();
-    const retriedBefore = h.metrics.retried.value();
-    const postponedBefore = h.metrics.postponed.value();
+    const retriedBefore = await metricValue(h.metrics.retried);
+    const postponedBefore = await metricValue(h.metrics.postponed);
     await h.publish(request);
     await waitFor(
       async () =>
@@ -158,7 +159,7 @@ describe('report worker holds requests while MongoDB is unreachable (TCP proxy, 
     );
     proxy.cut();
     llm.setLatency(0);
-    await waitFor(() => h.metrics.retried.value() === retriedBefore + 1, {
+    await waitFor(async () => (await metricValue(h.metrics.retried)) === retriedBefore + 1, {
       timeoutMs: 10_000,
       description: 'the broker retry',
     });
@@ -172,15 +173,15 @@ describe('report worker holds requests while MongoDB is unreachable (TCP proxy, 
     // Its job row still names this worker's lease (valid for OPENAI_TIMEOUT_MS + 30 s): the worker
     // must not wait that out behind its own lease ("busy elsewhere", postponed again and again).
     await waitFor(
-      () =>
+      async () =>
         h.answers().some((answer) => answer.request_id === request.request_id) ||
-        h.metrics.postponed.value() > postponedBefore,
+        (await metricValue(h.metrics.postponed)) > postponedBefore,
       {
         timeoutMs: 15_000,
         description: 'an answer or a postponement',
       },
     );
-    expect(h.metrics.postponed.value()).toBe(postponedBefore);
+    expect(await metricValue(h.metrics.postponed)).toBe(postponedBefore);
     expect(await h.answerTo(request.request_id)).toMatchObject({ status: 'success', attempts: 2, reused: false });
     expect(llm.calls).toBe(2);
     expect(await h.amqp.messageCount(h.dlq)).toBe(0);

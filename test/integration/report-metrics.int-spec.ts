@@ -96,6 +96,8 @@ describe('report worker metrics (GET /metrics on the health port)', () => {
       delta('report_worker_dependency_duration_seconds_count{dependency="rabbitmq",operation="respond",result="ok"}'),
     ).toBe(4);
     expect(after).toMatch(/^# TYPE report_worker_request_duration_seconds histogram$/m);
+    const requests = env.RABBITMQ_REQUEST_QUEUE;
+    expect(delta(`report_worker_delivery_duration_seconds_count{queue="${requests}",outcome="reply"}`)).toBe(4);
   });
 
   it('counts broker retries, LLM calls by result and tokens', async () => {
@@ -109,5 +111,35 @@ describe('report worker metrics (GET /metrics on the health port)', () => {
     expect(delta('report_worker_requests_retried_total')).toBe(1);
     expect(delta('report_worker_llm_duration_seconds_count{writer="LlmReportWriter",result="error"}')).toBe(1);
     expect(delta('report_worker_llm_tokens_total{generator="llm"}')).toBeGreaterThan(0);
+  });
+
+  it('exports the depth and consumers of its queues from the broker, the dead letters among them, and the process metrics', async () => {
+    const requests = env.RABBITMQ_REQUEST_QUEUE;
+    // The first spec dead-lettered one invalid request; the gauges are read at most every 5 s.
+    const text = await waitFor(
+      async () => {
+        const scraped = await scrape();
+        return sample(scraped, `report_worker_queue_messages{queue="${requests}_dlq",role="dlq"}`) >= 1
+          ? scraped
+          : undefined;
+      },
+      { timeoutMs: 15_000, description: 'the dead letter counted in the DLQ gauge' },
+    );
+    expect(sample(text, 'report_worker_broker_up')).toBe(1);
+    expect(sample(text, `report_worker_queue_consumers{queue="${requests}",role="requests"}`)).toBe(1);
+    expect(text).toMatch(
+      new RegExp(
+        `^report_worker_queue_messages\\{queue="${env.RABBITMQ_RESPONSE_QUEUE}",role="responses"\\} \\d+$`,
+        'm',
+      ),
+    );
+    expect(text).toMatch(/^report_worker_queue_messages\{queue="[^"]+\.retry\.\d+ms",role="retry"\} \d+$/m);
+    for (const name of [
+      'process_cpu_user_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_seconds',
+    ])
+      expect(text).toMatch(new RegExp(`^${name} \\d`, 'm'));
+    expect(text).toMatch(/^# TYPE nodejs_gc_duration_seconds histogram$/m);
   });
 });

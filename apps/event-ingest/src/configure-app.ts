@@ -2,9 +2,11 @@ import { HttpServerEnv, httpServerSettings } from '@app/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DistinctMessagesValidationPipe } from './distinct-messages.validation.pipe';
+import { observeHttpRequests } from './http-metrics.hook';
 import { httpServerOptions } from './http-server.options';
 import { acceptJsonBodiesOnly } from './json-body.parser';
 import { limitJsonNesting } from './json-nesting.hook';
+import { EventIngestMetrics } from './metrics/event-ingest.metrics';
 import { limitRequestRate } from './rate-limit.hook';
 
 /**
@@ -21,6 +23,7 @@ export function createHttpAdapter(settings: HttpServerEnv = httpServerSettings()
 
 /** Everything main.ts does to the app besides listening; e2e tests call it too. */
 export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
+  observeHttpRequests(app.getHttpAdapter().getInstance(), app.get(EventIngestMetrics));
   app.useGlobalPipes(
     new DistinctMessagesValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
   );

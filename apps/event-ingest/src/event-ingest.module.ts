@@ -7,6 +7,7 @@ import { AdminModule } from './admin/admin.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { ReadinessDependency } from './health/readiness.dependencies';
+import { MetricsModule } from './metrics/metrics.module';
 
 interface EventRoleOptions {
   /** Default: USE_RABBITMQ. */
@@ -51,6 +52,7 @@ export class EventIngestModule {
       module: EventIngestModule,
       imports: [
         settingsModule<EventWorkerEnv>(schema, settings),
+        MetricsModule.forRoot(needsBroker),
         ...(needsBroker ? [RabbitConnectionModule.forRoot((config) => eventPipelineTopology(config, sinks))] : []),
         ...(http ? [EventsModule.forRoot(useRabbitmq), ...(useRabbitmq ? [AdminModule] : [])] : []),
         ...(sinks.includes('neo4j') ? [Neo4jProcessorModule] : []),

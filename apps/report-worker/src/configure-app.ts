@@ -4,6 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ReplyToPolicy } from './access/reply-to.policy';
 import { ReportBrokerHealthIndicator } from './health/report-broker.health-indicator';
+import { ReportMetrics } from './metrics/report.metrics';
 import { ReportOutcomePublisher } from './reports/report-outcome.publisher';
 import { createReportRmqServer } from './transport/report-rmq.server.factory';
 
@@ -26,7 +27,8 @@ export function createHttpAdapter(): FastifyAdapter {
  */
 export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
   const config = app.get<ConfigService<ReportWorkerEnv, true>>(ConfigService);
-  const consumer = createReportRmqServer(config, app.get<ReportTopology>(REPORT_TOPOLOGY));
+  const topology = app.get<ReportTopology>(REPORT_TOPOLOGY);
+  const consumer = createReportRmqServer(config, topology);
   app.connectMicroservice({ strategy: consumer });
   app.get(ReportBrokerHealthIndicator).watch(consumer);
   const publisher = app.get(ReportOutcomePublisher);
@@ -34,5 +36,8 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   const admin = app.get(QueueAdminService);
   const replyTo = new ReplyToPolicy((queue) => admin.exclusivityOf(queue));
   consumer.guardRepliesWith((queue) => replyTo.refusal(queue));
+  const metrics = app.get(ReportMetrics);
+  metrics.watchQueues(topology, (queues) => admin.statsOfEach(queues));
+  metrics.watchConsumer(() => consumer.consumerStatus === 'consuming');
   return app;
 }

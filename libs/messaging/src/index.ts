@@ -6,6 +6,7 @@ export * from './delivery-failure.router';
 export * from './event-topology.factory';
 export * from './durable-queue.options';
 export * from './queue-admin.service';
+export * from './queue-depth.gauges';
 export * from './retry.policy';
 export * from './consumer-stop';
 export * from './consumer-resubscription';

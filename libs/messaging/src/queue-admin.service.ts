@@ -53,6 +53,32 @@ export class QueueAdminService {
     });
   }
 
+  /**
+   * Depth and consumers of each queue, undefined for one that does not exist, on one channel: a
+   * passive declare per queue. The broker closes a channel on a 404, so the next queue gets a new one.
+   */
+  async statsOfEach(queues: readonly string[]): Promise<Array<QueueStats | undefined>> {
+    const results: Array<QueueStats | undefined> = [];
+    let next = 0;
+    while (next < queues.length) {
+      await this.withChannel(async (channel) => {
+        for (; next < queues.length; next++) {
+          const queue = queues[next];
+          try {
+            const { messageCount, consumerCount } = await channel.checkQueue(queue);
+            results.push({ queue, messages: messageCount, consumers: consumerCount });
+          } catch (error) {
+            if ((error as { code?: number }).code !== 404) throw error;
+            results.push(undefined);
+            next++;
+            return;
+          }
+        }
+      });
+    }
+    return results;
+  }
+
   async purge(queue: string): Promise<{ queue: string; purged: number }> {
     return this.withChannel(async (channel) => ({ queue, purged: (await channel.purgeQueue(queue)).messageCount }));
   }

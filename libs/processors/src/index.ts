@@ -7,6 +7,7 @@ export * from './neo4j/neo4j-processor.module';
 export * from './neo4j/neo4j-events.message.controller';
 export * from './pipeline/event-pipeline.topology';
 export * from './pipeline/event-delivery.processor';
+export * from './pipeline/event-delivery.observer';
 export * from './pipeline/event-store.writer';
 export * from './qdrant/qdrant.module';
 export * from './qdrant/qdrant-client.token';

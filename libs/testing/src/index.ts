@@ -21,3 +21,4 @@ export * from './broker-users';
 export * from './reader-record';
 export * from './compiled-app';
 export * from './webhook.receiver';
+export * from './metric-value';

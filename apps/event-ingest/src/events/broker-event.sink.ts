@@ -2,6 +2,7 @@ import { EventMessage, eventTopologyNames } from '@app/contracts';
 import { BrokerUnavailableError, ConfirmedPublisher } from '@app/messaging';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { EventIngestMetrics } from '../metrics/event-ingest.metrics';
 import { EventSink, IngestUnavailableError } from './event.sink';
 
 /** Publishes each event, persistent, to the fanout exchange and waits for the broker's confirm. */
@@ -15,6 +16,7 @@ export class BrokerEventSink implements EventSink {
   constructor(
     private readonly publisher: ConfirmedPublisher,
     config: ConfigService,
+    private readonly metrics: EventIngestMetrics,
   ) {
     this.exchange = eventTopologyNames(config.getOrThrow<string>('EVENTS_TOPOLOGY_PREFIX')).exchange;
     this.timeoutMs = config.getOrThrow<number>('EVENTS_PUBLISH_TIMEOUT_MS');
@@ -29,6 +31,8 @@ export class BrokerEventSink implements EventSink {
   }
 
   private async publishOne(event: EventMessage): Promise<Error | undefined> {
+    const startedAt = performance.now();
+    let result = 'error';
     try {
       await this.publisher.publish(this.exchange, '', Buffer.from(JSON.stringify(event)), {
         persistent: true,
@@ -36,6 +40,7 @@ export class BrokerEventSink implements EventSink {
         contentType: 'application/json',
         timeoutMs: this.timeoutMs,
       });
+      result = 'ok';
       return undefined;
     } catch (error) {
       this.logger.warn({
@@ -44,6 +49,8 @@ export class BrokerEventSink implements EventSink {
         error: (error as Error).message,
       });
       return error instanceof BrokerUnavailableError ? new IngestUnavailableError(error.message) : (error as Error);
+    } finally {
+      this.metrics.publish.observe({ result }, (performance.now() - startedAt) / 1000);
     }
   }
 }

@@ -1,6 +1,7 @@
 import { EventMessage } from '@app/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { EventIngestMetrics } from '../metrics/event-ingest.metrics';
 import { CreateEventDto } from './create-event.dto';
 import { EVENT_SINK, EventSink } from './event.sink';
 
@@ -13,7 +14,10 @@ export interface IngestItemResult {
 /** Normalises validated events (event_id, timestamp) and hands them to the configured sink. */
 @Injectable()
 export class EventIngestService {
-  constructor(@Inject(EVENT_SINK) private readonly sink: EventSink) {}
+  constructor(
+    @Inject(EVENT_SINK) private readonly sink: EventSink,
+    private readonly metrics: EventIngestMetrics,
+  ) {}
 
   get acceptedStatus(): number {
     return this.sink.acceptedStatus;
@@ -22,7 +26,7 @@ export class EventIngestService {
   /** Resolves with the event_id once accepted; throws the sink's error otherwise. */
   async ingest(dto: CreateEventDto): Promise<string> {
     const event = toMessage(dto, new Date());
-    const [error] = await this.sink.accept([event]);
+    const [error] = await this.accept([event]);
     if (error) throw error;
     return event.event_id;
   }
@@ -32,19 +36,35 @@ export class EventIngestService {
   ): Promise<{ results: IngestItemResult[]; errors: Array<Error | undefined> }> {
     const now = new Date();
     const events = dtos.map((dto) => toMessage(dto, now));
-    const errors = await this.sink.accept(events);
+    const errors = await this.accept(events);
     const results = events.map((event, index) => {
       const error = errors[index];
       return error
         ? {
             event_id: event.event_id,
-            status: error.name === 'IngestUnavailableError' ? 503 : 500,
+            status: isUnavailable(error) ? 503 : 500,
             error: error.message,
           }
         : { event_id: event.event_id, status: this.sink.acceptedStatus };
     });
     return { results, errors };
   }
+
+  /** The sink's answer per event, counted: accepted, or refused by reason. */
+  private async accept(events: EventMessage[]): Promise<Array<Error | undefined>> {
+    const errors = await this.sink.accept(events);
+    let accepted = 0;
+    for (const error of errors) {
+      if (!error) accepted++;
+      else this.metrics.refused.inc({ reason: isUnavailable(error) ? 'unavailable' : 'error' });
+    }
+    if (accepted > 0) this.metrics.accepted.inc(accepted);
+    return errors;
+  }
+}
+
+function isUnavailable(error: Error): boolean {
+  return error.name === 'IngestUnavailableError';
 }
 
 /** The wire form: a plain object with only the fields that are set, ids as strings. */

@@ -9,6 +9,8 @@ import { ReportMetrics } from '../metrics/report.metrics';
 
 /** Redis is an accelerator, never a dependency: an operation that takes longer than this is skipped. */
 const CACHE_OP_TIMEOUT_MS = 150;
+/** The `kind` label of the cache hit and miss counters for `report:<report_id>` reads. */
+const REPORT_KIND = { kind: 'report' } as const;
 
 /** What `input:{user_id}` holds: the fingerprint of the user's last input and its report, not the input itself. */
 export interface CachedInput {
@@ -48,10 +50,16 @@ export class ReportCacheService {
   async getReport(reportId: string): Promise<MedicalReport | undefined> {
     const key = `report:${reportId}`;
     const sealed = await this.bounded('get report', () => this.cache.get<string>(key));
-    if (sealed === undefined) return undefined;
+    if (sealed === undefined) {
+      this.metrics.cacheMisses.inc(REPORT_KIND);
+      return undefined;
+    }
     try {
-      return this.cipher.openJson<MedicalReport>(sealed, key);
+      const report = this.cipher.openJson<MedicalReport>(sealed, key);
+      this.metrics.cacheHits.inc(REPORT_KIND);
+      return report;
     } catch (error) {
+      this.metrics.cacheMisses.inc(REPORT_KIND);
       this.logger.warn({
         message: 'cached report does not open; read from MongoDB instead',
         report_id: reportId,

@@ -20,11 +20,10 @@ export class MongoCommandMetrics implements OnModuleInit {
     const client = this.connection.getClient();
     const record = (result: string) => (event: CommandSucceededEvent | CommandFailedEvent) => {
       // `duration` is in ms per the driver's monitoring API.
-      this.metrics.dependency.observe(event.duration / 1000, {
-        dependency: 'mongodb',
-        operation: event.commandName,
-        result,
-      });
+      this.metrics.dependency.observe(
+        { dependency: 'mongodb', operation: event.commandName, result },
+        event.duration / 1000,
+      );
     };
     client.on('commandSucceeded', record('ok'));
     client.on('commandFailed', record('error'));

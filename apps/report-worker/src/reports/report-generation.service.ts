@@ -244,10 +244,10 @@ export class ReportGenerationService {
       this.metrics.tokens.inc({ generator: draft.generator }, draft.tokens_used ?? 0);
       return draft;
     } finally {
-      this.metrics.llm.observe((performance.now() - startedAt) / 1000, {
-        writer: this.writer.constructor.name,
-        result,
-      });
+      this.metrics.llm.observe(
+        { writer: this.writer.constructor.name, result },
+        (performance.now() - startedAt) / 1000,
+      );
     }
   }
 

@@ -15,6 +15,9 @@ import type { AmqpConnectionManagerOptions } from 'amqp-connection-manager';
 import { settledOf } from './later-settlements';
 import { ReportMessageDeserializer } from './report-message.deserializer';
 
+/** The urgent queue's consumer tag is the request queue's with this suffix (the latter ends with the pid). */
+export const URGENT_TAG_SUFFIX = '.urgent';
+
 /** Returned by an RPC handler that has passed the request on (retry queue): answer later, not now. */
 export const NO_REPLY_YET = Symbol('NO_REPLY_YET');
 
@@ -111,7 +114,7 @@ export class ReportRmqServer extends ServerRMQ {
   }
 
   private get urgentTag(): string {
-    return `${this.settings.consumerTag}.urgent`;
+    return `${this.settings.consumerTag}${URGENT_TAG_SUFFIX}`;
   }
 
   /**

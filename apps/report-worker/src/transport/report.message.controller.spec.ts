@@ -7,6 +7,7 @@ import { ReportQueryService } from '../reports/report-query.service';
 import { ReportRequestService } from '../reports/report-request.service';
 import { lastValueFrom, toArray } from 'rxjs';
 import { ProgressSink } from '../reports/report-progress.stream';
+import { ReportMetrics } from '../metrics/report.metrics';
 import { ReportMessageController } from './report.message.controller';
 import { NO_REPLY_YET } from './report-rmq.server';
 
@@ -26,7 +27,12 @@ type Process = (
 function setUp(process: Process) {
   const channel = { ack: jest.fn(), nack: jest.fn() };
   const requests = { process: jest.fn(process) } as unknown as ReportRequestService;
-  const controller = new ReportMessageController(requests, {} as ReportQueryService, {} as ReportAccessService);
+  const controller = new ReportMessageController(
+    requests,
+    {} as ReportQueryService,
+    {} as ReportAccessService,
+    new ReportMetrics(),
+  );
   const ctx = new RmqContext([message, channel, REPORT_GENERATE_EVENT_ROUTE]);
   /** Everything the handler hands Nest to send to the caller, in order. */
   const replies = () => lastValueFrom(controller.generate({}, ctx).pipe(toArray()));

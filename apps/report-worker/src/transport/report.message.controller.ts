@@ -7,6 +7,7 @@ import { concat, from, Observable, Subject } from 'rxjs';
 import { AuditAction } from '@app/mongo';
 import { AccessRefusedError, ANONYMOUS, ReportCaller } from '../access/report-caller';
 import { ReportAccessService } from '../access/report-access.service';
+import { ReportMetrics } from '../metrics/report.metrics';
 import { InvalidQueryError, OutOfScopeError, ReportQueryService } from '../reports/report-query.service';
 import { ReportRequestService } from '../reports/report-request.service';
 import { settlesLater } from './later-settlements';
@@ -27,6 +28,7 @@ export class ReportMessageController {
     private readonly requests: ReportRequestService,
     private readonly queries: ReportQueryService,
     private readonly access: ReportAccessService,
+    private readonly metrics: ReportMetrics,
   ) {}
 
   /**
@@ -114,6 +116,7 @@ export class ReportMessageController {
    * Whatever escapes the service is requeued too: acking it could lose the message.
    */
   private async settle<T>(ctx: RmqContext, run: () => Promise<DeliveryOutcome<T>>): Promise<T | typeof NO_REPLY_YET> {
+    const startedAt = performance.now();
     let outcome: DeliveryOutcome<T>;
     try {
       outcome = await run();
@@ -127,6 +130,7 @@ export class ReportMessageController {
       outcome.kind === 'requeue' ? 'requeue' : 'ack',
       this.logger,
     );
+    this.metrics.observeDelivery(messageOf(ctx), outcome.kind, (performance.now() - startedAt) / 1000);
     return outcome.kind === 'reply' ? outcome.body : NO_REPLY_YET;
   }
 

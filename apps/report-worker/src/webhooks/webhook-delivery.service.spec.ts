@@ -1,3 +1,4 @@
+import { metricValue } from '@app/testing/metric-value';
 import { parseWebhookHosts, ReportWorkerEnv } from '@app/config';
 import { Delivery } from '@app/messaging';
 import { ConfigService } from '@nestjs/config';
@@ -62,7 +63,7 @@ describe('WebhookDeliveryService', () => {
   it('acks a 2xx without publishing anything', async () => {
     expect(await service.handle(jobFor(URL_OK))).toEqual({ kind: 'ack' });
     expect(publisher.published).toEqual([]);
-    expect(metrics.webhooks.value({ result: 'delivered' })).toBe(1);
+    expect(await metricValue(metrics.webhooks, { result: 'delivered' })).toBe(1);
   });
 
   it('acks a 503 once its copy is in the retry queue of this attempt, keeping the status', async () => {
@@ -99,7 +100,7 @@ describe('WebhookDeliveryService', () => {
       kind: 'requeue',
       reason: 'broker did not accept the message',
     });
-    expect(metrics.webhooks.value({ result: 'requeued' })).toBe(1);
+    expect(await metricValue(metrics.webhooks, { result: 'requeued' })).toBe(1);
   });
 
   it('hands back a POST that shutdown cut short, as held, without spending an attempt', async () => {

@@ -1,6 +1,7 @@
 import { DeliveryFailureRouter } from '@app/messaging';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { EVENT_DELIVERY_OBSERVER, EventDeliveryObserver } from '../pipeline/event-delivery.observer';
 import { EventDeliveryProcessor } from '../pipeline/event-delivery.processor';
 import { eventDeliverySettings } from '../pipeline/event-delivery.settings';
 import { Neo4jEventWriter } from './neo4j-event.writer';
@@ -15,12 +16,23 @@ import { Neo4jWriterModule } from './neo4j-writer.module';
     DeliveryFailureRouter,
     {
       provide: NEO4J_EVENTS_PROCESSOR,
-      inject: [Neo4jEventWriter, DeliveryFailureRouter, ConfigService],
-      useFactory: (writer: Neo4jEventWriter, router: DeliveryFailureRouter, config: ConfigService) =>
+      inject: [
+        Neo4jEventWriter,
+        DeliveryFailureRouter,
+        ConfigService,
+        { token: EVENT_DELIVERY_OBSERVER, optional: true },
+      ],
+      useFactory: (
+        writer: Neo4jEventWriter,
+        router: DeliveryFailureRouter,
+        config: ConfigService,
+        observer?: EventDeliveryObserver,
+      ) =>
         new EventDeliveryProcessor(
           writer,
           router,
           eventDeliverySettings(config, 'neo4j', config.getOrThrow<number>('EVENTS_NEO4J_CONCURRENCY')),
+          observer,
         ),
     },
   ],

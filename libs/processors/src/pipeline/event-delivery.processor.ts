@@ -3,12 +3,15 @@ import { ACK, AckSettleGrace, DeliveryFailureRouter, DeliveryOutcome } from '@ap
 import { Logger } from '@nestjs/common';
 import { ConsumeMessage } from 'amqplib';
 import { holdThroughOutage, MicroBatcher } from '@app/common';
+import { EventDeliveryObserver, EventDeliveryResult } from './event-delivery.observer';
 import { EventDeliverySettings } from './event-delivery.settings';
 import { EventStoreWriter } from './event-store.writer';
 
 type Outcome = { kind: 'written' } | { kind: 'failed'; error: unknown } | { kind: 'handed-back' };
 /** An event and when its delivery arrived: a batch is held no longer than its oldest delivery allows. */
 type Arrival = { event: EventMessage; receivedAt: number };
+/** The outcome the consumer carries out, and what it meant for the delivery (for the observer). */
+type Settled = { outcome: DeliveryOutcome; result: EventDeliveryResult };
 
 /**
  * What happens to one delivery of a sink queue, whatever the store: validate it (invalid → DLQ at
@@ -31,6 +34,7 @@ export class EventDeliveryProcessor {
     private readonly writer: EventStoreWriter,
     private readonly router: DeliveryFailureRouter,
     private readonly settings: EventDeliverySettings,
+    private readonly observer?: EventDeliveryObserver,
   ) {
     this.logger = new Logger(`${settings.sink}-processor`);
     this.batcher = new MicroBatcher((events) => this.flush(events), {
@@ -50,20 +54,26 @@ export class EventDeliveryProcessor {
 
   async handle(body: unknown, message: ConsumeMessage): Promise<DeliveryOutcome> {
     this.inProgress++;
+    const startedAt = performance.now();
+    let result: EventDeliveryResult = 'requeue';
     try {
-      return await this.process(body, message);
+      const settled = await this.process(body, message);
+      result = settled.result;
+      return settled.outcome;
     } finally {
+      this.observer?.delivered(this.queue, result, (performance.now() - startedAt) / 1000);
       this.ackGrace.settled(); // golevelup acks (or nacks) right after this returns
       if (--this.inProgress === 0) this.settledWaiters.splice(0).forEach((wake) => wake());
     }
   }
 
-  private async process(body: unknown, message: ConsumeMessage): Promise<DeliveryOutcome> {
+  private async process(body: unknown, message: ConsumeMessage): Promise<Settled> {
     const parsed = parseEventMessage(body);
     if (!parsed.ok) return this.routeFailure(message, parsed.reason, true, idOf(body));
     const outcome = await this.batcher.add({ event: parsed.event, receivedAt: Date.now() });
-    if (outcome.kind === 'written') return ACK;
-    if (outcome.kind === 'handed-back') return { kind: 'requeue', reason: 'store unreachable at shutdown', held: true };
+    if (outcome.kind === 'written') return { outcome: ACK, result: 'written' };
+    if (outcome.kind === 'handed-back')
+      return { outcome: { kind: 'requeue', reason: 'store unreachable at shutdown', held: true }, result: 'requeue' };
     return this.routeFailure(message, describeError(outcome.error), false, parsed.event.event_id);
   }
 
@@ -130,7 +140,7 @@ export class EventDeliveryProcessor {
     reason: string,
     permanent: boolean,
     eventId?: string,
-  ): Promise<DeliveryOutcome> {
+  ): Promise<Settled> {
     try {
       const route = await this.router.route(message, this.settings.retry, reason, permanent);
       const msg = route.kind === 'retry' ? 'event scheduled for retry' : 'event dead-lettered';
@@ -143,14 +153,14 @@ export class EventDeliveryProcessor {
         ...delay,
         reason,
       });
-      return ACK;
+      return { outcome: ACK, result: route.kind === 'retry' ? 'retry' : 'dead_letter' };
     } catch (error) {
       this.logger.error({
         msg: 'could not route a failed event; handing it back',
         event_id: eventId,
         error: describeError(error),
       });
-      return { kind: 'requeue', reason: describeError(error) };
+      return { outcome: { kind: 'requeue', reason: describeError(error) }, result: 'requeue' };
     }
   }
 

@@ -1,6 +1,7 @@
 import { DeliveryFailureRouter } from '@app/messaging';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { EVENT_DELIVERY_OBSERVER, EventDeliveryObserver } from '../pipeline/event-delivery.observer';
 import { EventDeliveryProcessor } from '../pipeline/event-delivery.processor';
 import { eventDeliverySettings } from '../pipeline/event-delivery.settings';
 import { QDRANT_EVENTS_PROCESSOR, QdrantEventsMessageController } from './qdrant-events.message.controller';
@@ -21,9 +22,24 @@ const QDRANT_BATCH_CONCURRENCY = 1;
     QdrantProfileWriter,
     {
       provide: QDRANT_EVENTS_PROCESSOR,
-      inject: [QdrantProfileWriter, DeliveryFailureRouter, ConfigService],
-      useFactory: (writer: QdrantProfileWriter, router: DeliveryFailureRouter, config: ConfigService) =>
-        new EventDeliveryProcessor(writer, router, eventDeliverySettings(config, 'qdrant', QDRANT_BATCH_CONCURRENCY)),
+      inject: [
+        QdrantProfileWriter,
+        DeliveryFailureRouter,
+        ConfigService,
+        { token: EVENT_DELIVERY_OBSERVER, optional: true },
+      ],
+      useFactory: (
+        writer: QdrantProfileWriter,
+        router: DeliveryFailureRouter,
+        config: ConfigService,
+        observer?: EventDeliveryObserver,
+      ) =>
+        new EventDeliveryProcessor(
+          writer,
+          router,
+          eventDeliverySettings(config, 'qdrant', QDRANT_BATCH_CONCURRENCY),
+          observer,
+        ),
     },
   ],
   exports: [QdrantModule],
