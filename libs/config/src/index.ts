@@ -13,3 +13,4 @@ export * from './graceful-exit';
 export * from './tls-files.reader';
 export * from './sections/report-readers';
 export * from './sections/signing-keys';
+export * from './sections/tracing.env';

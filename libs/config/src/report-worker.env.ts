@@ -9,6 +9,7 @@ import { RedisEnv } from './sections/redis.env';
 import { ReportAccessEnv } from './sections/report-access.env';
 import { ReportProtectionEnv } from './sections/report-protection.env';
 import { ReportQueueEnv } from './sections/report-queue.env';
+import { TracingEnv } from './sections/tracing.env';
 
 /** Every setting the report worker reads; see .env.example. */
 export class ReportWorkerEnv extends IntersectionType(
@@ -23,4 +24,5 @@ export class ReportWorkerEnv extends IntersectionType(
   MongoEnv,
   RedisEnv,
   OpenAiEnv,
+  TracingEnv,
 ) {}

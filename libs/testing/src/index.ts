@@ -20,3 +20,4 @@ export * from './stored-report.reader';
 export * from './broker-users';
 export * from './reader-record';
 export * from './compiled-app';
+export * from './otlp-trace.collector';

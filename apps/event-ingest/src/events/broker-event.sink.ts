@@ -1,5 +1,6 @@
 import { EventMessage, eventTopologyNames } from '@app/contracts';
 import { BrokerUnavailableError, ConfirmedPublisher } from '@app/messaging';
+import { inPublishSpan } from '@app/tracing';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EventSink, IngestUnavailableError } from './event.sink';
@@ -30,12 +31,15 @@ export class BrokerEventSink implements EventSink {
 
   private async publishOne(event: EventMessage): Promise<Error | undefined> {
     try {
-      await this.publisher.publish(this.exchange, '', Buffer.from(JSON.stringify(event)), {
-        persistent: true,
-        messageId: event.event_id,
-        contentType: 'application/json',
-        timeoutMs: this.timeoutMs,
-      });
+      await inPublishSpan({ destination: this.exchange, messageId: event.event_id }, (headers) =>
+        this.publisher.publish(this.exchange, '', Buffer.from(JSON.stringify(event)), {
+          persistent: true,
+          messageId: event.event_id,
+          contentType: 'application/json',
+          headers,
+          timeoutMs: this.timeoutMs,
+        }),
+      );
       return undefined;
     } catch (error) {
       this.logger.warn({

@@ -3,12 +3,17 @@ import { ACK, AckSettleGrace, DeliveryFailureRouter, DeliveryOutcome } from '@ap
 import { Logger } from '@nestjs/common';
 import { ConsumeMessage } from 'amqplib';
 import { holdThroughOutage, MicroBatcher } from '@app/common';
+import { batchParentage, currentSpanContext, inConsumeSpan, inSpan, SpanKind } from '@app/tracing';
+import type { SpanContext } from '@opentelemetry/api';
 import { EventDeliverySettings } from './event-delivery.settings';
 import { EventStoreWriter } from './event-store.writer';
 
 type Outcome = { kind: 'written' } | { kind: 'failed'; error: unknown } | { kind: 'handed-back' };
-/** An event and when its delivery arrived: a batch is held no longer than its oldest delivery allows. */
-type Arrival = { event: EventMessage; receivedAt: number };
+/**
+ * An event and when its delivery arrived (a batch is held no longer than its oldest delivery
+ * allows), with its delivery's span (the batch's write span hangs under the first and links all).
+ */
+type Arrival = { event: EventMessage; receivedAt: number; span?: SpanContext };
 
 /**
  * What happens to one delivery of a sink queue, whatever the store: validate it (invalid → DLQ at
@@ -51,7 +56,14 @@ export class EventDeliveryProcessor {
   async handle(body: unknown, message: ConsumeMessage): Promise<DeliveryOutcome> {
     this.inProgress++;
     try {
-      return await this.process(body, message);
+      return await inConsumeSpan(
+        {
+          destination: this.queue,
+          messageId: message.properties.messageId as string | undefined,
+          headers: message.properties.headers,
+        },
+        () => this.process(body, message),
+      );
     } finally {
       this.ackGrace.settled(); // golevelup acks (or nacks) right after this returns
       if (--this.inProgress === 0) this.settledWaiters.splice(0).forEach((wake) => wake());
@@ -61,7 +73,7 @@ export class EventDeliveryProcessor {
   private async process(body: unknown, message: ConsumeMessage): Promise<DeliveryOutcome> {
     const parsed = parseEventMessage(body);
     if (!parsed.ok) return this.routeFailure(message, parsed.reason, true, idOf(body));
-    const outcome = await this.batcher.add({ event: parsed.event, receivedAt: Date.now() });
+    const outcome = await this.batcher.add({ event: parsed.event, receivedAt: Date.now(), span: currentSpanContext() });
     if (outcome.kind === 'written') return ACK;
     if (outcome.kind === 'handed-back') return { kind: 'requeue', reason: 'store unreachable at shutdown', held: true };
     return this.routeFailure(message, describeError(outcome.error), false, parsed.event.event_id);
@@ -94,7 +106,7 @@ export class EventDeliveryProcessor {
     const started = Date.now();
     const events = arrivals.map((arrival) => arrival.event);
     try {
-      await holdThroughOutage(() => this.writer.write(events), {
+      await holdThroughOutage(() => this.traceWrite(arrivals, () => this.writer.write(events)), {
         isTransient: (error) => this.writer.isTransient(error),
         maxHoldMs: this.settings.outageHoldMs,
         since: Math.min(...arrivals.map((arrival) => arrival.receivedAt)),
@@ -116,6 +128,13 @@ export class EventDeliveryProcessor {
       if (arrivals.length === 1) return [{ kind: 'failed', error }];
       return this.writeOneByOne(arrivals);
     }
+  }
+
+  /** A client span `<sink> write` per attempt at a batch (see batchParentage). */
+  private traceWrite(arrivals: Arrival[], write: () => Promise<void>): Promise<void> {
+    const attributes = { 'db.system.name': this.settings.sink, 'db.operation.batch.size': arrivals.length };
+    const parentage = batchParentage(arrivals.map((arrival) => arrival.span));
+    return inSpan(`${this.settings.sink} write`, { kind: SpanKind.CLIENT, attributes, ...parentage }, write);
   }
 
   /** The store refused the batch: write each event alone so only the culprit goes to retry. */
