@@ -1,7 +1,48 @@
 import { eventTopologyNames, sinkQueueName } from '@app/contracts';
-import { FakeQdrantServer, makeEvent, OTLP_SPAN_KIND, OtlpTraceCollector, ReceivedSpan, waitFor } from '@app/testing';
+import { KnowledgeBaseRepository } from '@app/mongo';
+import {
+  FakeOpenAiServer,
+  FakeQdrantServer,
+  jsonOf,
+  makeEvent,
+  OTLP_SPAN_KIND,
+  OtlpTraceCollector,
+  ReceivedSpan,
+  ReportAmqpClient,
+  reportRequest,
+  reportTestEnv,
+  reportTestQueues,
+  waitFor,
+  withEnv,
+} from '@app/testing';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { ConsumeMessage } from 'amqplib';
+import { Connection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseKnowledgeBaseFile } from '../../apps/report-worker/src/knowledge-base/knowledge-base-file.parser';
+import { startReportWorker } from '../support/report-worker.app';
 import { EventAppHandle, request, startEventApp } from './event-pipeline.harness';
+
+const SAMPLE_KB = join(__dirname, '../../data/knowledge-base/sample.json');
+
+/** A caller's W3C traceparent: a fresh trace id and the caller's span id. */
+function callerTrace(): { traceId: string; spanId: string; traceparent: string } {
+  const traceId = randomBytes(16).toString('hex');
+  const spanId = randomBytes(8).toString('hex');
+  return { traceId, spanId, traceparent: `00-${traceId}-${spanId}-01` };
+}
+
+/** True when `span` sits under `ancestor` in `trace`, however deep. */
+function descendsFrom(span: ReceivedSpan, ancestor: ReceivedSpan, trace: ReceivedSpan[]): boolean {
+  const byId = new Map(trace.map((each) => [each.spanId, each]));
+  for (let parent = span.parentSpanId; parent; parent = byId.get(parent)?.parentSpanId) {
+    if (parent === ancestor.spanId) return true;
+  }
+  return false;
+}
 
 /** The one span of `trace` called `name`, failing with what the trace holds when there is not exactly one. */
 function only(trace: ReceivedSpan[], name: string): ReceivedSpan {
@@ -52,12 +93,9 @@ describe('traces exported over OTLP/HTTP', () => {
     });
 
     it('continues the caller’s trace from the API span to the Neo4j and Qdrant writes', async () => {
-      const traceId = randomBytes(16).toString('hex');
-      const callerSpanId = randomBytes(8).toString('hex');
+      const { traceId, spanId: callerSpanId, traceparent } = callerTrace();
       const event = makeEvent(handle.scope);
-      const posted = await request('POST', `${handle.base}/events`, event, {
-        traceparent: `00-${traceId}-${callerSpanId}-01`,
-      });
+      const posted = await request('POST', `${handle.base}/events`, event, { traceparent });
       expect(posted.status).toBe(202);
 
       const trace = await waitFor(
@@ -83,6 +121,82 @@ describe('traces exported over OTLP/HTTP', () => {
         expect(write.attributes['db.system.name']).toBe(sink);
       }
       expect(collector.refused).toBe(0);
+    });
+  });
+  describe('report worker: request → MongoDB, Redis, LLM → response', () => {
+    const llm = new FakeOpenAiServer();
+    const env = reportTestEnv('report_traces', {
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_TIMEOUT_MS: '10000',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    });
+    let restoreEnv: () => void;
+    let app: NestFastifyApplication;
+    let amqp: ReportAmqpClient;
+    let responses: ConsumeMessage[];
+
+    beforeAll(async () => {
+      await llm.start();
+      restoreEnv = withEnv({ ...env, OPENAI_BASE_URL: llm.baseUrl, OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint });
+      app = await startReportWorker();
+      await app.get(KnowledgeBaseRepository).upsertMany(parseKnowledgeBaseFile(readFileSync(SAMPLE_KB, 'utf8')));
+      amqp = await new ReportAmqpClient().connect(env.RABBITMQ_URL);
+      responses = await amqp.collect(env.RABBITMQ_RESPONSE_QUEUE);
+    });
+
+    afterAll(async () => {
+      await app
+        ?.get<Connection>(getConnectionToken())
+        .dropDatabase()
+        .catch(() => undefined);
+      await app?.close();
+      await amqp?.deleteQueues(reportTestQueues(env));
+      await amqp?.close();
+      await llm.stop();
+      restoreEnv?.();
+    });
+
+    it('continues a raw caller’s trace through MongoDB, Redis and the LLM to the response, which carries it on', async () => {
+      const caller = callerTrace();
+      const report = reportRequest();
+      await amqp.publish(env.RABBITMQ_REQUEST_QUEUE, report, { headers: { traceparent: caller.traceparent } });
+      const response = await waitFor(
+        () => responses.find((message) => jsonOf(message).request_id === report.request_id),
+        { timeoutMs: 20_000, description: 'the response' },
+      );
+      expect(jsonOf(response)).toMatchObject({ status: 'success', generator: 'llm' });
+
+      const trace = await waitFor(
+        () => {
+          const spans = collector.trace(caller.traceId);
+          return spans.some((span) => span.name === `publish ${env.RABBITMQ_RESPONSE_QUEUE}`) ? spans : null;
+        },
+        { timeoutMs: 20_000, description: 'the response publish span' },
+      );
+      const consume = only(trace, `process ${env.RABBITMQ_REQUEST_QUEUE}`);
+      expect(consume).toMatchObject({
+        service: 'report-worker',
+        kind: OTLP_SPAN_KIND.consumer,
+        parentSpanId: caller.spanId,
+      });
+      const underConsume = (span: ReceivedSpan) => descendsFrom(span, consume, trace);
+      const mongo = trace.filter((span) => span.attributes['db.system.name'] === 'mongodb');
+      expect(mongo.map((span) => span.name)).toEqual(
+        expect.arrayContaining(['find report_jobs', 'insert medical_reports']),
+      );
+      expect(mongo.every(underConsume)).toBe(true);
+      const redis = trace.filter((span) => span.attributes['db.system.name'] === 'redis');
+      expect(redis.map((span) => span.name)).toEqual(expect.arrayContaining(['redis set report', 'redis set input']));
+      expect(redis.every(underConsume)).toBe(true);
+      const chat = only(trace, 'chat gpt-4o-mini');
+      expect(chat).toMatchObject({ kind: OTLP_SPAN_KIND.client, status: 0 });
+      expect(underConsume(chat)).toBe(true);
+      expect(chat.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
+      const publish = only(trace, `publish ${env.RABBITMQ_RESPONSE_QUEUE}`);
+      expect(publish).toMatchObject({ kind: OTLP_SPAN_KIND.producer, parentSpanId: consume.spanId });
+
+      const carried = String(response.properties.headers?.traceparent);
+      expect(carried).toBe(`00-${caller.traceId}-${publish.spanId}-01`);
     });
   });
 });

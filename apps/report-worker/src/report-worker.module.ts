@@ -1,6 +1,7 @@
 import { ReportWorkerEnv, settingsModule } from '@app/config';
 import { RabbitConnectionModule } from '@app/messaging';
 import { MongoConnectionModule } from '@app/mongo';
+import { TracingModule } from '@app/tracing';
 import { DynamicModule, Module } from '@nestjs/common';
 import { RedisCacheModule } from './cache/redis-cache.module';
 import { HealthModule } from './health/health.module';
@@ -19,9 +20,10 @@ export class ReportWorkerModule {
       module: ReportWorkerModule,
       imports: [
         settingsModule(ReportWorkerEnv, settings),
+        TracingModule.forRoot('report-worker'),
         // Publishing only (responses, retries, dead letters, on a confirm channel); consuming is Nest's ServerRMQ.
         RabbitConnectionModule.forRoot(),
-        // Command events feed the MongoDB round-trip metrics.
+        // Command events feed the MongoDB round-trip metrics and, with tracing on, its spans.
         MongoConnectionModule.forRoot({ monitorCommands: true }),
         ReportProtectionModule,
         MetricsModule,

@@ -1,42 +1,29 @@
-import {
-  DynamicModule,
-  Global,
-  Inject,
-  Injectable,
-  Logger,
-  Module,
-  OnApplicationShutdown,
-  OnModuleInit,
-} from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { startTracing, TracingSession } from './tracing.runtime';
 
-const DEFAULT_SERVICE_NAME = Symbol('DEFAULT_SERVICE_NAME');
+const TRACING_SESSION = Symbol('TRACING_SESSION');
 
-/** Starts tracing from the OTEL_* settings (TracingEnv) when the app starts, flushes it after everything else has shut down. */
+/** Tracing from the OTEL_* settings (TracingEnv); the session is made with the module, before any module's init. */
+function tracingSession(config: ConfigService, defaultServiceName: string): TracingSession {
+  const serviceName = config.get<string>('OTEL_SERVICE_NAME') || defaultServiceName;
+  const session = startTracing({
+    endpoint: config.get<string>('OTEL_EXPORTER_OTLP_ENDPOINT') ?? '',
+    serviceName,
+    sampleRatio: config.get<number>('OTEL_TRACES_SAMPLER_ARG') ?? 1,
+  });
+  if (session.on) new Logger('Tracing').log({ msg: 'exporting traces', url: session.url, service: serviceName });
+  return session;
+}
+
+/** Flushes the spans still buffered once everything else has shut down. */
 @Injectable()
-export class TracingLifecycle implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger('Tracing');
-  private session?: TracingSession;
-
-  constructor(
-    private readonly config: ConfigService,
-    @Inject(DEFAULT_SERVICE_NAME) private readonly defaultServiceName: string,
-  ) {}
-
-  onModuleInit(): void {
-    const serviceName = this.config.get<string>('OTEL_SERVICE_NAME') || this.defaultServiceName;
-    this.session = startTracing({
-      endpoint: this.config.get<string>('OTEL_EXPORTER_OTLP_ENDPOINT') ?? '',
-      serviceName,
-      sampleRatio: this.config.get<number>('OTEL_TRACES_SAMPLER_ARG') ?? 1,
-    });
-    if (this.session.on) this.logger.log({ msg: 'exporting traces', url: this.session.url, service: serviceName });
-  }
+export class TracingLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(TRACING_SESSION) private readonly session: TracingSession) {}
 
   /** After the drains (beforeApplicationShutdown), so the spans of the last deliveries are sent too. */
   async onApplicationShutdown(): Promise<void> {
-    await this.session?.shutdown();
+    await this.session.shutdown();
   }
 }
 
@@ -47,7 +34,14 @@ export class TracingModule {
   static forRoot(serviceName: string): DynamicModule {
     return {
       module: TracingModule,
-      providers: [{ provide: DEFAULT_SERVICE_NAME, useValue: serviceName }, TracingLifecycle],
+      providers: [
+        {
+          provide: TRACING_SESSION,
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => tracingSession(config, serviceName),
+        },
+        TracingLifecycle,
+      ],
     };
   }
 }
