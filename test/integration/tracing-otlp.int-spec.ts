@@ -1,4 +1,4 @@
-import { eventTopologyNames, sinkQueueName } from '@app/contracts';
+import { eventTopologyNames, reportQueueNames, sinkQueueName } from '@app/contracts';
 import { KnowledgeBaseRepository } from '@app/mongo';
 import {
   FakeOpenAiServer,
@@ -197,6 +197,25 @@ describe('traces exported over OTLP/HTTP', () => {
 
       const carried = String(response.properties.headers?.traceparent);
       expect(carried).toBe(`00-${caller.traceId}-${publish.spanId}-01`);
+    });
+
+    it('keeps the caller’s traceparent on the dead-letter copy of a request it refuses, and answers in the same trace', async () => {
+      const caller = callerTrace();
+      const requestId = `trace-invalid-${randomBytes(4).toString('hex')}`;
+      await amqp.publish(
+        env.RABBITMQ_REQUEST_QUEUE,
+        { request_id: requestId, user_id: 'u-1' },
+        { headers: { traceparent: caller.traceparent } },
+      );
+      const response = await waitFor(() => responses.find((message) => jsonOf(message).request_id === requestId), {
+        description: 'the failed answer',
+      });
+      expect(jsonOf(response)).toMatchObject({ status: 'failed' });
+      expect(String(response.properties.headers?.traceparent)).toMatch(new RegExp(`^00-${caller.traceId}-`));
+      const letter = await waitFor(() => amqp.takeOne(reportQueueNames(env.RABBITMQ_REQUEST_QUEUE).deadLetterQueue), {
+        description: 'the dead letter',
+      });
+      expect(String(letter.properties.headers?.traceparent)).toBe(caller.traceparent);
     });
   });
 });

@@ -1,3 +1,4 @@
+import { withTimeout } from '@app/common';
 import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
 import type * as OtlpHttp from '@opentelemetry/exporter-trace-otlp-http';
 import type * as Core from '@opentelemetry/core';
@@ -27,6 +28,9 @@ interface Runtime {
   sessions: number;
   stop(): Promise<void>;
 }
+
+/** Longest a shutdown waits for the collector to take the spans still buffered. */
+const SHUTDOWN_FLUSH_MS = 5_000;
 
 /** Instrumentation scope of every span of both apps. */
 const SCOPE = 'nest-rmq-platform';
@@ -92,7 +96,9 @@ function createRuntime(options: TracingOptions): Runtime {
     sessions: 0,
     async stop() {
       try {
-        await provider.shutdown();
+        await withTimeout(provider.shutdown(), SHUTDOWN_FLUSH_MS, 'flushing the last spans');
+      } catch {
+        // A collector that does not answer costs its last spans, not a slower shutdown.
       } finally {
         trace.disable();
         context.disable();
