@@ -1,4 +1,4 @@
-import { eventTopologyNames, reportQueueNames, sinkQueueName } from '@app/contracts';
+import { eventTopologyNames, REPORT_PATTERNS, reportQueueNames, sinkQueueName } from '@app/contracts';
 import { KnowledgeBaseRepository } from '@app/mongo';
 import {
   FakeOpenAiServer,
@@ -15,6 +15,7 @@ import {
   waitFor,
   withEnv,
 } from '@app/testing';
+import { ClientProxyFactory, RmqRecordBuilder, Transport } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { ConsumeMessage } from 'amqplib';
@@ -22,6 +23,7 @@ import { Connection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { lastValueFrom, toArray } from 'rxjs';
 import { parseKnowledgeBaseFile } from '../../apps/report-worker/src/knowledge-base/knowledge-base-file.parser';
 import { startReportWorker } from '../support/report-worker.app';
 import { EventAppHandle, request, startEventApp } from './event-pipeline.harness';
@@ -33,6 +35,17 @@ function callerTrace(): { traceId: string; spanId: string; traceparent: string }
   const traceId = randomBytes(16).toString('hex');
   const spanId = randomBytes(8).toString('hex');
   return { traceId, spanId, traceparent: `00-${traceId}-${spanId}-01` };
+}
+
+/** The spans of a trace once every one of `names` has arrived (a parent often ends, and is sent, after its children). */
+function traceWith(collector: OtlpTraceCollector, traceId: string, names: string[]): Promise<ReceivedSpan[]> {
+  return waitFor(
+    () => {
+      const spans = collector.trace(traceId);
+      return names.every((name) => spans.some((span) => span.name === name)) ? spans : null;
+    },
+    { timeoutMs: 20_000, description: `spans ${names.join(', ')} of trace ${traceId}` },
+  );
 }
 
 /** True when `span` sits under `ancestor` in `trace`, however deep. */
@@ -98,22 +111,20 @@ describe('traces exported over OTLP/HTTP', () => {
       const posted = await request('POST', `${handle.base}/events`, event, { traceparent });
       expect(posted.status).toBe(202);
 
-      const trace = await waitFor(
-        () => {
-          const spans = collector.trace(traceId);
-          const names = spans.map((span) => span.name);
-          return names.includes('neo4j write') && names.includes('qdrant write') ? spans : null;
-        },
-        { timeoutMs: 20_000, description: 'the write spans of the trace' },
-      );
       const names = eventTopologyNames(handle.scope);
+      const sinks = ['neo4j', 'qdrant'] as const;
+      const trace = await traceWith(collector, traceId, [
+        'POST /events',
+        `publish ${names.exchange}`,
+        ...sinks.flatMap((sink) => [`process ${sinkQueueName(names, sink)}`, `${sink} write`]),
+      ]);
       const api = only(trace, 'POST /events');
       const publish = only(trace, `publish ${names.exchange}`);
       expect(api).toMatchObject({ service: 'event-ingest', kind: OTLP_SPAN_KIND.server, parentSpanId: callerSpanId });
       expect(api.attributes['http.response.status_code']).toBe(202);
       expect(publish).toMatchObject({ kind: OTLP_SPAN_KIND.producer, parentSpanId: api.spanId });
       expect(publish.attributes['messaging.message.id']).toBe(event.event_id);
-      for (const sink of ['neo4j', 'qdrant'] as const) {
+      for (const sink of sinks) {
         const consume = only(trace, `process ${sinkQueueName(names, sink)}`);
         expect(consume).toMatchObject({ kind: OTLP_SPAN_KIND.consumer, parentSpanId: publish.spanId });
         const write = only(trace, `${sink} write`);
@@ -166,13 +177,11 @@ describe('traces exported over OTLP/HTTP', () => {
       );
       expect(jsonOf(response)).toMatchObject({ status: 'success', generator: 'llm' });
 
-      const trace = await waitFor(
-        () => {
-          const spans = collector.trace(caller.traceId);
-          return spans.some((span) => span.name === `publish ${env.RABBITMQ_RESPONSE_QUEUE}`) ? spans : null;
-        },
-        { timeoutMs: 20_000, description: 'the response publish span' },
-      );
+      const trace = await traceWith(collector, caller.traceId, [
+        `process ${env.RABBITMQ_REQUEST_QUEUE}`,
+        'chat gpt-4o-mini',
+        `publish ${env.RABBITMQ_RESPONSE_QUEUE}`,
+      ]);
       const consume = only(trace, `process ${env.RABBITMQ_REQUEST_QUEUE}`);
       expect(consume).toMatchObject({
         service: 'report-worker',
@@ -197,6 +206,30 @@ describe('traces exported over OTLP/HTTP', () => {
 
       const carried = String(response.properties.headers?.traceparent);
       expect(carried).toBe(`00-${caller.traceId}-${publish.spanId}-01`);
+    });
+
+    it('continues the trace of a Nest send() caller that sets traceparent through RmqRecordBuilder', async () => {
+      const caller = callerTrace();
+      const client = ClientProxyFactory.create({
+        transport: Transport.RMQ,
+        options: { urls: [env.RABBITMQ_URL], queue: env.RABBITMQ_REQUEST_QUEUE, noAssert: true },
+      });
+      try {
+        const record = new RmqRecordBuilder(reportRequest()).setOptions({
+          headers: { traceparent: caller.traceparent },
+        });
+        const replies = await lastValueFrom(client.send(REPORT_PATTERNS.generate, record.build()).pipe(toArray()));
+        expect(replies[replies.length - 1]).toMatchObject({ status: 'success' });
+      } finally {
+        await client.close();
+      }
+      const trace = await traceWith(collector, caller.traceId, [
+        `process ${env.RABBITMQ_REQUEST_QUEUE}`,
+        'chat gpt-4o-mini',
+      ]);
+      const consume = only(trace, `process ${env.RABBITMQ_REQUEST_QUEUE}`);
+      expect(consume.parentSpanId).toBe(caller.spanId);
+      expect(descendsFrom(only(trace, 'chat gpt-4o-mini'), consume, trace)).toBe(true);
     });
 
     it('keeps the caller’s traceparent on the dead-letter copy of a request it refuses, and answers in the same trace', async () => {
