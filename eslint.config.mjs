@@ -12,6 +12,7 @@ export default tseslint.config(
       'bench/results/',
       'drills/results/',
       'scripts/services/neo4j-launcher/',
+      '.tools/',
     ],
   },
   js.configs.recommended,

@@ -8,6 +8,8 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ReportProtectionModule } from './protection/report-protection.module';
 import { ReportTransportModule } from './transport/report-transport.module';
+import { webhookConsumerTopology } from './webhooks/webhook-consumer.topology';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /**
  * Composition root of the report worker. Built by a function so settings are read at boot, not at
@@ -21,8 +23,9 @@ export class ReportWorkerModule {
       imports: [
         settingsModule(ReportWorkerEnv, settings),
         TracingModule.forRoot('report-worker'),
-        // Publishing only (responses, retries, dead letters, on a confirm channel); consuming is Nest's ServerRMQ.
-        RabbitConnectionModule.forRoot(),
+        // Publishing (responses, retries, dead letters, webhook jobs, on a confirm channel) and the
+        // webhook consumer on a channel of its own; the report requests are consumed by Nest's ServerRMQ.
+        RabbitConnectionModule.forRoot(webhookConsumerTopology),
         // Command events feed the MongoDB round-trip metrics and, with tracing on, its spans.
         MongoConnectionModule.forRoot({ monitorCommands: true }),
         ReportProtectionModule,
@@ -30,6 +33,7 @@ export class ReportWorkerModule {
         RedisCacheModule,
         HealthModule,
         ReportTransportModule,
+        WebhooksModule,
       ],
     };
   }

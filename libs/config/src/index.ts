@@ -13,4 +13,5 @@ export * from './graceful-exit';
 export * from './tls-files.reader';
 export * from './sections/report-readers';
 export * from './sections/signing-keys';
+export * from './sections/webhook-hosts';
 export * from './sections/tracing.env';

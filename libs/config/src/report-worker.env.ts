@@ -9,6 +9,7 @@ import { RedisEnv } from './sections/redis.env';
 import { ReportAccessEnv } from './sections/report-access.env';
 import { ReportProtectionEnv } from './sections/report-protection.env';
 import { ReportQueueEnv } from './sections/report-queue.env';
+import { WebhookEnv } from './sections/webhook.env';
 import { TracingEnv } from './sections/tracing.env';
 
 /** Every setting the report worker reads; see .env.example. */
@@ -24,5 +25,6 @@ export class ReportWorkerEnv extends IntersectionType(
   MongoEnv,
   RedisEnv,
   OpenAiEnv,
+  WebhookEnv,
   TracingEnv,
 ) {}

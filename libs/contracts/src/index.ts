@@ -12,3 +12,4 @@ export * from './report-request.limits';
 export * from './unparsed-message';
 export * from './oversized-message';
 export * from './report-signature';
+export * from './webhook.constants';

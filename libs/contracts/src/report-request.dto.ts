@@ -92,4 +92,10 @@ export class ReportGenerationRequest {
   @Type(() => ResourceRow)
   resources_table: ResourceRow[];
   @IsString() @IsNotEmpty() disclaimer: string;
+
+  /**
+   * Optional: the worker also POSTs the response here (a webhook). Checked against the worker's
+   * WEBHOOK_* settings when the request arrives; carries no patient data (the worker adds nothing to it).
+   */
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(REPORT_REQUEST_LIMITS.callbackUrlChars) callback_url?: string;
 }

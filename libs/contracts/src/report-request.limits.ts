@@ -7,6 +7,8 @@ export const REPORT_REQUEST_LIMITS = {
   /** Bytes of the message body; larger ones are refused before validation. */
   bodyBytes: 1024 * 1024,
   arrays: { labs: 200, plan: 100, red_flags: 100, resources_table: 100 },
+  /** Characters of `callback_url`; the worker carries it in an AMQP header of each webhook job. */
+  callbackUrlChars: 2048,
   /** Problems listed in a failed answer; the rest are counted. */
   problemsShown: 20,
 } as const;

@@ -16,3 +16,4 @@ export * from './amqp-properties';
 export * from './delivery-outcome';
 export * from './report-topology.factory';
 export * from './report-topology.token';
+export * from './webhook-topology.factory';

@@ -1,6 +1,7 @@
 import {
   MessageHandlerOptions,
   RabbitMQExchangeConfig,
+  RabbitMQChannels,
   RabbitMQModule,
   RabbitMQQueueConfig,
 } from '@golevelup/nestjs-rabbitmq';
@@ -17,6 +18,8 @@ export interface RabbitTopology {
   /** Message handlers live in controllers (see DESIGN.md: golevelup needs this to find them). */
   controllers?: boolean;
   prefetchCount?: number;
+  /** Channels of their own for consumers, each with its prefetch (a handler names one in `queueOptions.channel`). */
+  channels?: RabbitMQChannels;
   /**
    * Per-handler settings keyed by the `name` given to `@RabbitSubscribe({ name })`: queue names
    * and options decided at boot from settings. A named handler missing here is not subscribed.
@@ -61,6 +64,7 @@ export class RabbitConnectionModule {
               exchanges: topology.exchanges ?? [],
               queues: topology.queues ?? [],
               prefetchCount: topology.prefetchCount ?? 10,
+              channels: topology.channels ?? {},
               enableControllerDiscovery: topology.controllers ?? false,
               handlers: topology.handlers ?? {},
               connectionInitOptions: { wait: false },

@@ -80,3 +80,75 @@ describe('reportTopology', () => {
     expect(more.declarations).toEqual(fewer.declarations);
   });
 });
+
+describe('reportTopology: webhooks', () => {
+  const webhookSettings = {
+    WEBHOOK_SECRET: 'x'.repeat(32),
+    WEBHOOK_MAX_ATTEMPTS: 4,
+    WEBHOOK_RETRY_DELAYS_MS: [5000, 30000, 300000, 600000],
+  };
+  const topology = reportTopology({ ...base, ...webhookSettings, queueKind: quorum });
+  const declared = (name: string) => topology.declarations.find((q) => q.name === name)?.options;
+
+  it('declares no webhook queue while webhooks are off (no WEBHOOK_SECRET)', () => {
+    const off = reportTopology({ ...base, queueKind: quorum });
+    expect(off.webhooks).toBeUndefined();
+    expect(off.declarations.map((q) => q.name).filter((name) => name.includes('webhooks'))).toEqual([]);
+  });
+
+  it('names the job queue, its DLQ and one delay queue per delay a retry can use, after the request queue', () => {
+    expect(topology.webhooks).toMatchObject({
+      queue: 'report_generation_requests.webhooks',
+      deadLetterQueue: 'report_generation_requests.webhooks_dlq',
+      maxAttempts: 4,
+    });
+    // 4 attempts: 3 retries, so the fourth delay is never used.
+    expect(topology.webhooks!.retryQueues.map((q) => q.name)).toEqual([
+      'report_generation_requests.webhooks.retry.5000ms',
+      'report_generation_requests.webhooks.retry.30000ms',
+      'report_generation_requests.webhooks.retry.300000ms',
+    ]);
+    expect([1, 2, 3, 7].map((attempt) => topology.webhooks!.retryQueueFor(attempt))).toEqual([
+      'report_generation_requests.webhooks.retry.5000ms',
+      'report_generation_requests.webhooks.retry.30000ms',
+      'report_generation_requests.webhooks.retry.300000ms',
+      'report_generation_requests.webhooks.retry.600000ms',
+    ]);
+  });
+
+  it('declares them as quorum queues: jobs with the delivery limit dead-lettered into the webhook DLQ, delays back to the job queue', () => {
+    expect(declared('report_generation_requests.webhooks')).toEqual({
+      durable: true,
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': 'report_generation_requests.webhooks_dlq',
+        'x-overflow': 'reject-publish',
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-delivery-limit': 20,
+      },
+    });
+    expect(declared('report_generation_requests.webhooks_dlq')).toEqual({
+      durable: true,
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-message-ttl': 1_209_600_000,
+        'x-max-length': 100_000,
+        'x-overflow': 'reject-publish',
+      },
+    });
+    expect(declared('report_generation_requests.webhooks.retry.30000ms')?.arguments).toEqual({
+      'x-queue-type': 'quorum',
+      'x-message-ttl': 30000,
+      'x-dead-letter-exchange': '',
+      'x-dead-letter-routing-key': 'report_generation_requests.webhooks',
+      'x-overflow': 'reject-publish',
+      'x-dead-letter-strategy': 'at-least-once',
+    });
+  });
+
+  it('on classic queues: the job queue without quorum-only arguments', () => {
+    const classic = reportTopology({ ...base, ...webhookSettings, queueKind: { type: 'classic', deliveryLimit: 20 } });
+    expect(classic.webhooks!.queueOptions).toEqual({ durable: true, arguments: {} });
+  });
+});

@@ -2,6 +2,7 @@ import { ReportWorkerEnv } from '@app/config';
 import { REPORT_PRIORITY, REPORT_RESPONSE_TTL_MS, reportQueueNames, retryQueueName } from '@app/contracts';
 import { durableQueueOptions, QueueKind, queueKindFrom } from './durable-queue.options';
 import { retryQueueOptions } from './event-topology.factory';
+import { WebhookTopology, webhookTopology } from './webhook-topology.factory';
 import type { ConfigService } from '@nestjs/config';
 import type { Options } from 'amqplib';
 
@@ -13,9 +14,10 @@ type TopologySettings = Pick<
   | 'REPORT_RETRY_DELAYS_MS'
   | 'REPORT_DLQ_TTL_MS'
   | 'REPORT_DLQ_MAX_LENGTH'
-> & {
-  queueKind: QueueKind;
-};
+> &
+  Partial<Pick<ReportWorkerEnv, 'WEBHOOK_SECRET' | 'WEBHOOK_MAX_ATTEMPTS' | 'WEBHOOK_RETRY_DELAYS_MS'>> & {
+    queueKind: QueueKind;
+  };
 
 export interface QueueDeclaration {
   name: string;
@@ -42,6 +44,8 @@ export interface ReportTopology {
   retryQueues: Array<{ name: string; delayMs: number }>;
   /** The delay queue of retry number `retry` (1-based); the last delay repeats. */
   retryQueueFor(retry: number): string;
+  /** The webhook queues; absent while webhooks are off (WEBHOOK_SECRET empty), so nothing is declared for them. */
+  webhooks?: WebhookTopology;
   /** Declared by the consumer before it starts consuming, and again after each reconnect. */
   declarations: QueueDeclaration[];
 }
@@ -81,6 +85,17 @@ export function reportTopology(settings: TopologySettings): ReportTopology {
     },
     ...retryQueues.map(({ name, delayMs }) => ({ name, options: retryQueueOptions(requestQueue, delayMs, queueKind) })),
   ];
+  const webhooks = settings.WEBHOOK_SECRET
+    ? webhookTopology({
+        requestQueue,
+        maxAttempts: settings.WEBHOOK_MAX_ATTEMPTS ?? 6,
+        retryDelaysMs: settings.WEBHOOK_RETRY_DELAYS_MS ?? [],
+        deadLetterTtlMs: settings.REPORT_DLQ_TTL_MS,
+        deadLetterMaxLength: settings.REPORT_DLQ_MAX_LENGTH,
+        queueKind,
+      })
+    : undefined;
+  if (webhooks) declarations.push(...webhooks.declarations);
   return {
     requestQueue,
     requestQueueOptions,
@@ -91,6 +106,7 @@ export function reportTopology(settings: TopologySettings): ReportTopology {
     deliveryLimit: queueKind.type === 'quorum' ? queueKind.deliveryLimit : undefined,
     retryQueues,
     retryQueueFor,
+    webhooks,
     declarations,
   };
 }
@@ -117,6 +133,9 @@ export function reportTopologyFrom(config: ConfigService<ReportWorkerEnv, true>)
     REPORT_RETRY_DELAYS_MS: config.get('REPORT_RETRY_DELAYS_MS', { infer: true }),
     REPORT_DLQ_TTL_MS: config.get('REPORT_DLQ_TTL_MS', { infer: true }),
     REPORT_DLQ_MAX_LENGTH: config.get('REPORT_DLQ_MAX_LENGTH', { infer: true }),
+    WEBHOOK_SECRET: config.get('WEBHOOK_SECRET', { infer: true }),
+    WEBHOOK_MAX_ATTEMPTS: config.get('WEBHOOK_MAX_ATTEMPTS', { infer: true }),
+    WEBHOOK_RETRY_DELAYS_MS: config.get('WEBHOOK_RETRY_DELAYS_MS', { infer: true }),
     queueKind: queueKindFrom(config as unknown as ConfigService),
   });
 }

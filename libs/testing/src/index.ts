@@ -20,4 +20,5 @@ export * from './stored-report.reader';
 export * from './broker-users';
 export * from './reader-record';
 export * from './compiled-app';
+export * from './webhook.receiver';
 export * from './otlp-trace.collector';

@@ -1,4 +1,10 @@
-import { REPORT_QUEUES, REPORT_RESPONSE_TTL_MS, reportQueueNames, retryQueueName } from '@app/contracts';
+import {
+  REPORT_QUEUES,
+  REPORT_RESPONSE_TTL_MS,
+  reportQueueNames,
+  retryQueueName,
+  webhookQueueNames,
+} from '@app/contracts';
 import { durableQueueOptions } from '@app/messaging';
 import type { Options } from 'amqplib';
 import { serviceUrls, uniqueName } from './service-urls';
@@ -27,7 +33,10 @@ export function reportTestEnv(prefix: string, overrides: Record<string, string> 
   };
 }
 
-/** Every queue a report worker with these settings declares: the request, urgent, response and dead-letter queues and its delay queues. */
+/**
+ * Every queue a report worker with these settings declares: the request, urgent, response and
+ * dead-letter queues and its delay queues, and with WEBHOOK_SECRET set the webhook queues too.
+ */
 export function reportTestQueues(env: Record<string, string | undefined>): string[] {
   const requests = env.RABBITMQ_REQUEST_QUEUE ?? REPORT_QUEUES.requests;
   const delays = (env.REPORT_RETRY_DELAYS_MS ?? '1000,5000,30000').split(',').map((delay) => Number(delay.trim()));
@@ -38,7 +47,13 @@ export function reportTestQueues(env: Record<string, string | undefined>): strin
     env.RABBITMQ_RESPONSE_QUEUE ?? REPORT_QUEUES.responses,
     deadLetterQueue,
     ...delays.map((delay) => retryQueueName(requests, delay)),
+    ...(env.WEBHOOK_SECRET ? webhookTestQueues(requests, env.WEBHOOK_RETRY_DELAYS_MS ?? '5000,30000,300000') : []),
   ];
+}
+
+function webhookTestQueues(requests: string, delays: string): string[] {
+  const { queue, deadLetterQueue } = webhookQueueNames(requests);
+  return [queue, deadLetterQueue, ...delays.split(',').map((delay) => retryQueueName(queue, Number(delay.trim())))];
 }
 
 /**

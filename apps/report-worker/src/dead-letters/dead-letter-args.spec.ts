@@ -12,6 +12,20 @@ describe('parseDeadLetterArgs', () => {
     expect(parseDeadLetterArgs(['list', '--limit=500'])).toEqual({ command: 'list', limit: 500 });
   });
 
+  it('takes --queue webhooks for the webhook dead letters, requests being the default', () => {
+    expect(parseDeadLetterArgs(['list', '--queue', 'webhooks'])).toEqual({
+      command: 'list',
+      limit: 20,
+      queue: 'webhooks',
+    });
+    expect(parseDeadLetterArgs(['replay', '--queue=webhooks', '--limit', '3'])).toEqual({
+      command: 'replay',
+      limit: 3,
+      queue: 'webhooks',
+    });
+    expect(parseDeadLetterArgs(['list', '--queue', 'requests'])).toEqual({ command: 'list', limit: 20 });
+  });
+
   it('answers --help with the usage, not an error', () => {
     expect(parseDeadLetterArgs(['--help'])).toEqual({ command: 'help' });
   });
@@ -24,7 +38,7 @@ describe('parseDeadLetterArgs', () => {
     [['replay', '--limit', '2.5'], /--limit must be/],
     [['replay', '--limit', '100001'], /--limit must be/],
     [['replay', '--limit'], /--limit/],
-    [['list', '--queue', 'x'], /--queue/],
+    [['list', '--queue', 'x'], /--queue must be requests or webhooks/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseDeadLetterArgs(argv as string[])).toThrow(UsageError);
     expect(() => parseDeadLetterArgs(argv as string[])).toThrow(message);

@@ -39,7 +39,7 @@ interface DeathRecord {
  * A request the broker dead-lettered itself (a quorum queue's delivery limit: it never settled)
  * carries the broker's x-death record instead of the worker's headers.
  */
-function brokerDeath(headers: Record<string, unknown>): { reason?: string; failed_at?: string } {
+export function brokerDeath(headers: Record<string, unknown>): { reason?: string; failed_at?: string } {
   const death = (Array.isArray(headers['x-death']) ? headers['x-death'][0] : undefined) as DeathRecord | undefined;
   if (!death || typeof death.reason !== 'string') return {};
   const seconds = typeof death.time === 'number' ? death.time : death.time?.value;

@@ -11,9 +11,10 @@ import { DeadLettersService } from './dead-letters.service';
 const CONNECT_TIMEOUT_MS = 15_000;
 
 /**
- * `npm run reports:dlq -- list|replay [--limit N]`
+ * `npm run reports:dlq -- list|replay [--limit N] [--queue requests|webhooks]`
  * (`node dist/apps/report-worker/apps/report-worker/src/dead-letters/dead-letters.command.js`):
- * the report dead letters of RABBITMQ_REQUEST_QUEUE, listed or moved back to it. Prints one JSON
+ * the report dead letters of RABBITMQ_REQUEST_QUEUE, listed or moved back to it, or with
+ * `--queue webhooks` the webhook jobs that exhausted their attempts, moved back to the webhook queue. Prints one JSON
  * document on stdout. Exit 0 done, 64 bad command line, 78 bad setting, 1 broker unreachable or
  * queue missing (or, for replay, the audit trail in MongoDB unreachable).
  */
@@ -30,8 +31,8 @@ async function main(argv: string[]): Promise<void> {
       await app.get(QueueAdminService).whenConnected(CONNECT_TIMEOUT_MS);
       const deadLetters = app.get(DeadLettersService);
       return command.command === 'list'
-        ? await deadLetters.list(command.limit)
-        : await deadLetters.replay(command.limit);
+        ? await deadLetters.list(command.limit, command.queue)
+        : await deadLetters.replay(command.limit, command.queue);
     } finally {
       await app.close();
     }
@@ -43,9 +44,10 @@ async function main(argv: string[]): Promise<void> {
       : await withAuditTrail(settings, async (trail) => {
           const record = (outcome: string, detail: string) =>
             trail.append(operatorRecord(settings.RABBITMQ_URL[0], { action: 'dlq.replay', outcome, detail }));
-          await record('started', `up to ${command.limit}`);
+          const of = command.queue === 'webhooks' ? ' webhook' : '';
+          await record('started', `up to ${command.limit}${of}`);
           const replay = (await run()) as { replayed: number };
-          await record('replayed', `${replay.replayed} dead letters`);
+          await record('replayed', `${replay.replayed}${of} dead letters`);
           return replay;
         });
   // Printed after the connection closed, so no log line can follow the document on the terminal.

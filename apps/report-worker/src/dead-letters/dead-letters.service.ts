@@ -1,15 +1,16 @@
-import { REPORT_HEADERS } from '@app/contracts';
+import { REPORT_HEADERS, WEBHOOK_JOB_HEADERS, webhookQueueNames } from '@app/contracts';
 import { EnvelopeCipher } from '@app/crypto';
 import { DeadLetter, QueueAdminService, REPORT_TOPOLOGY, ReportTopology } from '@app/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { DeadLetterSummary, summarizeDeadLetter } from './dead-letter.summary';
+import { summarizeWebhookDeadLetter, WebhookDeadLetterSummary } from './webhook-dead-letter.summary';
 import { openDeadLetter } from './sealed-dead-letter';
 
 export interface DeadLetterListing {
   queue: string;
   /** Messages in the dead-letter queue, of which `messages` shows the first `limit`. */
   total: number;
-  messages: DeadLetterSummary[];
+  messages: Array<DeadLetterSummary | WebhookDeadLetterSummary>;
 }
 
 export interface DeadLetterReplay {
@@ -27,7 +28,21 @@ const RESET_ON_REPLAY = [
   REPORT_HEADERS.sealedBody,
 ];
 
-/** The report dead-letter queue (`<requests>_dlq`), looked at and replayed with the event pipeline's queue admin. */
+/** A replayed webhook job is POSTed again up to WEBHOOK_MAX_ATTEMPTS times, with its URL and delivery id kept. */
+const RESET_ON_WEBHOOK_REPLAY = [
+  REPORT_HEADERS.attempt,
+  REPORT_HEADERS.deadLetterReason,
+  REPORT_HEADERS.failedAt,
+  REPORT_HEADERS.worker,
+  WEBHOOK_JOB_HEADERS.lastStatus,
+];
+
+/**
+ * The report dead-letter queue (`<requests>_dlq`) and the webhook one (`<requests>.webhooks_dlq`),
+ * looked at and replayed with the event pipeline's queue admin. The webhook queues are named from
+ * the request queue whether webhooks are on or not, so letters left from before they were turned
+ * off can still be seen and replayed.
+ */
 @Injectable()
 export class DeadLettersService {
   constructor(
@@ -37,7 +52,8 @@ export class DeadLettersService {
   ) {}
 
   /** The first `limit` dead letters, left in the queue, as ids and failure metadata only. */
-  async list(limit: number): Promise<DeadLetterListing> {
+  async list(limit: number, which?: 'webhooks'): Promise<DeadLetterListing> {
+    if (which === 'webhooks') return this.listWebhooks(limit);
     const queue = this.topology.deadLetterQueue;
     const { messages: total } = await this.admin.stats(queue);
     const letters = await this.admin.peek(queue, limit);
@@ -45,7 +61,8 @@ export class DeadLettersService {
   }
 
   /** Up to `limit` dead letters back to the request queue, where any worker takes them as new. */
-  async replay(limit: number): Promise<DeadLetterReplay> {
+  async replay(limit: number, which?: 'webhooks'): Promise<DeadLetterReplay> {
+    if (which === 'webhooks') return this.replayWebhooks(limit);
     const queue = this.topology.deadLetterQueue;
     const target = this.topology.requestQueue;
     const contentOf = ({
@@ -59,6 +76,23 @@ export class DeadLettersService {
       target,
       resetHeaders: RESET_ON_REPLAY,
       contentOf,
+    });
+    return { queue, target, replayed };
+  }
+
+  private async listWebhooks(limit: number): Promise<DeadLetterListing> {
+    const queue = webhookQueueNames(this.topology.requestQueue).deadLetterQueue;
+    const { messages: total } = await this.admin.stats(queue);
+    const letters = await this.admin.peek(queue, limit);
+    return { queue, total, messages: letters.map(summarizeWebhookDeadLetter) };
+  }
+
+  /** Up to `limit` webhook jobs back to the webhook queue; webhook bodies are not sealed (a response holds no health data). */
+  private async replayWebhooks(limit: number): Promise<DeadLetterReplay> {
+    const { queue: target, deadLetterQueue: queue } = webhookQueueNames(this.topology.requestQueue);
+    const { replayed } = await this.admin.replayToQueue(queue, limit, {
+      target,
+      resetHeaders: RESET_ON_WEBHOOK_REPLAY,
     });
     return { queue, target, replayed };
   }

@@ -49,6 +49,12 @@ export class ReportMetrics {
   readonly deadLettered = this.registry.register(
     new Counter('report_worker_requests_dead_lettered_total', 'Requests sent to the dead-letter queue, by reason.'),
   );
+  readonly webhooks = this.registry.register(
+    new Counter(
+      'report_worker_webhooks_total',
+      'Webhook jobs enqueued, and POST attempts by result (delivered, retried, dead_lettered, requeued).',
+    ),
+  );
   readonly tokens = this.registry.register(
     new Counter(
       'report_worker_llm_tokens_total',

@@ -12,6 +12,12 @@ describe('contentHashOf', () => {
     expect(contentHashOf(a, hmac)).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('ignores callback_url: the same input answered to another receiver is the same report', () => {
+    const a = { request_id: '1', user_id: 'u', callback_url: 'https://a.example.com/hook' };
+    const b = { request_id: '2', user_id: 'u' };
+    expect(contentHashOf(a, hmac)).toBe(contentHashOf(b, hmac));
+  });
+
   it('keeps user_id and array order significant', () => {
     expect(contentHashOf({ user_id: 'u1' }, hmac)).not.toBe(contentHashOf({ user_id: 'u2' }, hmac));
     expect(contentHashOf({ user_id: 'u', labs: [2, 1] }, hmac)).not.toBe(

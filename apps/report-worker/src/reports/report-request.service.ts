@@ -11,6 +11,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AccessRefusedError, actorOf, ANONYMOUS, ReportCaller } from '../access/report-caller';
 import { ReportAccessService } from '../access/report-access.service';
 import { ReportMetrics } from '../metrics/report.metrics';
+import { WebhookJobs } from '../webhooks/webhook-jobs.service';
 import { describeFailure, isTransient, JobBusyError } from './failure.classifier';
 import { ReportGenerationService } from './report-generation.service';
 import { ReportOutcomePublisher } from './report-outcome.publisher';
@@ -80,6 +81,7 @@ export class ReportRequestService {
     private readonly hold: RequestHoldService,
     private readonly access: ReportAccessService,
     private readonly audit: AuditEventsRepository,
+    private readonly webhooks: WebhookJobs,
   ) {}
 
   /** `onProgress`: where the report's text goes as it is written, for a caller waiting on reply_to. */
@@ -105,7 +107,7 @@ export class ReportRequestService {
       if (!(error instanceof AccessRefusedError)) throw error;
       return this.refuse(message, `refused: ${error.message}`, attempt, mode, { request_id: '', user_id: '' }, caller);
     }
-    const validation = validateReportRequest(body, message.content.length);
+    const validation = this.webhooks.admit(validateReportRequest(body, message.content.length));
     if (!validation.ok) {
       const reason = `invalid request: ${validation.problems.join('; ')}`.slice(0, 1000);
       this.logger.warn({
@@ -127,7 +129,7 @@ export class ReportRequestService {
       const response = await this.generation.forDelivery(request.request_id, message.redelivered, (delivery) =>
         this.hold.run(() => generateAndRecord(delivery), { requestId: request.request_id, receivedAt }),
       );
-      const answered = await this.answer(response, mode);
+      const answered = await this.answer(response, mode, request.callback_url);
       if (response.reused_by) this.metrics.reused.inc({ kind: response.reused_by });
       return answered;
     } catch (error) {
@@ -200,7 +202,7 @@ export class ReportRequestService {
     // Best effort: MongoDB may be the reason we are here.
     await this.jobs.fail(request.request_id, reason).catch(() => undefined);
     await this.record(caller, 'failed', request, reason).catch(() => undefined);
-    return this.answer(failed(request.request_id, request.user_id, reason, attempt), mode);
+    return this.answer(failed(request.request_id, request.user_id, reason, attempt), mode, request.callback_url);
   }
 
   /**
@@ -219,9 +221,14 @@ export class ReportRequestService {
     return ACK;
   }
 
-  /** Counted once the answer is out (published, or handed to Nest for the RPC caller). */
-  private async answer(response: ReportGenerationResponse, mode: ReplyMode): Promise<ReportOutcome> {
+  /** Counted once the answer is out (published, or handed to Nest for the RPC caller), and its webhook job with it. */
+  private async answer(
+    response: ReportGenerationResponse,
+    mode: ReplyMode,
+    callbackUrl?: string,
+  ): Promise<ReportOutcome> {
     if (mode === 'queue') await this.publisher.respond(response);
+    await this.webhooks.enqueue(response, callbackUrl);
     (response.status === 'success' ? this.metrics.succeeded : this.metrics.failed).inc();
     return { kind: 'reply', body: response };
   }

@@ -13,6 +13,9 @@ import { ReportRequestService } from './report-request.service';
 import { RequestHoldService } from './request-hold.service';
 import { DeterministicReportWriter } from './writers/deterministic.report-writer';
 import { REPORT_WRITER } from './writers/report-writer.port';
+import { WebhookJobPublisher } from '../webhooks/webhook-job.publisher';
+import { WebhookJobs } from '../webhooks/webhook-jobs.service';
+import { WebhookUrlPolicy } from '../webhooks/webhook-url.policy';
 
 /** The report slice: services and writers (its message controller is the transport's, ReportTransportModule). */
 @Module({
@@ -46,6 +49,9 @@ import { REPORT_WRITER } from './writers/report-writer.port';
     ReportRequestService,
     ReportQueryService,
     RequestHoldService,
+    { provide: WebhookUrlPolicy, inject: [ConfigService], useFactory: WebhookUrlPolicy.fromConfig },
+    WebhookJobPublisher,
+    WebhookJobs,
   ],
   // RequestHoldService: readiness names what the held requests wait for. The services: what the transport calls.
   exports: [
@@ -56,6 +62,8 @@ import { REPORT_WRITER } from './writers/report-writer.port';
     ReportQueryService,
     ReportAccessService,
     ReportOutcomePublisher,
+    WebhookUrlPolicy,
+    WebhookJobPublisher,
   ],
 })
 export class ReportsModule {}
