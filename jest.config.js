@@ -1,6 +1,6 @@
 // Three suites, one config: `jest --selectProjects unit|integration|e2e`.
 const moduleNameMapper = {
-  '^@app/(common|contracts|config|crypto|messaging|mongo|processors|testing)(/.*)?$': '<rootDir>/libs/$1/src$2',
+  '^@app/(common|contracts|config|crypto|messaging|mongo|processors|testing|tracing)(/.*)?$': '<rootDir>/libs/$1/src$2',
 };
 const transform = {
   '^.+\\.ts$': [
@@ -16,6 +16,10 @@ const transform = {
     },
   ],
 };
+// The OTLP exporter loads node:http with a dynamic import(), which Jest's CommonJS runtime refuses
+// (it needs --experimental-vm-modules); compiled by swc like our code, it becomes a require().
+const OTLP_EXPORTER_BASE = '/node_modules/@opentelemetry/otlp-exporter-base/';
+transform[`${OTLP_EXPORTER_BASE}.+\\.js$`] = transform['^.+\\.ts$'];
 // reflect-metadata first: class-transformer's @Type and Nest's decorators read design-time types.
 const base = {
   rootDir: __dirname,
@@ -23,6 +27,7 @@ const base = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   setupFiles: ['reflect-metadata'],
   transform,
+  transformIgnorePatterns: [`/node_modules/(?!${OTLP_EXPORTER_BASE.slice('/node_modules/'.length)})`],
   moduleNameMapper,
 };
 

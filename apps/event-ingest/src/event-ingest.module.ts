@@ -2,6 +2,7 @@ import { EventIngestEnv, EventWorkerEnv, readSettings, settingsModule } from '@a
 import { EventProcessorRole, sinksOf } from '@app/config/sections/events.env';
 import { RabbitConnectionModule } from '@app/messaging';
 import { eventPipelineTopology, Neo4jProcessorModule, QdrantProcessorModule } from '@app/processors';
+import { TracingModule } from '@app/tracing';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module';
 import { EventsModule } from './events/events.module';
@@ -53,6 +54,7 @@ export class EventIngestModule {
       imports: [
         settingsModule<EventWorkerEnv>(schema, settings),
         MetricsModule.forRoot(needsBroker),
+        TracingModule.forRoot('event-ingest'),
         ...(needsBroker ? [RabbitConnectionModule.forRoot((config) => eventPipelineTopology(config, sinks))] : []),
         ...(http ? [EventsModule.forRoot(useRabbitmq), ...(useRabbitmq ? [AdminModule] : [])] : []),
         ...(sinks.includes('neo4j') ? [Neo4jProcessorModule] : []),

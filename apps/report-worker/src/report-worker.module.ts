@@ -1,6 +1,7 @@
 import { ReportWorkerEnv, settingsModule } from '@app/config';
 import { RabbitConnectionModule } from '@app/messaging';
 import { MongoConnectionModule } from '@app/mongo';
+import { TracingModule } from '@app/tracing';
 import { DynamicModule, Module } from '@nestjs/common';
 import { RedisCacheModule } from './cache/redis-cache.module';
 import { HealthModule } from './health/health.module';
@@ -21,10 +22,11 @@ export class ReportWorkerModule {
       module: ReportWorkerModule,
       imports: [
         settingsModule(ReportWorkerEnv, settings),
+        TracingModule.forRoot('report-worker'),
         // Publishing (responses, retries, dead letters, webhook jobs, on a confirm channel) and the
         // webhook consumer on a channel of its own; the report requests are consumed by Nest's ServerRMQ.
         RabbitConnectionModule.forRoot(webhookConsumerTopology),
-        // Command events feed the MongoDB round-trip metrics.
+        // Command events feed the MongoDB round-trip metrics and, with tracing on, its spans.
         MongoConnectionModule.forRoot({ monitorCommands: true }),
         ReportProtectionModule,
         MetricsModule,

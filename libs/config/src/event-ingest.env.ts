@@ -4,6 +4,7 @@ import { HttpLimitsEnv, HttpPortEnv, LoggingEnv } from './sections/http.env';
 import { Neo4jEnv } from './sections/neo4j.env';
 import { QueueKindEnv } from './sections/queue-kind.env';
 import { RabbitMqEnv } from './sections/rabbitmq.env';
+import { TracingEnv } from './sections/tracing.env';
 
 /** Every setting of the event workers and the DLQ command line; see .env.example. */
 export class EventWorkerEnv extends IntersectionType(
@@ -15,6 +16,7 @@ export class EventWorkerEnv extends IntersectionType(
   EventsEnv,
   Neo4jEnv,
   QdrantEnv,
+  TracingEnv,
 ) {}
 
 /** Every setting the event-ingest API reads: the workers' plus ADMIN_TOKEN for its admin endpoints. */

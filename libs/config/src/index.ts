@@ -14,3 +14,4 @@ export * from './tls-files.reader';
 export * from './sections/report-readers';
 export * from './sections/signing-keys';
 export * from './sections/webhook-hosts';
+export * from './sections/tracing.env';

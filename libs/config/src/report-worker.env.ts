@@ -10,6 +10,7 @@ import { ReportAccessEnv } from './sections/report-access.env';
 import { ReportProtectionEnv } from './sections/report-protection.env';
 import { ReportQueueEnv } from './sections/report-queue.env';
 import { WebhookEnv } from './sections/webhook.env';
+import { TracingEnv } from './sections/tracing.env';
 
 /** Every setting the report worker reads; see .env.example. */
 export class ReportWorkerEnv extends IntersectionType(
@@ -25,4 +26,5 @@ export class ReportWorkerEnv extends IntersectionType(
   RedisEnv,
   OpenAiEnv,
   WebhookEnv,
+  TracingEnv,
 ) {}

@@ -2,9 +2,10 @@ import { readTlsFiles } from '@app/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { MongooseModule } from '@nestjs/mongoose';
+import { MongoCommandSpans } from './mongo-command.spans';
 
 export interface MongoConnectionOptions {
-  /** Emit the driver's command events (one per round trip), e.g. for metrics. Off by default. */
+  /** Emit the driver's command events (one per round trip), e.g. for metrics, and with tracing on a span for each. Off by default. */
   monitorCommands?: boolean;
 }
 
@@ -48,6 +49,8 @@ export class MongoConnectionModule {
           }),
         }),
       ],
+      // With tracing off its listeners return at once.
+      providers: options.monitorCommands ? [MongoCommandSpans] : [],
       exports: [MongooseModule],
     };
   }

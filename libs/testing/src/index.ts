@@ -22,3 +22,4 @@ export * from './reader-record';
 export * from './compiled-app';
 export * from './webhook.receiver';
 export * from './metric-value';
+export * from './otlp-trace.collector';

@@ -1,5 +1,6 @@
 import { EventMessage, eventTopologyNames } from '@app/contracts';
 import { BrokerUnavailableError, ConfirmedPublisher } from '@app/messaging';
+import { inPublishSpan } from '@app/tracing';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EventIngestMetrics } from '../metrics/event-ingest.metrics';
@@ -34,12 +35,15 @@ export class BrokerEventSink implements EventSink {
     const startedAt = performance.now();
     let result = 'error';
     try {
-      await this.publisher.publish(this.exchange, '', Buffer.from(JSON.stringify(event)), {
-        persistent: true,
-        messageId: event.event_id,
-        contentType: 'application/json',
-        timeoutMs: this.timeoutMs,
-      });
+      await inPublishSpan({ destination: this.exchange, messageId: event.event_id }, (headers) =>
+        this.publisher.publish(this.exchange, '', Buffer.from(JSON.stringify(event)), {
+          persistent: true,
+          messageId: event.event_id,
+          contentType: 'application/json',
+          headers,
+          timeoutMs: this.timeoutMs,
+        }),
+      );
       result = 'ok';
       return undefined;
     } catch (error) {

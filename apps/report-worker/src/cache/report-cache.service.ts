@@ -2,6 +2,7 @@ import { ReportWorkerEnv } from '@app/config';
 import { EnvelopeCipher } from '@app/crypto';
 import { MedicalReport } from '@app/mongo';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import { inSpan, SpanKind } from '@app/tracing';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Cache } from 'cache-manager';
@@ -11,6 +12,8 @@ import { ReportMetrics } from '../metrics/report.metrics';
 const CACHE_OP_TIMEOUT_MS = 150;
 /** The `kind` label of the cache hit and miss counters for `report:<report_id>` reads. */
 const REPORT_KIND = { kind: 'report' } as const;
+
+const REDIS_SPAN = { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'redis' } };
 
 /** What `input:{user_id}` holds: the fingerprint of the user's last input and its report, not the input itself. */
 export interface CachedInput {
@@ -87,7 +90,8 @@ export class ReportCacheService {
       timer = setTimeout(() => resolve(undefined), CACHE_OP_TIMEOUT_MS);
     });
     try {
-      return (await this.metrics.time('redis', what, () => Promise.race([operation(), timeout]))) ?? undefined;
+      const traced = () => inSpan(`redis ${what}`, REDIS_SPAN, operation);
+      return (await this.metrics.time('redis', what, () => Promise.race([traced(), timeout]))) ?? undefined;
     } catch (error) {
       this.logger.warn({ message: `cache ${what} skipped`, error: (error as Error).message });
       return undefined;

@@ -9,6 +9,7 @@ import {
   REPORT_TOPOLOGY,
   ReportTopology,
 } from '@app/messaging';
+import { inPublishSpan } from '@app/tracing';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { hostname } from 'node:os';
@@ -57,16 +58,21 @@ export class ReportOutcomePublisher {
 
   /**
    * The response carries request_id as its correlation id; the publisher leaves out one that does
-   * not fit an AMQP short string (255 bytes), and the body always carries it.
+   * not fit an AMQP short string (255 bytes), and the body always carries it. With tracing on it
+   * carries the request's trace in `traceparent`.
    */
   async respond(response: ReportGenerationResponse): Promise<void> {
-    const options = {
-      persistent: true,
-      contentType: 'application/json',
-      correlationId: response.request_id || undefined,
-      type: `report.${response.status}`,
-    };
-    await this.publish('respond', this.topology.responseQueue, Buffer.from(JSON.stringify(response)), options);
+    const queue = this.topology.responseQueue;
+    await inPublishSpan({ destination: queue, messageId: response.request_id || undefined }, (headers) => {
+      const options = {
+        persistent: true,
+        contentType: 'application/json',
+        correlationId: response.request_id || undefined,
+        type: `report.${response.status}`,
+        headers,
+      };
+      return this.publish('respond', queue, Buffer.from(JSON.stringify(response)), options);
+    });
   }
 
   /**

@@ -6,6 +6,7 @@ import {
 } from '@app/contracts';
 import { ACK, Delivery, DeliveryOutcome } from '@app/messaging';
 import { AuditEventsRepository, ReportJobsRepository } from '@app/mongo';
+import { inConsumeSpan } from '@app/tracing';
 import { Injectable, Logger } from '@nestjs/common';
 import { AccessRefusedError, actorOf, ANONYMOUS, ReportCaller } from '../access/report-caller';
 import { ReportAccessService } from '../access/report-access.service';
@@ -25,6 +26,12 @@ export type ReportOutcome = DeliveryOutcome<ReportGenerationResponse>;
 function attemptOf(delivery: Delivery): number {
   const attempt = Number(delivery.properties.headers?.[REPORT_HEADERS.attempt] ?? 1);
   return Number.isInteger(attempt) && attempt > 0 ? attempt : 1;
+}
+
+/** What the consumer span of a delivery names: its queue, message id and the producer's trace context. */
+function consumed(delivery: Delivery) {
+  const { messageId, correlationId, headers } = delivery.properties;
+  return { destination: delivery.routingKey, messageId: messageId ?? correlationId, headers };
 }
 
 /** The outcome label of the request duration histogram. */
@@ -80,7 +87,9 @@ export class ReportRequestService {
   /** `onProgress`: where the report's text goes as it is written, for a caller waiting on reply_to. */
   process(body: unknown, delivery: Delivery, mode: ReplyMode, onProgress?: ProgressSink): Promise<ReportOutcome> {
     this.metrics.received.inc();
-    return this.metrics.track(outcomeOf, () => this.handle(body, delivery, mode, onProgress).catch(handedBack));
+    return this.metrics.track(outcomeOf, () =>
+      inConsumeSpan(consumed(delivery), () => this.handle(body, delivery, mode, onProgress)).catch(handedBack),
+    );
   }
 
   private async handle(

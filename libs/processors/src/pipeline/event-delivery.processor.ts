@@ -4,12 +4,17 @@ import { Logger } from '@nestjs/common';
 import { ConsumeMessage } from 'amqplib';
 import { holdThroughOutage, MicroBatcher } from '@app/common';
 import { EventDeliveryObserver, EventDeliveryResult } from './event-delivery.observer';
+import { batchParentage, currentSpanContext, inConsumeSpan, inSpan, SpanKind } from '@app/tracing';
+import type { SpanContext } from '@opentelemetry/api';
 import { EventDeliverySettings } from './event-delivery.settings';
 import { EventStoreWriter } from './event-store.writer';
 
 type Outcome = { kind: 'written' } | { kind: 'failed'; error: unknown } | { kind: 'handed-back' };
-/** An event and when its delivery arrived: a batch is held no longer than its oldest delivery allows. */
-type Arrival = { event: EventMessage; receivedAt: number };
+/**
+ * An event and when its delivery arrived (a batch is held no longer than its oldest delivery
+ * allows), with its delivery's span (the batch's write span hangs under the first and links all).
+ */
+type Arrival = { event: EventMessage; receivedAt: number; span?: SpanContext };
 /** The outcome the consumer carries out, and what it meant for the delivery (for the observer). */
 type Settled = { outcome: DeliveryOutcome; result: EventDeliveryResult };
 
@@ -57,7 +62,14 @@ export class EventDeliveryProcessor {
     const startedAt = performance.now();
     let result: EventDeliveryResult = 'requeue';
     try {
-      const settled = await this.process(body, message);
+      const settled = await inConsumeSpan(
+        {
+          destination: this.queue,
+          messageId: message.properties.messageId as string | undefined,
+          headers: message.properties.headers,
+        },
+        () => this.process(body, message),
+      );
       result = settled.result;
       return settled.outcome;
     } finally {
@@ -70,7 +82,7 @@ export class EventDeliveryProcessor {
   private async process(body: unknown, message: ConsumeMessage): Promise<Settled> {
     const parsed = parseEventMessage(body);
     if (!parsed.ok) return this.routeFailure(message, parsed.reason, true, idOf(body));
-    const outcome = await this.batcher.add({ event: parsed.event, receivedAt: Date.now() });
+    const outcome = await this.batcher.add({ event: parsed.event, receivedAt: Date.now(), span: currentSpanContext() });
     if (outcome.kind === 'written') return { outcome: ACK, result: 'written' };
     if (outcome.kind === 'handed-back')
       return { outcome: { kind: 'requeue', reason: 'store unreachable at shutdown', held: true }, result: 'requeue' };
@@ -104,7 +116,7 @@ export class EventDeliveryProcessor {
     const started = Date.now();
     const events = arrivals.map((arrival) => arrival.event);
     try {
-      await holdThroughOutage(() => this.writer.write(events), {
+      await holdThroughOutage(() => this.traceWrite(arrivals, () => this.writer.write(events)), {
         isTransient: (error) => this.writer.isTransient(error),
         maxHoldMs: this.settings.outageHoldMs,
         since: Math.min(...arrivals.map((arrival) => arrival.receivedAt)),
@@ -126,6 +138,13 @@ export class EventDeliveryProcessor {
       if (arrivals.length === 1) return [{ kind: 'failed', error }];
       return this.writeOneByOne(arrivals);
     }
+  }
+
+  /** A client span `<sink> write` per attempt at a batch (see batchParentage). */
+  private traceWrite(arrivals: Arrival[], write: () => Promise<void>): Promise<void> {
+    const attributes = { 'db.system.name': this.settings.sink, 'db.operation.batch.size': arrivals.length };
+    const parentage = batchParentage(arrivals.map((arrival) => arrival.span));
+    return inSpan(`${this.settings.sink} write`, { kind: SpanKind.CLIENT, attributes, ...parentage }, write);
   }
 
   /** The store refused the batch: write each event alone so only the culprit goes to retry. */

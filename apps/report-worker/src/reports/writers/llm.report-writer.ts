@@ -1,4 +1,5 @@
 import { ReportWorkerEnv } from '@app/config';
+import { inSpan, SpanKind } from '@app/tracing';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import OpenAI, { APIConnectionError, APIError } from 'openai';
@@ -76,7 +77,7 @@ export class LlmReportWriter implements ReportWriter {
   }
 
   async write(input: ReportWriterInput, onText?: TextListener): Promise<ReportDraft> {
-    const answer = await this.call(input, onText).catch((error: unknown) => {
+    const answer = await this.tracedCall(input, onText).catch((error: unknown) => {
       throw toLlmCallError(error);
     });
     if (!answer.content) throw new UnusableLlmOutputError('empty answer');
@@ -92,6 +93,20 @@ export class LlmReportWriter implements ReportWriter {
       tokens_used: answer.usage?.total_tokens ?? prompt + output,
       estimated_cost: estimateCostUsd(this.model, prompt, output),
     };
+  }
+
+  /** The call in a client span `chat <model>` (GenAI conventions), with the tokens it used. */
+  private tracedCall(input: ReportWriterInput, onText?: TextListener): Promise<Answer> {
+    const attributes = { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': this.model };
+    return inSpan(`chat ${this.model}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      const answer = await this.call(input, onText);
+      span?.setAttributes({
+        'gen_ai.response.model': answer.model ?? this.model,
+        'gen_ai.usage.input_tokens': answer.usage?.prompt_tokens ?? 0,
+        'gen_ai.usage.output_tokens': answer.usage?.completion_tokens ?? 0,
+      });
+      return answer;
+    });
   }
 
   private async call(input: ReportWriterInput, onText?: TextListener): Promise<Answer> {
