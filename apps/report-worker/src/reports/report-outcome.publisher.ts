@@ -8,11 +8,11 @@ import {
   DeliveryProperties,
   REPORT_TOPOLOGY,
   ReportTopology,
+  sealDeadLetter,
 } from '@app/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { hostname } from 'node:os';
-import { sealDeadLetter } from '../dead-letters/sealed-dead-letter';
 import { ReportMetrics } from '../metrics/report.metrics';
 
 type PublishOptions = ReturnType<typeof copiedPublishOptions>;
