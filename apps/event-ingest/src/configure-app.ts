@@ -1,6 +1,7 @@
 import { HttpServerEnv, httpServerSettings } from '@app/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { secureConsoleResponses } from './console/console-response.headers';
 import { DistinctMessagesValidationPipe } from './distinct-messages.validation.pipe';
 import { httpServerOptions } from './http-server.options';
 import { acceptJsonBodiesOnly } from './json-body.parser';
@@ -16,6 +17,7 @@ export function createHttpAdapter(settings: HttpServerEnv = httpServerSettings()
   limitRequestRate(adapter, settings.HTTP_RATE_LIMIT_PER_MINUTE);
   acceptJsonBodiesOnly(adapter);
   limitJsonNesting(adapter.getInstance());
+  secureConsoleResponses(adapter.getInstance());
   return adapter;
 }
 

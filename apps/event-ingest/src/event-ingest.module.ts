@@ -4,6 +4,8 @@ import { RabbitConnectionModule } from '@app/messaging';
 import { eventPipelineTopology, Neo4jProcessorModule, QdrantProcessorModule } from '@app/processors';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module';
+import { ConsoleModule } from './console/console.module';
+import { EventThroughputModule } from './events/event-throughput';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { ReadinessDependency } from './health/readiness.dependencies';
@@ -52,7 +54,13 @@ export class EventIngestModule {
       imports: [
         settingsModule<EventWorkerEnv>(schema, settings),
         ...(needsBroker ? [RabbitConnectionModule.forRoot((config) => eventPipelineTopology(config, sinks))] : []),
-        ...(http ? [EventsModule.forRoot(useRabbitmq), ...(useRabbitmq ? [AdminModule] : [])] : []),
+        ...(http
+          ? [
+              EventThroughputModule,
+              EventsModule.forRoot(useRabbitmq),
+              ...(useRabbitmq ? [AdminModule, ConsoleModule] : []),
+            ]
+          : []),
         ...(sinks.includes('neo4j') ? [Neo4jProcessorModule] : []),
         ...(sinks.includes('qdrant') ? [QdrantProcessorModule] : []),
         HealthModule.forRoot(readiness),

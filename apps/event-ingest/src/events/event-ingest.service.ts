@@ -1,8 +1,9 @@
 import { EventMessage } from '@app/contracts';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CreateEventDto } from './create-event.dto';
 import { EVENT_SINK, EventSink } from './event.sink';
+import { EventThroughput } from './event-throughput';
 
 export interface IngestItemResult {
   event_id: string;
@@ -13,7 +14,10 @@ export interface IngestItemResult {
 /** Normalises validated events (event_id, timestamp) and hands them to the configured sink. */
 @Injectable()
 export class EventIngestService {
-  constructor(@Inject(EVENT_SINK) private readonly sink: EventSink) {}
+  constructor(
+    @Inject(EVENT_SINK) private readonly sink: EventSink,
+    @Optional() private readonly throughput?: EventThroughput,
+  ) {}
 
   get acceptedStatus(): number {
     return this.sink.acceptedStatus;
@@ -24,6 +28,7 @@ export class EventIngestService {
     const event = toMessage(dto, new Date());
     const [error] = await this.sink.accept([event]);
     if (error) throw error;
+    this.throughput?.accepted(1);
     return event.event_id;
   }
 
@@ -33,6 +38,7 @@ export class EventIngestService {
     const now = new Date();
     const events = dtos.map((dto) => toMessage(dto, now));
     const errors = await this.sink.accept(events);
+    this.throughput?.accepted(events.length - errors.filter(Boolean).length);
     const results = events.map((event, index) => {
       const error = errors[index];
       return error

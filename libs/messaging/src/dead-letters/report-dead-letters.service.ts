@@ -50,6 +50,11 @@ export class ReportDeadLettersService {
     return this.topology.deadLetterQueue;
   }
 
+  /** Whether this process holds the key ring that opens sealed letters. */
+  get canOpenSealed(): boolean {
+    return this.cipher !== undefined;
+  }
+
   /** The first `limit` dead letters, left in the queue, as ids and failure metadata only. */
   async list(limit: number): Promise<ReportDeadLetterListing> {
     const queue = this.topology.deadLetterQueue;
