@@ -1,5 +1,5 @@
 import { makeEvent, waitFor } from '@app/testing';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { ADMIN_TOKEN, EventAppHandle, request, startEventApp } from '../integration/event-pipeline.harness';
@@ -33,6 +33,7 @@ describe('console, in a browser', () => {
   const requested: string[] = [];
 
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: run scripts/ci/install-chromium.sh`);
     mkdirSync(SCREENSHOTS, { recursive: true });
     const scope = `console-${Date.now().toString(36)}`;
     reportQueue = `${scope}-report-requests`;
