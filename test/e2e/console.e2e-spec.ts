@@ -1,4 +1,7 @@
-import { makeEvent, waitFor } from '@app/testing';
+import { EnvelopeCipher, KeyRing } from '@app/crypto';
+import { sealedReportContext } from '@app/mongo';
+import { makeEvent, serviceUrls, testSecrets, waitFor } from '@app/testing';
+import { Db, MongoClient } from 'mongodb';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
@@ -30,6 +33,9 @@ describe('console, in a browser', () => {
   let context: BrowserContext;
   let page: Page;
   let reportQueue: string;
+  let mongo: MongoClient;
+  let reportsDb: Db;
+  const keys = testSecrets().REPORT_ENCRYPTION_KEYS;
   const requested: string[] = [];
 
   beforeAll(async () => {
@@ -37,8 +43,19 @@ describe('console, in a browser', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     const scope = `console-${Date.now().toString(36)}`;
     reportQueue = `${scope}-report-requests`;
+    // The report worker's MongoDB, as the console reads it: a database of this spec's own.
+    const mongoUri = new URL(serviceUrls.mongodb);
+    mongoUri.pathname = `/${scope.replace(/-/g, '_')}`;
+    mongo = await new MongoClient(mongoUri.toString()).connect();
+    reportsDb = mongo.db();
     handle = await startEventApp(
-      { EVENT_PROCESSORS: 'none', EVENT_SINKS: 'neo4j', RABBITMQ_REQUEST_QUEUE: reportQueue },
+      {
+        EVENT_PROCESSORS: 'none',
+        EVENT_SINKS: 'neo4j',
+        RABBITMQ_REQUEST_QUEUE: reportQueue,
+        CONSOLE_MONGODB_URI: mongoUri.toString(),
+        CONSOLE_REPORT_ENCRYPTION_KEYS: keys,
+      },
       {},
       scope,
     );
@@ -55,6 +72,8 @@ describe('console, in a browser', () => {
     await browser?.close();
     await handle?.broker.deleteQueues(reportQueue, `${reportQueue}_dlq`);
     await handle?.close();
+    await reportsDb?.dropDatabase().catch(() => undefined);
+    await mongo?.close();
   });
 
   const queueCell = (queue: string) => page.locator(`#queues tr[data-queue="${queue}"] td.messages`);
@@ -147,6 +166,72 @@ describe('console, in a browser', () => {
     expect(await handle.broker.depth(reportQueue)).toBe(1);
   });
 
+  it("finds report jobs by user_id, shows a completed one's report, and audits the view", async () => {
+    const cipher = new EnvelopeCipher(KeyRing.parse(keys));
+    const created_at = new Date();
+    const job = (request_id: string, status: string, attempts: number) => ({
+      _id: request_id,
+      request_id,
+      user_id: 'u-console',
+      report_id: `rep-${request_id}`,
+      content_hash: `hash-${request_id}`,
+      status,
+      attempts,
+      created_at,
+      updated_at: created_at,
+      ...(status === 'failed' ? { failed_at: created_at, error_message: 'LLM error 500' } : {}),
+      ...(status === 'completed' ? { completed_at: created_at } : {}),
+    });
+    await reportsDb
+      .collection('report_jobs')
+      .insertMany([job('req-1', 'completed', 1), job('req-2', 'failed', 4)] as never[]);
+    const content = {
+      report_data: { patient: { age: 54 } },
+      markdown_content: '# Your report\n\nLDL cholesterol is high.',
+    };
+    await reportsDb.collection('medical_reports').insertOne({
+      _id: 'rep-req-1',
+      report_id: 'rep-req-1',
+      request_id: 'req-1',
+      user_id: 'u-console',
+      content_hash: 'hash-req-1',
+      created_at,
+      generator: 'deterministic',
+      sealed_content: cipher.sealJson(content, sealedReportContext('rep-req-1')),
+      key_id: cipher.currentKeyId,
+    } as never);
+
+    await page.selectOption('#jobs-by', 'user_id');
+    await page.fill('#jobs-id', 'u-console');
+    await page.click('#jobs-form button[type=submit]');
+    const completed = page.locator('#jobs tr[data-request-id="req-1"]');
+    await completed.waitFor();
+    expect((await completed.locator('td').allTextContents()).slice(0, 4)).toEqual([
+      'req-1',
+      'u-console',
+      'completed',
+      '1',
+    ]);
+    expect((await page.locator('#jobs tr[data-request-id="req-2"] td').allTextContents()).slice(2, 4)).toEqual([
+      'failed',
+      '4',
+    ]);
+
+    const [answer] = await Promise.all([
+      page.waitForResponse((response) => response.url().endsWith('/console/api/reports/rep-req-1')),
+      completed.locator('button').click(),
+    ]);
+    expect(answer.headers()['cache-control']).toBe('no-store');
+    await until('the report shown', async () =>
+      /LDL cholesterol is high/.test((await page.textContent('#report-body')) ?? ''),
+    );
+    await page.locator('#jobs').screenshot({ path: join(SCREENSHOTS, 'console-report-jobs.png') });
+    const audit = await reportsDb.collection('audit_events').find({ report_id: 'rep-req-1' }).toArray();
+    expect(audit).toEqual([
+      expect.objectContaining({ action: 'report.get', actor_via: 'operator', outcome: 'found', user_id: 'u-console' }),
+    ]);
+  });
+
   it('refuses a change made with the cookie but without X-Console-Request, and any call without a login', async () => {
     const forged = await context.request.post(`${handle.base}/console/api/dead-letters/events/discard`, { data: {} });
     expect(forged.status()).toBe(403);
@@ -171,6 +256,7 @@ describe('console, in a browser', () => {
     const [cookie] = await context.cookies();
     await page.click('#logout');
     await page.locator('#login-form').waitFor();
+    expect(await page.textContent('#report-body')).toBe('');
     const replayed = await request('GET', `${handle.base}/console/api/overview`, undefined, {
       cookie: `console_session=${cookie.value}`,
     });

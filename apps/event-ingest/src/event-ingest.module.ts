@@ -44,6 +44,7 @@ export class EventIngestModule {
     const role = options.processors ?? settings.EVENT_PROCESSORS;
     const sinks = sinksOf(role, settings.EVENT_SINKS);
     const needsBroker = (http && useRabbitmq) || sinks.length > 0;
+    const consoleMongo = http ? (settings as EventIngestEnv).CONSOLE_MONGODB_URI : undefined;
     const readiness: ReadinessDependency[] = [
       ...(needsBroker ? (['rabbitmq'] as const) : []),
       ...(sinks.includes('neo4j') || (http && !useRabbitmq) ? (['neo4j'] as const) : []),
@@ -58,7 +59,7 @@ export class EventIngestModule {
           ? [
               EventThroughputModule,
               EventsModule.forRoot(useRabbitmq),
-              ...(useRabbitmq ? [AdminModule, ConsoleModule] : []),
+              ...(useRabbitmq ? [AdminModule, ConsoleModule.forRoot({ reportStore: Boolean(consoleMongo) })] : []),
             ]
           : []),
         ...(sinks.includes('neo4j') ? [Neo4jProcessorModule] : []),

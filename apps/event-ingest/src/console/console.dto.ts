@@ -21,3 +21,25 @@ export class DeadLetterActionDto {
   @MaxLength(200)
   message_id?: string;
 }
+
+/** Report jobs of one request, or of one user (newest 20). */
+export class ReportJobQueryDto {
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  request_id?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  user_id?: string;
+}
+
+export class ReportIdParamDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  report_id: string;
+}

@@ -1,6 +1,6 @@
 import { KeyRing } from '@app/crypto';
 import { PickType } from '@nestjs/mapped-types';
-import { IsOptional } from 'class-validator';
+import { IsOptional, Matches } from 'class-validator';
 import { EnvInt, EnvParsed } from '../env.decorators';
 import { ReportQueueEnv } from './report-queue.env';
 
@@ -27,4 +27,13 @@ export class ConsoleEnv extends PickType(ReportQueueEnv, [
   @IsOptional()
   @EnvParsed((value) => KeyRing.parse(value))
   CONSOLE_REPORT_ENCRYPTION_KEYS?: string;
+
+  /**
+   * The report worker's MongoDB, for the report jobs panel (status and attempts by request_id or
+   * user_id; the report itself also needs CONSOLE_REPORT_ENCRYPTION_KEYS). Empty: the panel says
+   * it is not configured.
+   */
+  @IsOptional()
+  @Matches(/^mongodb(\+srv)?:\/\/[^\s]+$/, { message: '$property must be a mongodb:// or mongodb+srv:// URI' })
+  CONSOLE_MONGODB_URI?: string;
 }

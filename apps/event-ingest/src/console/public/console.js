@@ -53,6 +53,8 @@
 
   function showLogin() {
     clearTimeout(timer);
+    closeReport();
+    $('#jobs tbody').replaceChildren();
     $('#panels').hidden = true;
     $('#logout').hidden = true;
     $('#login').hidden = false;
@@ -209,6 +211,63 @@
     timer = setTimeout(refresh, POLL_MS);
   }
 
+  function closeReport() {
+    $('#report-body').textContent = '';
+    $('#report').hidden = true;
+  }
+
+  /** Patient data: fetched on demand, shown as plain text, dropped on close and logout. */
+  async function showReport(reportId) {
+    try {
+      const report = await api(`reports/${encodeURIComponent(reportId)}`);
+      $('#report-id').textContent = `${report.report_id} (user ${report.user_id}, ${report.created_at})`;
+      $('#report-body').textContent = report.markdown;
+      $('#report').hidden = false;
+    } catch (error) {
+      $('#jobs-note').textContent = `report ${reportId}: ${error.message}`;
+    }
+  }
+
+  async function lookUpJobs() {
+    closeReport();
+    const by = $('#jobs-by').value;
+    const id = $('#jobs-id').value.trim();
+    try {
+      const result = await api(`report-jobs?${by}=${encodeURIComponent(id)}`);
+      if (!result.configured) {
+        $('#jobs-note').textContent =
+          'Report jobs are not configured: set CONSOLE_MONGODB_URI (and CONSOLE_REPORT_ENCRYPTION_KEYS to open reports).';
+        return;
+      }
+      $('#jobs-note').textContent = result.jobs.length === 0 ? `no job with ${by} ${id}` : '';
+      $('#jobs tbody').replaceChildren(
+        ...result.jobs.map((job) => {
+          const open = element('td');
+          if (job.status === 'completed') {
+            const button = element('button', 'Show report');
+            button.type = 'button';
+            button.addEventListener('click', () => showReport(job.report_id));
+            open.append(button);
+          }
+          const tr = row([
+            job.request_id,
+            job.user_id,
+            job.status,
+            element('td', job.attempts, 'num'),
+            job.created_at ?? '',
+            job.completed_at ?? job.failed_at ?? '',
+            job.error_message ?? '',
+            open,
+          ]);
+          tr.dataset.requestId = job.request_id;
+          return tr;
+        }),
+      );
+    } catch (error) {
+      $('#jobs-note').textContent = error.message;
+    }
+  }
+
   async function start() {
     try {
       await api('session');
@@ -236,6 +295,12 @@
     $('#login-error').textContent = '';
     await start();
   });
+
+  $('#jobs-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    void lookUpJobs();
+  });
+  $('#report-close').addEventListener('click', closeReport);
 
   $('#logout').addEventListener('click', async () => {
     await fetch('/console/logout', { method: 'POST', credentials: 'same-origin' });
