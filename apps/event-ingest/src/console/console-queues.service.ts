@@ -1,4 +1,4 @@
-import { retryQueueName } from '@app/contracts';
+import { retryQueueName, webhookQueueNames } from '@app/contracts';
 import { QueueAdminService, REPORT_TOPOLOGY, ReportTopology } from '@app/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { isBrokerNotFound } from '../admin/broker-not-found';
@@ -9,7 +9,7 @@ export type Pipeline = 'events' | 'reports';
 export interface ConsoleQueue {
   pipeline: Pipeline;
   queue: string;
-  role: 'work' | 'retry' | 'responses' | 'dead letters';
+  role: 'work' | 'retry' | 'responses' | 'webhooks' | 'dead letters';
   /** false: not declared on the broker (yet), e.g. the report worker never started. */
   exists: boolean;
   messages: number;
@@ -48,11 +48,15 @@ export class ConsoleQueuesService {
       { queue, role: 'work' as const },
       ...retryDelays.map((delay) => ({ queue: retryQueueName(queue, delay), role: 'retry' as const })),
     ]);
+    const webhooks = webhookQueueNames(this.reports.requestQueue);
     const reports = [
       { queue: this.reports.requestQueue, role: 'work' as const },
       ...(this.reports.urgentQueue ? [{ queue: this.reports.urgentQueue, role: 'work' as const }] : []),
       ...this.reports.retryQueues.map(({ name }) => ({ queue: name, role: 'retry' as const })),
       { queue: this.reports.responseQueue, role: 'responses' as const },
+      // Declared by the worker only while webhooks are on (WEBHOOK_SECRET): otherwise `not declared`.
+      { queue: webhooks.queue, role: 'webhooks' as const },
+      { queue: webhooks.deadLetterQueue, role: 'dead letters' as const },
     ];
     return [
       ...events.map((entry) => ({ pipeline: 'events' as const, ...entry })),
