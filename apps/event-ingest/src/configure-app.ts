@@ -1,6 +1,7 @@
 import { HttpServerEnv, httpServerSettings } from '@app/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { secureConsoleResponses } from './console/console-response.headers';
 import { DistinctMessagesValidationPipe } from './distinct-messages.validation.pipe';
 import { observeHttpRequests } from './http-metrics.hook';
 import { httpServerOptions } from './http-server.options';
@@ -18,6 +19,7 @@ export function createHttpAdapter(settings: HttpServerEnv = httpServerSettings()
   limitRequestRate(adapter, settings.HTTP_RATE_LIMIT_PER_MINUTE);
   acceptJsonBodiesOnly(adapter);
   limitJsonNesting(adapter.getInstance());
+  secureConsoleResponses(adapter.getInstance());
   return adapter;
 }
 

@@ -5,6 +5,8 @@ import { eventPipelineTopology, Neo4jProcessorModule, QdrantProcessorModule } fr
 import { TracingModule } from '@app/tracing';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module';
+import { ConsoleModule } from './console/console.module';
+import { EventThroughputModule } from './events/event-throughput';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { ReadinessDependency } from './health/readiness.dependencies';
@@ -44,6 +46,7 @@ export class EventIngestModule {
     const role = options.processors ?? settings.EVENT_PROCESSORS;
     const sinks = sinksOf(role, settings.EVENT_SINKS);
     const needsBroker = (http && useRabbitmq) || sinks.length > 0;
+    const consoleMongo = http ? (settings as EventIngestEnv).CONSOLE_MONGODB_URI : undefined;
     const readiness: ReadinessDependency[] = [
       ...(needsBroker ? (['rabbitmq'] as const) : []),
       ...(sinks.includes('neo4j') || (http && !useRabbitmq) ? (['neo4j'] as const) : []),
@@ -56,7 +59,13 @@ export class EventIngestModule {
         MetricsModule.forRoot(needsBroker),
         TracingModule.forRoot('event-ingest'),
         ...(needsBroker ? [RabbitConnectionModule.forRoot((config) => eventPipelineTopology(config, sinks))] : []),
-        ...(http ? [EventsModule.forRoot(useRabbitmq), ...(useRabbitmq ? [AdminModule] : [])] : []),
+        ...(http
+          ? [
+              EventThroughputModule,
+              EventsModule.forRoot(useRabbitmq),
+              ...(useRabbitmq ? [AdminModule, ConsoleModule.forRoot({ reportStore: Boolean(consoleMongo) })] : []),
+            ]
+          : []),
         ...(sinks.includes('neo4j') ? [Neo4jProcessorModule] : []),
         ...(sinks.includes('qdrant') ? [QdrantProcessorModule] : []),
         HealthModule.forRoot(readiness),

@@ -1,4 +1,5 @@
 import { IntersectionType } from '@nestjs/mapped-types';
+import { ConsoleEnv } from './sections/console.env';
 import { AdminEnv, EventsEnv, QdrantEnv } from './sections/events.env';
 import { HttpLimitsEnv, HttpPortEnv, LoggingEnv } from './sections/http.env';
 import { Neo4jEnv } from './sections/neo4j.env';
@@ -19,5 +20,5 @@ export class EventWorkerEnv extends IntersectionType(
   TracingEnv,
 ) {}
 
-/** Every setting the event-ingest API reads: the workers' plus ADMIN_TOKEN for its admin endpoints. */
-export class EventIngestEnv extends IntersectionType(AdminEnv, EventWorkerEnv) {}
+/** Every setting the event-ingest API reads: the workers' plus ADMIN_TOKEN for its admin endpoints and console. */
+export class EventIngestEnv extends IntersectionType(AdminEnv, ConsoleEnv, EventWorkerEnv) {}

@@ -18,3 +18,6 @@ export * from './delivery-outcome';
 export * from './report-topology.factory';
 export * from './report-topology.token';
 export * from './webhook-topology.factory';
+export * from './dead-letters/report-dead-letters.service';
+export * from './dead-letters/report-dead-letter.summary';
+export * from './dead-letters/sealed-dead-letter';

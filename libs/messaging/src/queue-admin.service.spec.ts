@@ -74,7 +74,11 @@ describe('QueueAdminService.replayToQueue', () => {
         const content = deadLetters.shift();
         return content === undefined
           ? false
-          : { content: Buffer.from(content), fields: {}, properties: { headers: { 'x-report-attempt': 2 } } };
+          : {
+              content: Buffer.from(content),
+              fields: {},
+              properties: { messageId: `id-${content}`, headers: { 'x-report-attempt': 2 } },
+            };
       }),
       sendToQueue(queue: string, content: Buffer, options: Record<string, any>) {
         channel.sent.push({ queue, content: content.toString(), options });
@@ -124,5 +128,32 @@ describe('QueueAdminService.replayToQueue', () => {
     );
     expect(channel.acked).toEqual([]);
     expect(channel.close).toHaveBeenCalled();
+  });
+
+  it('moves only the letter named by its message id, leaving the others unacked for the close to put back', async () => {
+    const { admin, channel } = fakeBroker(['a', 'b', 'c']);
+    expect(await admin.replayToQueue('dlq', 100, { target: 'requests', resetHeaders: [], only: 'id-b' })).toEqual({
+      replayed: 1,
+    });
+    expect(channel.sent.map(({ content }) => content)).toEqual(['b']);
+    expect(channel.acked).toEqual(['b']);
+    expect(channel.get).toHaveBeenCalledTimes(2);
+  });
+
+  it('moves nothing when no letter within the limit has that message id', async () => {
+    const { admin, channel } = fakeBroker(['a', 'b', 'c']);
+    expect(await admin.replayToQueue('dlq', 2, { target: 'requests', resetHeaders: [], only: 'id-c' })).toEqual({
+      replayed: 0,
+    });
+    expect(channel.sent).toEqual([]);
+  });
+
+  it('discards only the letter named by its message id', async () => {
+    const { admin, channel } = fakeBroker(['a', 'b', 'c']);
+    channel.confirmed = true;
+    expect(await admin.discard('dlq', 'id-b', 100)).toEqual({ queue: 'dlq', discarded: 1 });
+    expect(channel.acked).toEqual(['b']);
+    expect(await admin.discard('dlq', 'id-x', 100)).toEqual({ queue: 'dlq', discarded: 0 });
+    expect(channel.acked).toEqual(['b']);
   });
 });

@@ -33,6 +33,8 @@ export interface QueueReplayOptions {
   target: string;
   /** The pipeline's attempt count and failure record: dropped, so each copy starts a fresh retry budget. */
   resetHeaders: readonly string[];
+  /** Only the first message with this message id (looking at most `limit` deep); every one by default. */
+  only?: string;
   /** The body each copy carries (a sealed dead letter is opened here); the message's own by default. */
   contentOf?: (message: GetMessage) => Buffer;
 }
@@ -98,15 +100,17 @@ export class QueueAdminService {
   /**
    * Moves up to `limit` messages from `deadLetterQueue` back to the sink queue they failed in (its
    * own queue, never the fanout), with a fresh retry budget. A message is acked only after the
-   * broker confirmed its copy; one whose origin is not in `allowedTargets` stays in the DLQ.
+   * broker confirmed its copy; one whose origin is not in `allowedTargets` stays in the DLQ. With
+   * `only`, just the first message with that message id, looking at most `limit` deep.
    */
-  async replay(deadLetterQueue: string, limit: number, allowedTargets: string[]): Promise<ReplayResult> {
+  async replay(deadLetterQueue: string, limit: number, allowedTargets: string[], only?: string): Promise<ReplayResult> {
     return this.withChannel(async (channel) => {
       const moved: GetMessage[] = [];
       let skipped = 0;
-      for (let seen = 0; seen < limit; seen++) {
+      for (let seen = 0; seen < limit && !(only !== undefined && moved.length > 0); seen++) {
         const message = await channel.get(deadLetterQueue);
         if (!message) break;
+        if (!matches(message, only)) continue; // left unacked: the channel's close puts it back
         const target = originOf(message);
         if (!target || !allowedTargets.includes(target)) {
           skipped++; // left unacked: the channel's close puts it back
@@ -139,9 +143,11 @@ export class QueueAdminService {
       let returned = 0;
       channel.on('return', () => returned++);
       const moved: GetMessage[] = [];
-      while (moved.length < limit) {
+      const wanted = options.only === undefined ? limit : 1;
+      for (let seen = 0; moved.length < wanted && seen < limit; seen++) {
         const message = await channel.get(deadLetterQueue);
         if (!message) break;
+        if (!matches(message, options.only)) continue; // left unacked: the channel's close puts it back
         channel.sendToQueue(options.target, options.contentOf?.(message) ?? message.content, {
           ...replayedCopyOptions(message, options.resetHeaders),
           mandatory: true,
@@ -157,6 +163,23 @@ export class QueueAdminService {
         );
       for (const message of moved) channel.ack(message);
       return { replayed: moved.length };
+    });
+  }
+
+  /**
+   * Deletes the message whose message id is `messageId`, looking at most `scanLimit` messages deep;
+   * the others stay where they were. `discarded: 0` when it is not (or no longer) there.
+   */
+  async discard(queue: string, messageId: string, scanLimit: number): Promise<{ queue: string; discarded: number }> {
+    return this.withChannel(async (channel) => {
+      for (let seen = 0; seen < scanLimit; seen++) {
+        const message = await channel.get(queue);
+        if (!message) break;
+        if (!matches(message, messageId)) continue;
+        channel.ack(message);
+        return { queue, discarded: 1 };
+      }
+      return { queue, discarded: 0 };
     });
   }
 
@@ -199,6 +222,11 @@ export class QueueAdminService {
       await channel.close().catch(() => undefined);
     }
   }
+}
+
+/** Whether a message is the one an operator named by its message id (any message when none is named). */
+function matches(message: GetMessage, only: string | undefined): boolean {
+  return only === undefined || message.properties.messageId === only;
 }
 
 function describe(message: GetMessage): DeadLetter {

@@ -173,6 +173,15 @@ export class ReportJobsRepository {
     return this.jobs.findOne({ _id: requestId }).lean().exec();
   }
 
+  /**
+   * A user's newest jobs, for an operator looking one up (the console). Jobs have no user index
+   * (every index costs each write of the hot path), so this scans: an operator's query, never the
+   * worker's.
+   */
+  async findByUser(userId: string, limit: number): Promise<ReportJob[]> {
+    return this.jobs.find({ user_id: userId }).sort({ created_at: -1 }).limit(limit).lean().exec();
+  }
+
   async deleteExpired(now = new Date()): Promise<number> {
     return (await this.jobs.deleteMany({ expires_at: { $lte: now } }).exec()).deletedCount;
   }

@@ -40,6 +40,15 @@ export class EventBrokerFixture {
     });
   }
 
+  /** Declares a queue another app owns (the report worker's, in a spec that does not run it). */
+  async declareQueue(queue: string, options: Options.AssertQueue = { durable: true }): Promise<void> {
+    await this.withChannel((channel) => channel.assertQueue(queue, options));
+  }
+
+  async deleteQueues(...queues: string[]): Promise<void> {
+    for (const queue of queues) await this.withChannel((channel) => channel.deleteQueue(queue)).catch(() => undefined);
+  }
+
   async consumers(queue: string): Promise<number> {
     return this.withChannel(async (channel) => (await channel.checkQueue(queue)).consumerCount).catch(() => 0);
   }

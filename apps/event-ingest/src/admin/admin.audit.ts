@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-export type AdminAction = 'queue.purge' | 'dlq.replay';
+export type AdminAction = 'queue.purge' | 'dlq.replay' | 'dlq.discard' | 'console.login';
 
 /**
  * The audit trail of the admin endpoints: one structured log line per purge and replay (who: the

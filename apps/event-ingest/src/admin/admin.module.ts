@@ -28,5 +28,7 @@ import { RetiredSinksUnbinder } from './retired-sinks.unbinder';
         ),
     },
   ],
+  // The console shows the same queues, behind the same token, audited the same way.
+  exports: [QueueAdminService, AdminTokenGuard, AdminAudit, KnownQueues],
 })
 export class AdminModule {}

@@ -11,7 +11,7 @@ export class KnownQueues {
 
   constructor(
     readonly names: EventTopologyNames,
-    retryDelaysMs: number[],
+    readonly retryDelaysMs: readonly number[],
     /** EVENT_SINKS: the sinks whose queues this deployment declares and binds. */
     readonly chosenSinks: readonly EventSinkName[],
   ) {

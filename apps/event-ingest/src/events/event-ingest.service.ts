@@ -1,9 +1,10 @@
 import { EventMessage } from '@app/contracts';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EventIngestMetrics } from '../metrics/event-ingest.metrics';
 import { CreateEventDto } from './create-event.dto';
 import { EVENT_SINK, EventSink } from './event.sink';
+import { EventThroughput } from './event-throughput';
 
 export interface IngestItemResult {
   event_id: string;
@@ -17,6 +18,7 @@ export class EventIngestService {
   constructor(
     @Inject(EVENT_SINK) private readonly sink: EventSink,
     private readonly metrics: EventIngestMetrics,
+    @Optional() private readonly throughput?: EventThroughput,
   ) {}
 
   get acceptedStatus(): number {
@@ -28,6 +30,7 @@ export class EventIngestService {
     const event = toMessage(dto, new Date());
     const [error] = await this.accept([event]);
     if (error) throw error;
+    this.throughput?.accepted(1);
     return event.event_id;
   }
 
@@ -37,6 +40,7 @@ export class EventIngestService {
     const now = new Date();
     const events = dtos.map((dto) => toMessage(dto, now));
     const errors = await this.accept(events);
+    this.throughput?.accepted(events.length - errors.filter(Boolean).length);
     const results = events.map((event, index) => {
       const error = errors[index];
       return error

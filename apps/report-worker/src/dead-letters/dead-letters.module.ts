@@ -1,5 +1,11 @@
 import { ReportWorkerEnv, settingsModule } from '@app/config';
-import { QueueAdminService, RabbitConnectionModule, REPORT_TOPOLOGY, reportTopologyFrom } from '@app/messaging';
+import {
+  QueueAdminService,
+  RabbitConnectionModule,
+  ReportDeadLettersService,
+  REPORT_TOPOLOGY,
+  reportTopologyFrom,
+} from '@app/messaging';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ReportProtectionModule } from '../protection/report-protection.module';
@@ -18,6 +24,7 @@ export class DeadLettersModule {
       imports: [settingsModule(ReportWorkerEnv, settings), RabbitConnectionModule.forRoot(), ReportProtectionModule],
       providers: [
         QueueAdminService,
+        ReportDeadLettersService,
         DeadLettersService,
         {
           provide: REPORT_TOPOLOGY,

@@ -1,7 +1,7 @@
 import { REPORT_HEADERS, WEBHOOK_JOB_HEADERS } from '@app/contracts';
 import { DeadLetter, REPLAYED_AT_HEADER } from '@app/messaging';
 import { originOf } from '../webhooks/webhook-url.policy';
-import { brokerDeath } from './dead-letter.summary';
+import { brokerDeath } from '@app/messaging';
 
 /** What `list --queue webhooks` shows of one webhook dead letter. */
 export interface WebhookDeadLetterSummary {

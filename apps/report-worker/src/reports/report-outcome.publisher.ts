@@ -8,12 +8,12 @@ import {
   DeliveryProperties,
   REPORT_TOPOLOGY,
   ReportTopology,
+  sealDeadLetter,
 } from '@app/messaging';
 import { inPublishSpan } from '@app/tracing';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { hostname } from 'node:os';
-import { sealDeadLetter } from '../dead-letters/sealed-dead-letter';
 import { ReportMetrics } from '../metrics/report.metrics';
 
 type PublishOptions = ReturnType<typeof copiedPublishOptions>;

@@ -1,5 +1,5 @@
 import { REPORT_HEADERS } from '@app/contracts';
-import { DeadLetter, REPLAYED_AT_HEADER } from '@app/messaging';
+import { DeadLetter, REPLAYED_AT_HEADER } from '../queue-admin.service';
 
 /** What `list` shows of one dead letter: its ids and why and when it failed. */
 export interface DeadLetterSummary {

@@ -1,5 +1,5 @@
 import { reportRequest } from '@app/testing';
-import { summarizeDeadLetter } from './dead-letter.summary';
+import { summarizeDeadLetter } from './report-dead-letter.summary';
 
 const headers = {
   'x-report-attempt': 4,
