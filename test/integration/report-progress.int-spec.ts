@@ -86,23 +86,26 @@ function workerUnderTest(prefix: string, overrides: Record<string, string> = {})
   return { env, state, setUp, tearDown, sendAll, storedSections };
 }
 
+/** A worker writing with the fake LLM, started, with the sample knowledge base (the fake writes a section per entry). */
+async function llmWorkerUnderTest(prefix: string, llm: FakeOpenAiServer) {
+  await llm.start();
+  const worker = workerUnderTest(prefix, {
+    OPENAI_API_KEY: 'sk-test',
+    OPENAI_BASE_URL: llm.baseUrl,
+    OPENAI_TIMEOUT_MS: '10000',
+  });
+  await worker.setUp();
+  await worker.state.app
+    .get(KnowledgeBaseRepository)
+    .upsertMany(parseKnowledgeBaseFile(readFileSync(SAMPLE_KB, 'utf8')));
+  return worker;
+}
+
 describe('report progress while the LLM streams (real RabbitMQ, Redis, FerretDB; the real openai SDK)', () => {
   const llm = new FakeOpenAiServer();
   let worker: ReturnType<typeof workerUnderTest>;
 
-  beforeAll(async () => {
-    await llm.start();
-    worker = workerUnderTest('report_progress', {
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: llm.baseUrl,
-      OPENAI_TIMEOUT_MS: '10000',
-    });
-    await worker.setUp();
-    // The fake LLM writes one section per knowledge-base entry it is given.
-    await worker.state.app
-      .get(KnowledgeBaseRepository)
-      .upsertMany(parseKnowledgeBaseFile(readFileSync(SAMPLE_KB, 'utf8')));
-  });
+  beforeAll(async () => (worker = await llmWorkerUnderTest('report_progress', llm)));
   beforeEach(() => llm.reset().setChunking(6, 4)); // about 100 pieces, 4 ms apart
   afterAll(async () => {
     await worker?.tearDown();
@@ -242,18 +245,7 @@ describe('report progress and shutdown (real RabbitMQ, Redis, FerretDB)', () => 
   const llm = new FakeOpenAiServer();
   let worker: ReturnType<typeof workerUnderTest>;
 
-  beforeAll(async () => {
-    await llm.start();
-    worker = workerUnderTest('report_progress_drain', {
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: llm.baseUrl,
-      OPENAI_TIMEOUT_MS: '10000',
-    });
-    await worker.setUp();
-    await worker.state.app
-      .get(KnowledgeBaseRepository)
-      .upsertMany(parseKnowledgeBaseFile(readFileSync(SAMPLE_KB, 'utf8')));
-  });
+  beforeAll(async () => (worker = await llmWorkerUnderTest('report_progress_drain', llm)));
   afterAll(async () => {
     await worker?.tearDown();
     await llm.stop();

@@ -12,6 +12,7 @@ export * from './consumer-stop';
 export * from './consumer-resubscription';
 export * from './delivery-settlement';
 export * from './ack-settle.grace';
+export * from './deliveries-in-hand';
 export * from './requeue-on-error.handler';
 export * from './amqp-properties';
 export * from './delivery-outcome';

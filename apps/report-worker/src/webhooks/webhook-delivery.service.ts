@@ -1,6 +1,6 @@
 import { ReportWorkerEnv } from '@app/config';
 import { REPORT_HEADERS, WEBHOOK_JOB_HEADERS } from '@app/contracts';
-import { ACK, AckSettleGrace, Delivery, DeliveryOutcome } from '@app/messaging';
+import { ACK, DeliveriesInHand, Delivery, DeliveryOutcome } from '@app/messaging';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ReportMetrics } from '../metrics/report.metrics';
@@ -29,12 +29,9 @@ function header(job: Delivery, name: string): string | undefined {
 @Injectable()
 export class WebhookDeliveryService {
   private readonly logger = new Logger(WebhookDeliveryService.name);
-  private readonly stopping = new AbortController();
-  private readonly ackGrace = new AckSettleGrace();
+  private readonly inHand = new DeliveriesInHand();
   private readonly maxAttempts: number;
   private readonly drainTimeoutMs: number;
-  private inProgress = 0;
-  private settledWaiters: Array<() => void> = [];
 
   constructor(
     @Inject(WebhookUrlPolicy) private readonly policy: WebhookUrlPolicy,
@@ -47,16 +44,12 @@ export class WebhookDeliveryService {
     this.drainTimeoutMs = config.get('REPORT_DRAIN_TIMEOUT_MS', { infer: true });
   }
 
-  async handle(job: Delivery): Promise<DeliveryOutcome> {
-    this.inProgress++;
-    try {
+  handle(job: Delivery): Promise<DeliveryOutcome> {
+    return this.inHand.hold(async () => {
       const outcome = await this.deliver(job);
       this.metrics.webhooks.inc({ result: outcome.kind === 'requeue' ? 'requeued' : outcome.result });
       return outcome.kind === 'requeue' ? outcome : ACK;
-    } finally {
-      this.ackGrace.settled(); // golevelup acks (or nacks) right after this returns
-      if (--this.inProgress === 0) this.settledWaiters.splice(0).forEach((wake) => wake());
-    }
+    });
   }
 
   private async deliver(
@@ -75,7 +68,7 @@ export class WebhookDeliveryService {
       const refusal = this.policy.refusal(url);
       if (refusal)
         return await this.deadLetter(job, attempt, { reason: `refused: ${refusal}` }, { ...context, target });
-      const result = await this.sender.post(url, job.content, deliveryId, this.stopping.signal);
+      const result = await this.sender.post(url, job.content, deliveryId, this.inHand.stopping);
       const verdict = webhookVerdict(result, attempt, this.maxAttempts);
       const failure = { status: result.kind === 'answered' ? result.status : undefined };
       if (verdict.kind === 'delivered') {
@@ -110,20 +103,7 @@ export class WebhookDeliveryService {
    * WEBHOOK_TIMEOUT_MS) within REPORT_DRAIN_TIMEOUT_MS; those still running are then cut short and
    * their jobs go back to the broker, to be POSTed again with the same delivery id.
    */
-  async drain(): Promise<void> {
-    // A delivery reaches handle() a few promise hops after amqplib dispatched it.
-    await new Promise((resolve) => setImmediate(resolve));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.drainTimeoutMs)));
-    await Promise.race([this.settled(), timeout]);
-    clearTimeout(timer);
-    this.stopping.abort();
-    await this.settled();
-    await this.ackGrace.wait();
-  }
-
-  private settled(): Promise<void> {
-    if (this.inProgress === 0) return Promise.resolve();
-    return new Promise((resolve) => this.settledWaiters.push(resolve));
+  drain(): Promise<void> {
+    return this.inHand.drain(this.drainTimeoutMs);
   }
 }

@@ -1,5 +1,5 @@
 import { EventMessage, parseEventMessage } from '@app/contracts';
-import { ACK, AckSettleGrace, DeliveryFailureRouter, DeliveryOutcome } from '@app/messaging';
+import { ACK, DeliveriesInHand, DeliveryFailureRouter, DeliveryOutcome } from '@app/messaging';
 import { Logger } from '@nestjs/common';
 import { ConsumeMessage } from 'amqplib';
 import { holdThroughOutage, MicroBatcher } from '@app/common';
@@ -27,13 +27,10 @@ type Settled = { outcome: DeliveryOutcome; result: EventDeliveryResult };
  */
 export class EventDeliveryProcessor {
   private readonly batcher: MicroBatcher<Arrival, Outcome>;
-  private readonly stopping = new AbortController();
   private readonly logger: Logger;
   private outageRetries = 0;
   /** Deliveries between handle() and its answer: a drain waits for all of them. */
-  private inProgress = 0;
-  private settledWaiters: Array<() => void> = [];
-  private readonly ackGrace = new AckSettleGrace();
+  private readonly inHand = new DeliveriesInHand();
 
   constructor(
     private readonly writer: EventStoreWriter,
@@ -57,26 +54,25 @@ export class EventDeliveryProcessor {
     return { pending: this.batcher.size, outageRetries: this.outageRetries };
   }
 
-  async handle(body: unknown, message: ConsumeMessage): Promise<DeliveryOutcome> {
-    this.inProgress++;
-    const startedAt = performance.now();
-    let result: EventDeliveryResult = 'requeue';
-    try {
-      const settled = await inConsumeSpan(
-        {
-          destination: this.queue,
-          messageId: message.properties.messageId as string | undefined,
-          headers: message.properties.headers,
-        },
-        () => this.process(body, message),
-      );
-      result = settled.result;
-      return settled.outcome;
-    } finally {
-      this.observer?.delivered(this.queue, result, (performance.now() - startedAt) / 1000);
-      this.ackGrace.settled(); // golevelup acks (or nacks) right after this returns
-      if (--this.inProgress === 0) this.settledWaiters.splice(0).forEach((wake) => wake());
-    }
+  handle(body: unknown, message: ConsumeMessage): Promise<DeliveryOutcome> {
+    return this.inHand.hold(async () => {
+      const startedAt = performance.now();
+      let result: EventDeliveryResult = 'requeue';
+      try {
+        const settled = await inConsumeSpan(
+          {
+            destination: this.queue,
+            messageId: message.properties.messageId as string | undefined,
+            headers: message.properties.headers,
+          },
+          () => this.process(body, message),
+        );
+        result = settled.result;
+        return settled.outcome;
+      } finally {
+        this.observer?.delivered(this.queue, result, (performance.now() - startedAt) / 1000);
+      }
+    });
   }
 
   private async process(body: unknown, message: ConsumeMessage): Promise<Settled> {
@@ -94,22 +90,8 @@ export class EventDeliveryProcessor {
    * (written and acked, or routed), so nothing is still writing when the store's driver closes.
    * After drainTimeoutMs stop holding through an outage: held deliveries go back to the broker.
    */
-  async drain(): Promise<void> {
-    // A delivery reaches handle() a few promise hops after amqplib dispatched it (Nest's pipes run
-    // first); one event-loop turn lets every dispatched delivery be counted in inProgress.
-    await new Promise((resolve) => setImmediate(resolve));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.settings.drainTimeoutMs)));
-    await Promise.race([this.settled(), timeout]);
-    clearTimeout(timer);
-    this.stopping.abort();
-    await this.settled();
-    await this.ackGrace.wait();
-  }
-
-  private settled(): Promise<void> {
-    if (this.inProgress === 0) return Promise.resolve();
-    return new Promise((resolve) => this.settledWaiters.push(resolve));
+  drain(): Promise<void> {
+    return this.inHand.drain(this.settings.drainTimeoutMs);
   }
 
   private async flush(arrivals: Arrival[]): Promise<Outcome[]> {
@@ -120,7 +102,7 @@ export class EventDeliveryProcessor {
         isTransient: (error) => this.writer.isTransient(error),
         maxHoldMs: this.settings.outageHoldMs,
         since: Math.min(...arrivals.map((arrival) => arrival.receivedAt)),
-        signal: this.stopping.signal,
+        signal: this.inHand.stopping,
         onRetry: (error, attempt) => this.logOutage(error, attempt, events.length),
       });
       this.logger.debug?.({
@@ -132,7 +114,7 @@ export class EventDeliveryProcessor {
       return events.map(() => ({ kind: 'written' }));
     } catch (error) {
       if (this.writer.isTransient(error)) {
-        const kind = this.stopping.signal.aborted ? 'handed-back' : 'failed';
+        const kind = this.inHand.stopping.aborted ? 'handed-back' : 'failed';
         return events.map(() => (kind === 'failed' ? { kind, error } : { kind }));
       }
       if (arrivals.length === 1) return [{ kind: 'failed', error }];
