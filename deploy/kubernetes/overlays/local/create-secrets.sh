@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Creates the Secrets the manifests reference, in the local overlay's namespace, each only if it is
 # missing: one that exists is never changed (REPORT_ENCRYPTION_KEYS seals the stored reports; to
-# rotate, see docs/security.md). Keys and the admin token are generated here with openssl; the
-# services' addresses default to services named rabbitmq, mongodb, redis and neo4j in the same
-# namespace, and each can be given instead:
-#   RABBITMQ_URL=amqp://user:pass@rabbitmq:5672 NEO4J_PASSWORD=... bash create-secrets.sh
+# rotate, see docs/security.md). Keys and the admin token are generated here with openssl. The
+# broker's URL and Neo4j's password must be given (RabbitMQ's guest user works on loopback only);
+# MongoDB and Redis default to services named mongodb and redis in the same namespace:
+#   RABBITMQ_URL="amqp://$RABBITMQ_USER:$RABBITMQ_PASSWORD@rabbitmq:5672" NEO4J_PASSWORD="$NEO4J_PASSWORD" bash create-secrets.sh
 # OPENAI_API_KEY and QDRANT_API_KEY are stored only when set.
 set -euo pipefail
 namespace="${NAMESPACE:-nest-rmq}"
-rabbitmq_url="${RABBITMQ_URL:-amqp://guest:guest@rabbitmq:5672}"
+rabbitmq_url="${RABBITMQ_URL:?give RABBITMQ_URL, the broker URL with a user of yours (amqp://\$USER:\$PASSWORD@rabbitmq:5672)}"
 # KEDA reads queue lengths through one broker URL (the first node; no path: the vhost /).
 keda_host="${KEDA_RABBITMQ_HOST:-${rabbitmq_url%%,*}}"
 mongodb_uri="${MONGODB_URI:-mongodb://mongodb:27017/medical_reports}"
 redis_url="${REDIS_URL:-redis://redis:6379}"
-neo4j_password="${NEO4J_PASSWORD:-neo4j-password}"
+neo4j_password="${NEO4J_PASSWORD:?give NEO4J_PASSWORD, the password of your Neo4j}"
 
 create() {
   local name="$1"
