@@ -1,4 +1,5 @@
 import { HttpServerEnv, httpServerSettings } from '@app/config';
+import { activeTracer, HttpServerSpanInterceptor } from '@app/tracing';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { secureConsoleResponses } from './console/console-response.headers';
@@ -26,6 +27,8 @@ export function createHttpAdapter(settings: HttpServerEnv = httpServerSettings()
 /** Everything main.ts does to the app besides listening; e2e tests call it too. */
 export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
   observeHttpRequests(app.getHttpAdapter().getInstance(), app.get(EventIngestMetrics));
+  // Only while tracing is on: an interceptor puts every request through Nest's interceptor chain.
+  if (activeTracer()) app.useGlobalInterceptors(new HttpServerSpanInterceptor());
   app.useGlobalPipes(
     new DistinctMessagesValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
   );

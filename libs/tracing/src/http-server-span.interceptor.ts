@@ -12,15 +12,18 @@ interface HttpRequestLike {
 }
 
 /**
- * A server span `<METHOD> <route>` around a handler, continuing the caller's trace when the
+ * A server span `<METHOD> <route>` around an HTTP handler, continuing the caller's trace when the
  * request carries a W3C `traceparent`. The handler runs inside it, so the spans it starts (a
- * publish) are its children. With tracing off it only passes the call through.
+ * publish) are its children. An app installs it globally only while tracing is on: any interceptor
+ * puts each request through Nest's interceptor chain, which costs more than the rest of the
+ * ingest path's own work.
  */
 @Injectable()
 export class HttpServerSpanInterceptor implements NestInterceptor {
   intercept(execution: ExecutionContext, next: CallHandler): Observable<unknown> {
     const tracer = activeTracer();
-    if (!tracer) return next.handle();
+    // Global interceptors also wrap the apps' RabbitMQ handlers, which make spans of their own.
+    if (!tracer || execution.getType() !== 'http') return next.handle();
     const http = execution.switchToHttp();
     const request = http.getRequest<HttpRequestLike>();
     const reply = http.getResponse<{ statusCode: number }>();

@@ -6,7 +6,6 @@ import {
   Post,
   Res,
   ServiceUnavailableException,
-  UseInterceptors,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -16,7 +15,6 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { HttpServerSpanInterceptor } from '@app/tracing';
 import { FastifyReply } from 'fastify';
 import { CreateEventBatchDto } from './create-event-batch.dto';
 import { CreateEventDto } from './create-event.dto';
@@ -29,7 +27,6 @@ const RETRY_AFTER_SECONDS = '5';
 
 @ApiTags('events')
 @Controller('events')
-@UseInterceptors(HttpServerSpanInterceptor)
 export class EventsHttpController {
   constructor(private readonly events: EventIngestService) {}
 
