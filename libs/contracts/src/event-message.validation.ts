@@ -1,7 +1,10 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { passesCompiledRules } from './compiled-rules';
 import { EventMessage } from './event-message';
 import { MAX_JSON_DEPTH, nestingDepth } from './json-nesting';
+
+const VALIDATION_OPTIONS = { whitelist: true, forbidNonWhitelisted: true };
 
 export type EventParseResult = { ok: true; event: EventMessage } | { ok: false; reason: string };
 
@@ -17,7 +20,8 @@ export function parseEventMessage(body: unknown): EventParseResult {
   if (nestingDepth(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
     return { ok: false, reason: `body nested deeper than ${MAX_JSON_DEPTH} levels` };
   const event = plainToInstance(EventMessage, body);
-  const errors = validateSync(event, { whitelist: true, forbidNonWhitelisted: true });
+  if (passesCompiledRules(event, VALIDATION_OPTIONS)) return { ok: true, event };
+  const errors = validateSync(event, VALIDATION_OPTIONS);
   if (errors.length > 0) {
     const reason = errors
       .map((error) => `${error.property}: ${Object.values(error.constraints ?? {}).join(', ')}`)

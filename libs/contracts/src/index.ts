@@ -13,3 +13,4 @@ export * from './unparsed-message';
 export * from './oversized-message';
 export * from './report-signature';
 export * from './webhook.constants';
+export * from './compiled-rules';
