@@ -23,11 +23,16 @@ const NODE_CHECK_INTERVAL_MS = 30_000;
  * the 60 s idle timeout of common load balancers, so they close first and never send into a socket
  * the API just closed).
  */
+/** Trusts the peer (the proxy in front) and nothing behind it: its X-Forwarded-For entry is the client. */
+function trustTheNearestProxy(_address: string, hop: number): boolean {
+  return hop === 0;
+}
+
 export function httpServerOptions(settings: HttpServerEnv): FastifyHttpOptions<Server> {
   const requestTimeout = settings.HTTP_REQUEST_TIMEOUT_MS;
   return {
     bodyLimit: settings.EVENTS_BODY_LIMIT_BYTES,
-    trustProxy: settings.HTTP_TRUST_PROXY ? 1 : false,
+    trustProxy: settings.HTTP_TRUST_PROXY ? trustTheNearestProxy : false,
     requestTimeout,
     http: {
       requestTimeout,
