@@ -1,7 +1,7 @@
 import { EventMessage } from '@app/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Driver, isRetriableError } from 'neo4j-driver';
+import { Driver, isRetryableError } from 'neo4j-driver';
 import { NEO4J_DRIVER } from './neo4j-driver.token';
 import { SCHEMA_STATEMENTS, WRITE_INTERACTIONS } from './neo4j-interaction.cypher';
 
@@ -44,7 +44,7 @@ export class Neo4jEventWriter {
 
   /** Unreachable server, expired session, deadlock: a later attempt may succeed as it is. */
   isTransient(error: unknown): boolean {
-    return isRetriableError(error as Error);
+    return isRetryableError(error as Error);
   }
 
   /** Created once per process, before the first write; retried on the next write if Neo4j was down. */
