@@ -23,3 +23,4 @@ export * from './compiled-app';
 export * from './webhook.receiver';
 export * from './metric-value';
 export * from './otlp-trace.collector';
+export * from './fake-queue-admin';

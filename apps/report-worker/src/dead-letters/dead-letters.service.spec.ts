@@ -1,25 +1,7 @@
-import { DeadLetter, QueueAdminService, QueueReplayOptions, ReportDeadLettersService } from '@app/messaging';
-import { reportRequest } from '@app/testing';
+import { QueueAdminService, ReportDeadLettersService } from '@app/messaging';
+import { FakeQueueAdmin, reportRequest } from '@app/testing';
 import type { ReportTopology } from '@app/messaging';
 import { DeadLettersService } from './dead-letters.service';
-
-class FakeQueueAdmin {
-  letters: DeadLetter[] = [];
-  replays: Array<{ queue: string; limit: number; options: QueueReplayOptions }> = [];
-
-  async stats(queue: string) {
-    return { queue, messages: this.letters.length, consumers: 0 };
-  }
-
-  async peek(_queue: string, limit: number) {
-    return this.letters.slice(0, limit);
-  }
-
-  async replayToQueue(queue: string, limit: number, options: QueueReplayOptions) {
-    this.replays.push({ queue, limit, options });
-    return { replayed: Math.min(limit, this.letters.length) };
-  }
-}
 
 const topology = { requestQueue: 'requests', deadLetterQueue: 'requests_dlq' } as ReportTopology;
 

@@ -1,28 +1,10 @@
-import { DeadLetter, QueueAdminService, QueueReplayOptions } from '@app/messaging';
+import { QueueAdminService } from '@app/messaging';
 import { EnvelopeCipher, KeyRing } from '@app/crypto';
-import { reportRequest } from '@app/testing';
+import { FakeQueueAdmin, reportRequest } from '@app/testing';
 import { randomBytes } from 'node:crypto';
 import { sealDeadLetter } from './sealed-dead-letter';
 import type { ReportTopology } from '@app/messaging';
 import { DeadLetterSealedError, ReportDeadLettersService } from './report-dead-letters.service';
-
-class FakeQueueAdmin {
-  letters: DeadLetter[] = [];
-  replays: Array<{ queue: string; limit: number; options: QueueReplayOptions }> = [];
-
-  async stats(queue: string) {
-    return { queue, messages: this.letters.length, consumers: 0 };
-  }
-
-  async peek(_queue: string, limit: number) {
-    return this.letters.slice(0, limit);
-  }
-
-  async replayToQueue(queue: string, limit: number, options: QueueReplayOptions) {
-    this.replays.push({ queue, limit, options });
-    return { replayed: Math.min(limit, this.letters.length) };
-  }
-}
 
 const topology = { requestQueue: 'requests', deadLetterQueue: 'requests_dlq' } as ReportTopology;
 
