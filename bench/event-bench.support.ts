@@ -1,5 +1,5 @@
 import { compiledAppEntry } from '@app/testing';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -24,6 +24,8 @@ export interface LoadResult {
   errors: number;
   /** CPU the server process used per request (µs); set when the server's pid was given. */
   cpuMicrosPerRequest?: number;
+  /** CPU the local RabbitMQ used per request (µs), over the same phase. */
+  brokerCpuMicrosPerRequest?: number;
 }
 
 /** Node flags for the apps a bench starts, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them. */
@@ -93,6 +95,17 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
 export function cpuMicros(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / 100); // utime + stime, in 100 Hz ticks
+}
+
+/** CPU time the RabbitMQ nodes on this machine (every beam.smp) have used so far, in microseconds. */
+export function brokerCpuMicros(): number {
+  let pids: string[];
+  try {
+    pids = execFileSync('pgrep', ['-f', 'beam.smp'], { encoding: 'utf8' }).trim().split('\n');
+  } catch {
+    return NaN; // no local broker to read
+  }
+  return pids.reduce((total, pid) => total + cpuMicros(Number(pid)), 0);
 }
 
 export function percentile(values: number[], p: number): number {
