@@ -1,6 +1,6 @@
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import type { Channel, ConsumeMessage, Options } from 'amqplib';
+import type { Channel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { boundedPublishOptions } from './amqp-properties';
 import { BrokerUnavailableError } from './broker-unavailable.error';
@@ -101,7 +101,7 @@ export class ConfirmedPublisher implements OnModuleInit {
     const amqpOptions = { ...boundedPublishOptions({ ...publishOptions, headers }), mandatory: true };
     try {
       await this.confirmed(
-        this.amqp.publish(exchange, routingKey, content, amqpOptions),
+        this.publishOnChannel(exchange, routingKey, content, amqpOptions),
         timeoutMs,
         options.waitWhileBlockedMs ?? 0,
       );
@@ -113,6 +113,26 @@ export class ConfirmedPublisher implements OnModuleInit {
     if (reply === undefined) return;
     this.returned.delete(publishId);
     throw new UnroutableMessageError(exchange, routingKey, reply);
+  }
+
+  /**
+   * Straight onto golevelup's confirm channel, settled by the broker's ack or nack. Its channel
+   * wrapper would hold the message through a reconnect and publish it later (after the caller was
+   * told it failed), and it searches and splices an array of every unconfirmed message per
+   * confirm. A closed channel throws here, and amqplib fails the unconfirmed ones when it closes.
+   */
+  private publishOnChannel(
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    options: Options.Publish,
+  ): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const channel = this.amqp.channel as ConfirmChannel;
+      channel.publish(exchange, routingKey, content, options, (error: unknown) =>
+        error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(),
+      );
+    });
   }
 
   /**
