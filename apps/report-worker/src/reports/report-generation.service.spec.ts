@@ -103,6 +103,30 @@ describe('ReportGenerationService round trips (every one a primary-key lookup or
     ]);
   });
 
+  it('hands a new report to onStored once it is stored, beside the completion; an answer from the ledger, not', async () => {
+    const { service } = world();
+    const request = reportRequest() as unknown as ReportGenerationRequest;
+    const stored: Array<[string, boolean]> = [];
+    const onStored = async (response: { report_id: string }) => void stored.push([response.report_id, true]);
+    const first = await service.generate(request, { redelivered: false, claimed: false }, undefined, onStored);
+    expect(stored).toEqual([[first.report_id, true]]);
+    await service.generate(request, { redelivered: false, claimed: false }, undefined, onStored);
+    expect(stored).toHaveLength(1);
+  });
+
+  it('waits for every write after the report is stored before failing with the first error', async () => {
+    const { service } = world();
+    let auditDone = false;
+    const onStored = () => new Promise<void>((resolve) => setTimeout(() => resolve(void (auditDone = true)), 20));
+    const request = reportRequest() as unknown as ReportGenerationRequest;
+    const store = service as unknown as { contents: { record: () => Promise<void> } };
+    store.contents.record = () => Promise.reject(new Error('MongoDB away'));
+    await expect(
+      service.generate(request, { redelivered: false, claimed: false }, undefined, onStored),
+    ).rejects.toThrow('MongoDB away');
+    expect(auditDone).toBe(true);
+  });
+
   it('skips the users upsert for a user this process upserted recently', async () => {
     const { run } = world();
     const first = reportRequest();

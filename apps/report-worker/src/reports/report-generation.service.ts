@@ -28,6 +28,12 @@ type Reuse = Pick<ReportGenerationResponse, 'reused' | 'reused_by' | 'generator'
 type JobFacts = Pick<ReportJob, 'request_id' | 'user_id' | 'report_id' | 'content_hash' | 'attempts'>;
 type Claimed = { job: JobFacts } | { completed: ReportJob };
 
+/** Waits for every promise, then throws the first rejection, if any. */
+async function allSettledOrThrow(promises: Array<Promise<unknown> | undefined>): Promise<void> {
+  const failure = (await Promise.allSettled(promises)).find((result) => result.status === 'rejected');
+  if (failure) throw (failure as PromiseRejectedResult).reason;
+}
+
 /** One delivery's standing on its job, across the tries a hold makes of it. */
 export interface JobDelivery {
   /** The broker's flag: the message's previous holder is gone, so a lease on its job does not count. */
@@ -97,11 +103,16 @@ export class ReportGenerationService {
     }
   }
 
-  /** With `progress`, the writer's text also goes to it as it is written (a report answered from the ledger or reused sends none). */
+  /**
+   * With `progress`, the writer's text also goes to it as it is written (a report answered from the
+   * ledger or reused sends none). `onStored` runs once a newly written report is stored, beside the
+   * job's completion instead of after it (the audit record: one group-commit wait less per report).
+   */
   async generate(
     request: ReportGenerationRequest,
     delivery: JobDelivery,
     progress?: ReportProgressStream,
+    onStored?: (response: ReportGenerationResponse) => Promise<void>,
   ): Promise<ReportGenerationResponse> {
     const contentHash = contentHashOf(request, this.fingerprint);
     const facts = { request_id: request.request_id, user_id: request.user_id, content_hash: contentHash };
@@ -130,7 +141,7 @@ export class ReportGenerationService {
       await this.jobs.complete(job.request_id, reusable, 'content_hash');
       return this.success({ ...job, report_id: reusable }, { reused: true, reused_by: 'content_hash' });
     }
-    return this.writeAndStore(request, job, progress);
+    return this.writeAndStore(request, job, progress, onStored);
   }
 
   /**
@@ -180,6 +191,7 @@ export class ReportGenerationService {
     request: ReportGenerationRequest,
     job: JobFacts,
     progress?: ReportProgressStream,
+    onStored?: (response: ReportGenerationResponse) => Promise<void>,
   ): Promise<ReportGenerationResponse> {
     const startedAt = performance.now();
     const findings = labFindings(request.labs);
@@ -202,7 +214,10 @@ export class ReportGenerationService {
       expiresAt,
     });
     await this.reports.insertOnce(report);
-    await Promise.all([this.finish(job, job.report_id, now), this.cache.setReport(report)]);
+    const response = this.success(job, { reused: false, generator: draft.generator });
+    // The report is stored: the job's completion and the audit record go out together, and are all
+    // settled before this returns or throws (a try again does not start beside this one's audit write).
+    await allSettledOrThrow([this.finish(job, job.report_id, now), this.cache.setReport(report), onStored?.(response)]);
     this.logger.log({
       message: 'report generated',
       request_id: request.request_id,
@@ -212,7 +227,7 @@ export class ReportGenerationService {
       tokens_used: draft.tokens_used,
       generation_time_seconds: report.generation_time_seconds,
     });
-    return this.success(job, { reused: false, generator: draft.generator });
+    return response;
   }
 
   /** After the report is stored: job completed and the input recorded for reuse (both idempotent). */
