@@ -294,7 +294,11 @@ async function main(): Promise<void> {
     Object.fromEntries(
       Object.entries(latency.shares).map(([phase, share]) => [
         phase,
-        { ...(share as object), mongo_round_trips_by_command: undefined },
+        {
+          ...(share as object),
+          mongo_round_trips_by_command: undefined,
+          mongo_ms_per_round_trip_by_command: undefined,
+        },
       ]),
     ),
   );
