@@ -45,9 +45,9 @@ export interface JobDelivery {
 /**
  * Report generation behind the request_id ledger, with as few MongoDB round trips as the
  * guarantees allow (FerretDB charges several ms for each, more under concurrency):
- *   fresh report      read job ∥ content check, claim (1 write), LLM, store report, complete job ∥ record content
- *   same request_id   read job (completed): answered
- *   same content      read job ∥ reuse index: one write creates the job completed
+ *   fresh report      claim (1 write) ∥ content check, LLM, store report, complete job ∥ record content ∥ audit
+ *   same request_id   claim (refused) ∥ content check, read job (completed): answered
+ *   same content      claim ∥ reuse index, complete the job with the reused report
  * Every lookup is by primary key. Throws on failure; the caller decides between holding the
  * request, retrying it through the broker and dead-lettering it.
  */
@@ -116,20 +116,15 @@ export class ReportGenerationService {
   ): Promise<ReportGenerationResponse> {
     const contentHash = contentHashOf(request, this.fingerprint);
     const facts = { request_id: request.request_id, user_id: request.user_id, content_hash: contentHash };
-    // Both are primary-key reads (or Redis), independent of each other: run them together.
-    const [existing, reusable] = await Promise.all([
-      this.jobs.findByRequestId(request.request_id),
+    const ownLease = delivery.claimed || (this.deliveriesHere.get(request.request_id) ?? 0) <= 1;
+    const resumed = delivery.claimed;
+    // The claim goes out beside the reuse lookup: a fresh request (the common case) needs no read of
+    // its job row, and its LLM call waits for one round trip instead of a read and then a write. A
+    // completed or busy job refuses the claim (no change), and only then is the row read.
+    const [claimed, reusable] = await Promise.all([
+      this.claim(facts, delivery, ownLease),
       this.findReusable(request.user_id, contentHash),
     ]);
-    if (existing?.status === 'completed') return this.success(existing, { reused: true, reused_by: 'request_id' });
-    const ownLease = delivery.claimed || (this.deliveriesHere.get(request.request_id) ?? 0) <= 1;
-    if (existing && !delivery.redelivered && this.heldByAnother(existing, ownLease))
-      throw new JobBusyError(request.request_id);
-    if (!existing && reusable && (await this.jobs.insertReused({ ...facts, report_id: reusable }))) {
-      return this.success({ ...facts, report_id: reusable, attempts: 1 }, { reused: true, reused_by: 'content_hash' });
-    }
-    const resumed = delivery.claimed;
-    const claimed = await this.claim(facts, existing, delivery, ownLease);
     if ('completed' in claimed) return this.success(claimed.completed, { reused: true, reused_by: 'request_id' });
     const { job } = claimed;
     if ((job.attempts > 1 || resumed) && (await this.reports.exists(job.report_id))) {
@@ -155,19 +150,15 @@ export class ReportGenerationService {
     return stored && stored.created_at.getTime() >= since ? stored.report_id : undefined;
   }
 
-  /** Processing under a live lease that is not this process's own stale one (`ownLease`: ours counts as free). */
-  private heldByAnother(job: ReportJob, ownLease: boolean): boolean {
-    if (job.status !== 'processing' || !job.lease_until || job.lease_until <= new Date()) return false;
-    return !(ownLease && job.lease_owner === this.owner);
-  }
-
   /**
-   * Takes the job under a lease; the job row is read back only in the rare race where we lack it.
+   * Takes the job under a lease: created (a new request, nothing to read), or taken (a retry or a
+   * redelivery: the row is read for its report_id and attempts), or refused: completed (answered
+   * from the ledger) or held by another live delivery (JobBusyError). A redelivery takes over any
+   * lease (its previous holder is gone); `ownLease`: this process's own lease counts as free.
    * A delivery's first claim counts an attempt; its later tries (a hold) renew the lease only.
    */
   private async claim(
     facts: Omit<JobFacts, 'report_id' | 'attempts'>,
-    existing: ReportJob | null,
     delivery: JobDelivery,
     ownLease: boolean,
   ): Promise<Claimed> {
@@ -177,8 +168,6 @@ export class ReportGenerationService {
     const outcome = await this.jobs.claim({ ...facts, report_id: candidate }, this.owner, this.leaseMs, options);
     if (outcome !== 'refused') delivery.claimed = true;
     if (outcome === 'created') return { job: { ...facts, report_id: candidate, attempts: 1 } };
-    if (outcome === 'taken' && existing)
-      return { job: { ...facts, report_id: existing.report_id, attempts: existing.attempts + (countAttempt ? 1 : 0) } };
     const current = await this.jobs.findByRequestId(facts.request_id);
     if (outcome === 'taken' && current)
       return { job: { ...facts, report_id: current.report_id, attempts: current.attempts } };
