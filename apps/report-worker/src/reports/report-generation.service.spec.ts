@@ -121,6 +121,25 @@ describe('ReportGenerationService round trips (every one a primary-key lookup or
     expect(auditDone).toBe(true);
   });
 
+  it('a failed reuse lookup is thrown only once the claim beside it has settled, so a try again counts no second attempt', async () => {
+    const { service, jobs } = world();
+    const request = reportRequest() as unknown as ReportGenerationRequest;
+    const store = service as unknown as {
+      contents: { find: () => Promise<null> };
+      jobs: { claim: (...args: unknown[]) => Promise<unknown> };
+    };
+    const { find } = store.contents;
+    const claim = store.jobs.claim.bind(store.jobs);
+    store.jobs.claim = (...args) => new Promise((resolve) => setTimeout(() => resolve(claim(...args)), 20));
+    store.contents.find = () => Promise.reject(new Error('MongoDB away'));
+    const delivery = { redelivered: false, claimed: false };
+    await expect(service.generate(request, delivery)).rejects.toThrow('MongoDB away');
+    expect(delivery.claimed).toBe(true);
+    store.contents.find = find;
+    expect(await service.generate(request, delivery)).toMatchObject({ status: 'success', attempts: 1 });
+    expect(jobs.get(request.request_id)).toMatchObject({ attempts: 1, status: 'completed' });
+  });
+
   it('skips the users upsert for a user this process upserted recently', async () => {
     const { run } = world();
     const first = reportRequest();

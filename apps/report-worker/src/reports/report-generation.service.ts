@@ -28,6 +28,11 @@ type Reuse = Pick<ReportGenerationResponse, 'reused' | 'reused_by' | 'generator'
 type JobFacts = Pick<ReportJob, 'request_id' | 'user_id' | 'report_id' | 'content_hash' | 'attempts'>;
 type Claimed = { job: JobFacts } | { completed: ReportJob };
 
+function valueOf<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
+
 /** Waits for every promise, then throws the first rejection, if any. */
 async function allSettledOrThrow(promises: Array<Promise<unknown> | undefined>): Promise<void> {
   const failure = (await Promise.allSettled(promises)).find((result) => result.status === 'rejected');
@@ -120,11 +125,15 @@ export class ReportGenerationService {
     const resumed = delivery.claimed;
     // The claim goes out beside the reuse lookup: a fresh request (the common case) needs no read of
     // its job row, and its LLM call waits for one round trip instead of a read and then a write. A
-    // completed or busy job refuses the claim (no change), and only then is the row read.
-    const [claimed, reusable] = await Promise.all([
+    // completed or busy job refuses the claim (no change), and only then is the row read. Both are
+    // settled before either's failure is thrown: a try again (a hold) must know whether this one's
+    // claim went through, or it would count a second attempt.
+    const [claim, reuse] = await Promise.allSettled([
       this.claim(facts, delivery, ownLease),
       this.findReusable(request.user_id, contentHash),
     ]);
+    const claimed = valueOf(claim);
+    const reusable = valueOf(reuse);
     if ('completed' in claimed) return this.success(claimed.completed, { reused: true, reused_by: 'request_id' });
     const { job } = claimed;
     if ((job.attempts > 1 || resumed) && (await this.reports.exists(job.report_id))) {
