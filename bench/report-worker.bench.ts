@@ -19,7 +19,7 @@ import {
   waitFor,
 } from '@app/testing';
 import { ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mongoose';
@@ -129,6 +129,24 @@ function machineTicks(): { busy: number; total: number } {
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
+/** The services' processes on this machine, by name: their CPU is part of what a report costs the box. */
+const SERVICES = { mongodb: ['ferretdb', 'postgres'], rabbitmq: ['beam.smp'], redis: ['redis-server'] };
+
+/** CPU ms used so far by each service's processes (utime + stime, from /proc; 0 for a process gone meanwhile). */
+function serviceCpuMs(): Record<string, number> {
+  const totals: Record<string, number> = Object.fromEntries(Object.keys(SERVICES).map((name) => [name, 0]));
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      const service = Object.entries(SERVICES).find(([, names]) => names.includes(comm))?.[0];
+      if (service) totals[service] += cpuMs(Number(pid));
+    } catch {
+      // the process ended between the listing and the read
+    }
+  }
+  return totals;
+}
+
 /** All requests published at once; reports/s from the first publish to the last response. */
 async function throughput(prefetch: number, count: number) {
   llm.reset().setLatency(LLM_LATENCY_MS);
@@ -137,6 +155,7 @@ async function throughput(prefetch: number, count: number) {
   const before = await scrapeMetrics(worker.env.HEALTH_PORT);
   const cpuBefore = cpuMs(worker.child.pid!);
   const machineBefore = machineTicks();
+  const servicesBefore = serviceCpuMs();
   const benchCpuBefore = process.cpuUsage();
   const start = performance.now();
   for (const request of requests) await worker.amqp.publish(worker.env.RABBITMQ_REQUEST_QUEUE, request);
@@ -146,6 +165,7 @@ async function throughput(prefetch: number, count: number) {
   const steadySeconds = (arrivals[arrivals.length - 1] - arrivals[Math.min(prefetch, count) - 1]) / 1000;
   const workerCpuMs = cpuMs(worker.child.pid!) - cpuBefore;
   const machineAfter = machineTicks();
+  const servicesAfter = serviceCpuMs();
   const benchCpu = process.cpuUsage(benchCpuBefore);
   const share = storeShare(before, await scrapeMetrics(worker.env.HEALTH_PORT));
   const rss = await stopWorker(worker);
@@ -176,6 +196,10 @@ async function throughput(prefetch: number, count: number) {
     worker_cpu_ms_per_report: round1(workerCpuMs / count),
     // The bench process (publisher, response consumer and the fake LLM) and the whole machine, for context.
     bench_process_cpu_ms_per_report: round1((benchCpu.user + benchCpu.system) / 1000 / count),
+    // The store (FerretDB + PostgreSQL), the broker and Redis per report: this box's two cores are shared by all of them.
+    service_cpu_ms_per_report: Object.fromEntries(
+      Object.keys(servicesAfter).map((name) => [name, round1((servicesAfter[name] - servicesBefore[name]) / count)]),
+    ),
     machine_cpu_busy_pct: Math.round(
       (100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total),
     ),
