@@ -64,12 +64,20 @@ export function storeShare(before: Samples, after: Samples) {
   const mongoKeep = (s: string) =>
     label(s, 'dependency') === 'mongodb' && !NOT_PER_REPORT.has(label(s, 'operation') ?? '');
   const byCommand: Record<string, number> = {};
+  const msByCommand: Record<string, number> = {};
   for (const series of after.keys()) {
     if (!series.startsWith(`${dependency}_count`) || !mongoKeep(series)) continue;
     const command = label(series, 'operation')!;
     byCommand[command] = (byCommand[command] ?? 0) + total(before, after, '_count', dependency, (s) => s === series);
+    const sums = `${dependency}_sum${series.slice(`${dependency}_count`.length)}`;
+    msByCommand[command] = (msByCommand[command] ?? 0) + total(before, after, '_sum', dependency, (s) => s === sums);
   }
-  for (const command of Object.keys(byCommand)) byCommand[command] = round(perReport(byCommand[command]));
+  // Mean ms of one round trip of each command (a group-committed write is one round trip for many reports).
+  const meanMs: Record<string, number> = {};
+  for (const command of Object.keys(byCommand)) {
+    meanMs[command] = byCommand[command] ? round((msByCommand[command] * 1000) / byCommand[command]) : 0;
+    byCommand[command] = round(perReport(byCommand[command]));
+  }
   const ms = (metric: string, keep: (s: string) => boolean) =>
     perReport(total(before, after, '_sum', metric, keep)) * 1000;
   const handler = ms('report_worker_request_duration_seconds', () => true);
@@ -81,6 +89,7 @@ export function storeShare(before: Samples, after: Samples) {
     reports,
     mongo_round_trips_per_report: round(perReport(total(before, after, '_count', dependency, mongoKeep))),
     mongo_round_trips_by_command: byCommand,
+    mongo_ms_per_round_trip_by_command: meanMs,
     handler_ms_per_report: round(handler),
     mongo_ms_per_report: round(mongo),
     redis_ms_per_report: round(redis),

@@ -32,7 +32,7 @@ export interface ClaimOptions {
 
 /**
  * The idempotency ledger: every state change is one atomic single-document update. The hot-path
- * writes (claim, insertReused, complete) go through a group-commit batcher; each is still its own
+ * writes (claim, complete) go through a group-commit batcher; each is still its own
  * atomic update with its own outcome.
  */
 @Injectable()
@@ -101,28 +101,6 @@ export class ReportJobsRepository {
     });
     if (appliedOrThrow(outcome, DUPLICATE_KEY).errorCode === DUPLICATE_KEY) return 'refused';
     return outcome.upserted ? 'created' : 'taken';
-  }
-
-  /**
-   * A new request answered with another request's report (same content): the job row is born
-   * completed, in one write. False when a row for this request_id already exists (left untouched).
-   */
-  async insertReused(job: OpenJob, now = new Date()): Promise<boolean> {
-    const row = {
-      ...job,
-      status: 'completed' as const,
-      reused_by: 'content_hash' as const,
-      attempts: 1,
-      created_at: now,
-      expires_at: this.retention.expiresAt(now),
-      updated_at: now,
-      started_at: now,
-      completed_at: now,
-    };
-    const outcome = await this.writes.write({
-      updateOne: { filter: { _id: job.request_id }, update: { $setOnInsert: row }, upsert: true },
-    });
-    return appliedOrThrow(outcome).upserted;
   }
 
   async complete(requestId: string, reportId: string, reusedBy?: 'content_hash', now = new Date()): Promise<void> {

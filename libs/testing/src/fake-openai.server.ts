@@ -32,6 +32,11 @@ export class FakeOpenAiServer {
   chunkDelayMs = 0;
   /** The body of the last chat-completions call. */
   lastRequest?: ChatRequest;
+  /**
+   * Time from each call's request arriving to its answer's last byte handed to the socket, in ms:
+   * what the LLM itself took, the latency and the streaming together (benchmarks compute their bound from it).
+   */
+  servedMs: number[] = [];
   private whole = false;
   private streamFault?: StreamFault;
   private server?: Server;
@@ -97,6 +102,7 @@ export class FakeOpenAiServer {
     this.chunkSize = 16;
     this.chunkDelayMs = 0;
     this.lastRequest = undefined;
+    this.servedMs = [];
     this.whole = false;
     this.streamFault = undefined;
     this.failures = [];
@@ -115,6 +121,8 @@ export class FakeOpenAiServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrived = performance.now();
+    res.once('finish', () => this.servedMs.push(performance.now() - arrived));
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions'))

@@ -36,11 +36,6 @@ function world(writer: ReportWriter = new DeterministicReportWriter()) {
         Object.assign(current, { ...lease, attempts: current.attempts + (options.countAttempt ? 1 : 0) });
         return log('jobs.claim', 'taken');
       },
-      insertReused: (job: ReportJob) => {
-        if (jobs.has(job.request_id)) return log('jobs.insertReused', false);
-        jobs.set(job.request_id, { ...job, status: 'completed', attempts: 1 } as ReportJob);
-        return log('jobs.insertReused', true);
-      },
       complete: (id: string, reportId: string) =>
         log('jobs.complete', Object.assign(jobs.get(id)!, { status: 'completed', report_id: reportId }) && undefined),
     },
@@ -88,7 +83,7 @@ function world(writer: ReportWriter = new DeterministicReportWriter()) {
 describe('ReportGenerationService round trips (every one a primary-key lookup or a single-document write)', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
-  it('a fresh report: 2 reads in parallel, claim, user, store, complete + record content', async () => {
+  it('a fresh report: claim beside the reuse lookup (no read of the job), user, store, complete + record content', async () => {
     const { run } = world();
     const { response, trips } = await run(reportRequest());
     expect(response).toMatchObject({ status: 'success', reused: false, attempts: 1 });
@@ -97,10 +92,52 @@ describe('ReportGenerationService round trips (every one a primary-key lookup or
       'contents.record',
       'jobs.claim',
       'jobs.complete',
-      'jobs.find',
       'reports.insert',
       'users.touch',
     ]);
+  });
+
+  it('hands a new report to onStored once it is stored, beside the completion; an answer from the ledger, not', async () => {
+    const { service } = world();
+    const request = reportRequest() as unknown as ReportGenerationRequest;
+    const stored: Array<[string, boolean]> = [];
+    const onStored = async (response: { report_id: string }) => void stored.push([response.report_id, true]);
+    const first = await service.generate(request, { redelivered: false, claimed: false }, undefined, onStored);
+    expect(stored).toEqual([[first.report_id, true]]);
+    await service.generate(request, { redelivered: false, claimed: false }, undefined, onStored);
+    expect(stored).toHaveLength(1);
+  });
+
+  it('waits for every write after the report is stored before failing with the first error', async () => {
+    const { service } = world();
+    let auditDone = false;
+    const onStored = () => new Promise<void>((resolve) => setTimeout(() => resolve(void (auditDone = true)), 20));
+    const request = reportRequest() as unknown as ReportGenerationRequest;
+    const store = service as unknown as { contents: { record: () => Promise<void> } };
+    store.contents.record = () => Promise.reject(new Error('MongoDB away'));
+    await expect(
+      service.generate(request, { redelivered: false, claimed: false }, undefined, onStored),
+    ).rejects.toThrow('MongoDB away');
+    expect(auditDone).toBe(true);
+  });
+
+  it('a failed reuse lookup is thrown only once the claim beside it has settled, so a try again counts no second attempt', async () => {
+    const { service, jobs } = world();
+    const request = reportRequest() as unknown as ReportGenerationRequest;
+    const store = service as unknown as {
+      contents: { find: () => Promise<null> };
+      jobs: { claim: (...args: unknown[]) => Promise<unknown> };
+    };
+    const { find } = store.contents;
+    const claim = store.jobs.claim.bind(store.jobs);
+    store.jobs.claim = (...args) => new Promise((resolve) => setTimeout(() => resolve(claim(...args)), 20));
+    store.contents.find = () => Promise.reject(new Error('MongoDB away'));
+    const delivery = { redelivered: false, claimed: false };
+    await expect(service.generate(request, delivery)).rejects.toThrow('MongoDB away');
+    expect(delivery.claimed).toBe(true);
+    store.contents.find = find;
+    expect(await service.generate(request, delivery)).toMatchObject({ status: 'success', attempts: 1 });
+    expect(jobs.get(request.request_id)).toMatchObject({ attempts: 1, status: 'completed' });
   });
 
   it('skips the users upsert for a user this process upserted recently', async () => {
@@ -111,22 +148,22 @@ describe('ReportGenerationService round trips (every one a primary-key lookup or
     expect(trips).not.toContain('users.touch');
   });
 
-  it('the same request_id again: the ledger answers (the reuse index is read beside it)', async () => {
+  it('the same request_id again: the claim is refused and the ledger answers (the reuse index is read beside it)', async () => {
     const { run } = world();
     const request = reportRequest();
     const first = await run(request);
     const { response, trips } = await run(request);
     expect(response).toMatchObject({ reused: true, reused_by: 'request_id', report_id: first.response.report_id });
-    expect(trips).toEqual(['contents.find', 'jobs.find']);
+    expect(trips).toEqual(['contents.find', 'jobs.claim', 'jobs.find']);
   });
 
-  it('the same content with a new request_id: the reuse index answers by primary key, one write creates the job completed', async () => {
+  it('the same content with a new request_id: the reuse index answers by primary key, the new job is completed with that report', async () => {
     const { run, jobs } = world();
     const request = reportRequest();
     const first = await run(request);
     const { response, trips } = await run({ ...request, request_id: 'again' });
     expect(response).toMatchObject({ reused: true, reused_by: 'content_hash', report_id: first.response.report_id });
-    expect(trips).toEqual(['contents.find', 'jobs.find', 'jobs.insertReused']);
+    expect(trips).toEqual(['contents.find', 'jobs.claim', 'jobs.complete']);
     expect(jobs.get('again')).toMatchObject({ status: 'completed', report_id: first.response.report_id });
   });
 
@@ -141,7 +178,7 @@ describe('ReportGenerationService round trips (every one a primary-key lookup or
     expect(response.report_id).not.toBe(first.response.report_id);
   });
 
-  it('postpones a request another live delivery holds, without a write; a redelivery takes it over', async () => {
+  it('postpones a request another live delivery holds: its claim is refused and the job is left as it was', async () => {
     const { run, jobs } = world();
     const request = reportRequest();
     jobs.set(request.request_id, {
@@ -152,6 +189,7 @@ describe('ReportGenerationService round trips (every one a primary-key lookup or
       lease_until: new Date(Date.now() + 60_000),
     } as ReportJob);
     await expect(run(request)).rejects.toBeInstanceOf(JobBusyError);
+    expect(jobs.get(request.request_id)).toMatchObject({ status: 'processing', attempts: 1, report_id: 'r-held' });
   });
 
   it('takes over its own lease left by an earlier delivery of this process instead of postponing', async () => {

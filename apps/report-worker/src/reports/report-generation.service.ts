@@ -28,6 +28,17 @@ type Reuse = Pick<ReportGenerationResponse, 'reused' | 'reused_by' | 'generator'
 type JobFacts = Pick<ReportJob, 'request_id' | 'user_id' | 'report_id' | 'content_hash' | 'attempts'>;
 type Claimed = { job: JobFacts } | { completed: ReportJob };
 
+function valueOf<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
+
+/** Waits for every promise, then throws the first rejection, if any. */
+async function allSettledOrThrow(promises: Array<Promise<unknown> | undefined>): Promise<void> {
+  const failure = (await Promise.allSettled(promises)).find((result) => result.status === 'rejected');
+  if (failure) throw (failure as PromiseRejectedResult).reason;
+}
+
 /** One delivery's standing on its job, across the tries a hold makes of it. */
 export interface JobDelivery {
   /** The broker's flag: the message's previous holder is gone, so a lease on its job does not count. */
@@ -39,9 +50,9 @@ export interface JobDelivery {
 /**
  * Report generation behind the request_id ledger, with as few MongoDB round trips as the
  * guarantees allow (FerretDB charges several ms for each, more under concurrency):
- *   fresh report      read job ∥ content check, claim (1 write), LLM, store report, complete job ∥ record content
- *   same request_id   read job (completed): answered
- *   same content      read job ∥ reuse index: one write creates the job completed
+ *   fresh report      claim (1 write) ∥ content check, LLM, store report, complete job ∥ record content ∥ audit
+ *   same request_id   claim (refused) ∥ content check, read job (completed): answered
+ *   same content      claim ∥ reuse index, complete the job with the reused report
  * Every lookup is by primary key. Throws on failure; the caller decides between holding the
  * request, retrying it through the broker and dead-lettering it.
  */
@@ -97,28 +108,32 @@ export class ReportGenerationService {
     }
   }
 
-  /** With `progress`, the writer's text also goes to it as it is written (a report answered from the ledger or reused sends none). */
+  /**
+   * With `progress`, the writer's text also goes to it as it is written (a report answered from the
+   * ledger or reused sends none). `onStored` runs once a newly written report is stored, beside the
+   * job's completion instead of after it (the audit record: one group-commit wait less per report).
+   */
   async generate(
     request: ReportGenerationRequest,
     delivery: JobDelivery,
     progress?: ReportProgressStream,
+    onStored?: (response: ReportGenerationResponse) => Promise<void>,
   ): Promise<ReportGenerationResponse> {
     const contentHash = contentHashOf(request, this.fingerprint);
     const facts = { request_id: request.request_id, user_id: request.user_id, content_hash: contentHash };
-    // Both are primary-key reads (or Redis), independent of each other: run them together.
-    const [existing, reusable] = await Promise.all([
-      this.jobs.findByRequestId(request.request_id),
+    const ownLease = delivery.claimed || (this.deliveriesHere.get(request.request_id) ?? 0) <= 1;
+    const resumed = delivery.claimed;
+    // The claim goes out beside the reuse lookup: a fresh request (the common case) needs no read of
+    // its job row, and its LLM call waits for one round trip instead of a read and then a write. A
+    // completed or busy job refuses the claim (no change), and only then is the row read. Both are
+    // settled before either's failure is thrown: a try again (a hold) must know whether this one's
+    // claim went through, or it would count a second attempt.
+    const [claim, reuse] = await Promise.allSettled([
+      this.claim(facts, delivery, ownLease),
       this.findReusable(request.user_id, contentHash),
     ]);
-    if (existing?.status === 'completed') return this.success(existing, { reused: true, reused_by: 'request_id' });
-    const ownLease = delivery.claimed || (this.deliveriesHere.get(request.request_id) ?? 0) <= 1;
-    if (existing && !delivery.redelivered && this.heldByAnother(existing, ownLease))
-      throw new JobBusyError(request.request_id);
-    if (!existing && reusable && (await this.jobs.insertReused({ ...facts, report_id: reusable }))) {
-      return this.success({ ...facts, report_id: reusable, attempts: 1 }, { reused: true, reused_by: 'content_hash' });
-    }
-    const resumed = delivery.claimed;
-    const claimed = await this.claim(facts, existing, delivery, ownLease);
+    const claimed = valueOf(claim);
+    const reusable = valueOf(reuse);
     if ('completed' in claimed) return this.success(claimed.completed, { reused: true, reused_by: 'request_id' });
     const { job } = claimed;
     if ((job.attempts > 1 || resumed) && (await this.reports.exists(job.report_id))) {
@@ -130,7 +145,7 @@ export class ReportGenerationService {
       await this.jobs.complete(job.request_id, reusable, 'content_hash');
       return this.success({ ...job, report_id: reusable }, { reused: true, reused_by: 'content_hash' });
     }
-    return this.writeAndStore(request, job, progress);
+    return this.writeAndStore(request, job, progress, onStored);
   }
 
   /**
@@ -144,19 +159,15 @@ export class ReportGenerationService {
     return stored && stored.created_at.getTime() >= since ? stored.report_id : undefined;
   }
 
-  /** Processing under a live lease that is not this process's own stale one (`ownLease`: ours counts as free). */
-  private heldByAnother(job: ReportJob, ownLease: boolean): boolean {
-    if (job.status !== 'processing' || !job.lease_until || job.lease_until <= new Date()) return false;
-    return !(ownLease && job.lease_owner === this.owner);
-  }
-
   /**
-   * Takes the job under a lease; the job row is read back only in the rare race where we lack it.
+   * Takes the job under a lease: created (a new request, nothing to read), or taken (a retry or a
+   * redelivery: the row is read for its report_id and attempts), or refused: completed (answered
+   * from the ledger) or held by another live delivery (JobBusyError). A redelivery takes over any
+   * lease (its previous holder is gone); `ownLease`: this process's own lease counts as free.
    * A delivery's first claim counts an attempt; its later tries (a hold) renew the lease only.
    */
   private async claim(
     facts: Omit<JobFacts, 'report_id' | 'attempts'>,
-    existing: ReportJob | null,
     delivery: JobDelivery,
     ownLease: boolean,
   ): Promise<Claimed> {
@@ -166,8 +177,6 @@ export class ReportGenerationService {
     const outcome = await this.jobs.claim({ ...facts, report_id: candidate }, this.owner, this.leaseMs, options);
     if (outcome !== 'refused') delivery.claimed = true;
     if (outcome === 'created') return { job: { ...facts, report_id: candidate, attempts: 1 } };
-    if (outcome === 'taken' && existing)
-      return { job: { ...facts, report_id: existing.report_id, attempts: existing.attempts + (countAttempt ? 1 : 0) } };
     const current = await this.jobs.findByRequestId(facts.request_id);
     if (outcome === 'taken' && current)
       return { job: { ...facts, report_id: current.report_id, attempts: current.attempts } };
@@ -180,6 +189,7 @@ export class ReportGenerationService {
     request: ReportGenerationRequest,
     job: JobFacts,
     progress?: ReportProgressStream,
+    onStored?: (response: ReportGenerationResponse) => Promise<void>,
   ): Promise<ReportGenerationResponse> {
     const startedAt = performance.now();
     const findings = labFindings(request.labs);
@@ -202,7 +212,10 @@ export class ReportGenerationService {
       expiresAt,
     });
     await this.reports.insertOnce(report);
-    await Promise.all([this.finish(job, job.report_id, now), this.cache.setReport(report)]);
+    const response = this.success(job, { reused: false, generator: draft.generator });
+    // The report is stored: the job's completion and the audit record go out together, and are all
+    // settled before this returns or throws (a try again does not start beside this one's audit write).
+    await allSettledOrThrow([this.finish(job, job.report_id, now), this.cache.setReport(report), onStored?.(response)]);
     this.logger.log({
       message: 'report generated',
       request_id: request.request_id,
@@ -212,7 +225,7 @@ export class ReportGenerationService {
       tokens_used: draft.tokens_used,
       generation_time_seconds: report.generation_time_seconds,
     });
-    return this.success(job, { reused: false, generator: draft.generator });
+    return response;
   }
 
   /** After the report is stored: job completed and the input recorded for reuse (both idempotent). */

@@ -120,10 +120,15 @@ export class ReportRequestService {
     const { request } = validation;
     try {
       // The audit record is part of the outcome: a store outage holds it like the report itself.
+      // A new report's is written beside the job's completion, once the report is stored; an answer
+      // from the ledger or a reused report's, after it.
       const generateAndRecord = async (delivery: Parameters<ReportGenerationService['generate']>[1]) => {
         const progress = onProgress && new ReportProgressStream(request.request_id, onProgress);
-        const response = await this.generation.generate(request, delivery, progress);
-        await this.record(caller, response.reused ? 'reused' : 'generated', response);
+        let recorded: Promise<void> | undefined;
+        const record = (response: ReportGenerationResponse) =>
+          (recorded ??= this.record(caller, response.reused ? 'reused' : 'generated', response));
+        const response = await this.generation.generate(request, delivery, progress, record);
+        await record(response);
         return response;
       };
       const response = await this.generation.forDelivery(request.request_id, message.redelivered, (delivery) =>

@@ -71,6 +71,18 @@ describe('LlmReportWriter', () => {
     expect(draft.sections[0].citations).toEqual(['kb-chol-001']);
   });
 
+  it('asks for the whole answer when no one listens for the text (no stream to parse)', async () => {
+    const draft = await writer().write(writerInput());
+    expect(llm.lastRequest?.stream).toBeUndefined();
+    expect(llm.lastRequest?.stream_options).toBeUndefined();
+    expect(draft.sections.map((section) => section.category)).toEqual([
+      'cholesterol',
+      'blood_pressure',
+      'triglycerides',
+    ]);
+    expect(draft.tokens_used).toBeGreaterThan(0);
+  });
+
   it('writes the same report whether the server streams or answers whole', async () => {
     const input = writerInput();
     const streamed = await writer().write(input, () => undefined);
@@ -93,7 +105,7 @@ describe('LlmReportWriter', () => {
   it('fails, worth retrying, when the connection drops halfway', async () => {
     llm.failMidStream('drop');
     const failure = await writer()
-      .write(writerInput())
+      .write(writerInput(), () => undefined)
       .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(Error);
     expect(classifyFailure(failure)).toBe('transient');

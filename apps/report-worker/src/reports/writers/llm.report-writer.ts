@@ -51,11 +51,14 @@ interface RawSection {
 }
 
 /**
- * Writes reports with any OpenAI-compatible chat-completions server. It asks for a stream (usage in
- * the last chunk) and reads the sections' text as it comes, for progress; a server that ignores
- * `stream` and answers whole is read as well. OPENAI_TIMEOUT_MS bounds the whole call, the stream
- * included (the SDK's own timeout stops at the response headers, so a server that goes quiet
- * mid-stream would hold the request forever). The SDK does not retry (maxRetries 0): a failed call
+ * Writes reports with any OpenAI-compatible chat-completions server. When someone listens for the
+ * text (a caller waiting on reply_to for progress) it asks for a stream (usage in the last chunk)
+ * and reads the sections' text as it comes; a server that ignores `stream` and answers whole is
+ * read as well. With no listener (emit and raw JSON requests) it asks for the whole answer: the
+ * stream would only cost the worker's single thread the parsing of one server-sent event per few
+ * tokens (the SDK's SSE reader was the worker's top JavaScript frame at prefetch 256).
+ * OPENAI_TIMEOUT_MS bounds the whole call, the body included (the SDK's own timeout stops at the
+ * response headers, so a server that goes quiet mid-answer would hold the request forever). The SDK does not retry (maxRetries 0): a failed call
  * is retried through the broker's delay queues instead, so a retry never holds a prefetch slot
  * while it waits.
  */
@@ -119,8 +122,7 @@ export class LlmReportWriter implements ReportWriter {
           messages: buildReportPrompt(input),
           response_format: { type: 'json_object' },
           temperature: 0.2,
-          stream: true,
-          stream_options: { include_usage: true },
+          ...(onText ? { stream: true, stream_options: { include_usage: true } } : {}),
         },
         { signal: AbortSignal.any([controller.signal, deadline]) },
       )
@@ -128,11 +130,23 @@ export class LlmReportWriter implements ReportWriter {
     const streamed = response.headers.get('content-type')?.includes('text/event-stream');
     const answer = streamed
       ? await this.readStream(Stream.fromSSEResponse<ChatCompletionChunk>(response, controller), onText)
-      : this.readWhole((await response.json()) as ChatCompletion);
+      : this.readWhole(await this.bodyOf(response, deadline));
     // The SDK's stream ends quietly when it is aborted: a deadline reached mid-stream is a timeout, not an answer.
-    if (deadline.aborted && !answer.finished)
-      throw new LlmCallError(undefined, `LLM answer not complete after ${this.timeoutMs} ms`);
+    if (deadline.aborted && !answer.finished) throw this.timedOut();
     return answer;
+  }
+
+  /** A whole answer's body; the deadline reached while it arrives is a timeout (worth retrying), as mid-stream. */
+  private async bodyOf(response: Response, deadline: AbortSignal): Promise<ChatCompletion> {
+    try {
+      return (await response.json()) as ChatCompletion;
+    } catch (error) {
+      throw deadline.aborted ? this.timedOut() : error;
+    }
+  }
+
+  private timedOut(): LlmCallError {
+    return new LlmCallError(undefined, `LLM answer not complete after ${this.timeoutMs} ms`);
   }
 
   private async readStream(stream: Stream<ChatCompletionChunk>, onText?: TextListener): Promise<Answer> {
