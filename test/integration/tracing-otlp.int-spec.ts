@@ -190,8 +190,9 @@ describe('traces exported over OTLP/HTTP', () => {
       });
       const underConsume = (span: ReceivedSpan) => descendsFrom(span, consume, trace);
       const mongo = trace.filter((span) => span.attributes['db.system.name'] === 'mongodb');
+      // The job's claim (an update of its row), the report, and the job's completion.
       expect(mongo.map((span) => span.name)).toEqual(
-        expect.arrayContaining(['find report_jobs', 'insert medical_reports']),
+        expect.arrayContaining(['update report_jobs', 'insert medical_reports']),
       );
       expect(mongo.every(underConsume)).toBe(true);
       const redis = trace.filter((span) => span.attributes['db.system.name'] === 'redis');
