@@ -6,13 +6,32 @@ import { connect, Channel, ChannelModel, ConfirmChannel, ConsumeMessage, GetMess
  */
 export class ReportAmqpClient {
   private connection?: ChannelModel;
+  private url?: string;
+  private closed = false;
   channel!: ConfirmChannel;
 
   async connect(url: string): Promise<this> {
-    this.connection = await connect(url);
-    this.connection.on('error', () => undefined); // a spec that cuts the path closes it on purpose
-    this.channel = await this.connection.createConfirmChannel();
+    this.url = url;
+    await this.open();
     return this;
+  }
+
+  private async open(): Promise<void> {
+    const connection = await connect(this.url!);
+    connection.on('error', () => undefined); // a spec that cuts the path closes it on purpose
+    connection.on('close', () => this.connection === connection && (this.connection = undefined));
+    this.connection = connection;
+    this.channel = await connection.createConfirmChannel();
+  }
+
+  /**
+   * The connection, opened again (with a new `channel`) when the broker closed it: a poll can trip
+   * a broker-internal error that closes the whole connection, such as 541 "noproc" for a basic.get
+   * that races a quorum queue being declared again.
+   */
+  private async live(): Promise<ChannelModel> {
+    if (!this.connection && !this.closed) await this.open();
+    return this.connection!;
   }
 
   async publish(queue: string, body: unknown, options: Options.Publish = {}): Promise<void> {
@@ -40,7 +59,10 @@ export class ReportAmqpClient {
 
   /** A channel of its own, so a 404 for a missing queue closes it and not the client's main one. */
   private async onThrowawayChannel<T>(work: (channel: Channel) => Promise<T>): Promise<T | undefined> {
-    const channel = await this.connection!.createChannel();
+    const channel = await this.live()
+      .then((connection) => connection.createChannel())
+      .catch(() => undefined);
+    if (!channel) return undefined;
     channel.on('error', () => undefined);
     try {
       return await work(channel);
@@ -60,6 +82,7 @@ export class ReportAmqpClient {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.connection?.close().catch(() => undefined);
   }
 }
