@@ -1,6 +1,6 @@
 import { compiledAppEntry } from '@app/testing';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { ChildProcess, spawn } from 'node:child_process';
+import { openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..');
@@ -22,9 +22,9 @@ export interface LoadResult {
   requests: number;
   non2xx: number;
   errors: number;
-  /** CPU the server process used per request (µs); set when the server's pid was given. */
+  /** CPU the server process used per request (µs; per event when a request carries several). */
   cpuMicrosPerRequest?: number;
-  /** CPU the local RabbitMQ used per request (µs), over the same phase. */
+  /** CPU the local RabbitMQ used per request (µs; per event likewise), over the same phase. */
   brokerCpuMicrosPerRequest?: number;
 }
 
@@ -97,15 +97,26 @@ export function cpuMicros(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / 100); // utime + stime, in 100 Hz ticks
 }
 
-/** CPU time the RabbitMQ nodes on this machine (every beam.smp) have used so far, in microseconds. */
-export function brokerCpuMicros(): number {
-  let pids: string[];
-  try {
-    pids = execFileSync('pgrep', ['-f', 'beam.smp'], { encoding: 'utf8' }).trim().split('\n');
-  } catch {
-    return NaN; // no local broker to read
+/**
+ * CPU time (µs) used so far by every process on this machine named one of `names` (its comm, e.g.
+ * `beam.smp`): a service's share of what the load costs the box. A process that ends between the
+ * listing and the read takes its CPU with it.
+ */
+export function cpuMicrosOfProcesses(names: string[]): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      if (names.includes(readFileSync(`/proc/${pid}/comm`, 'utf8').trim())) total += cpuMicros(Number(pid));
+    } catch {
+      // the process ended meanwhile
+    }
   }
-  return pids.reduce((total, pid) => total + cpuMicros(Number(pid)), 0);
+  return total;
+}
+
+/** CPU time the RabbitMQ nodes on this machine have used so far, in microseconds. */
+export function brokerCpuMicros(): number {
+  return cpuMicrosOfProcesses(['beam.smp']);
 }
 
 export function percentile(values: number[], p: number): number {

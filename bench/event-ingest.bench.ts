@@ -63,23 +63,29 @@ interface Target {
   pid: number;
 }
 
+/** What one phase sends: single events (the default) or batches of `eventsPerRequest`. */
+interface PhaseLoad {
+  rate?: number;
+  seconds?: number;
+  body?: () => string;
+  eventsPerRequest?: number;
+}
+
+/**
+ * One load phase against a target, with the CPU the target and the local broker spent in it per
+ * event (a request carries `eventsPerRequest` of them); the sink queues are emptied after it.
+ */
 async function ingestPhase(
   broker: EventBrokerFixture,
   target: Target,
-  rate?: number,
-  seconds = SECONDS,
+  { rate, seconds = SECONDS, body = eventBody, eventsPerRequest = 1 }: PhaseLoad = {},
 ): Promise<LoadResult> {
   const cpuBefore = cpuMicros(target.pid);
   const brokerBefore = brokerCpuMicros();
-  const result = await load({
-    url: target.url,
-    body: eventBody,
-    connections: CONNECTIONS,
-    durationSeconds: seconds,
-    rate,
-  });
-  result.cpuMicrosPerRequest = Math.round((cpuMicros(target.pid) - cpuBefore) / Math.max(1, result.requests));
-  result.brokerCpuMicrosPerRequest = Math.round((brokerCpuMicros() - brokerBefore) / Math.max(1, result.requests));
+  const result = await load({ url: target.url, body, connections: CONNECTIONS, durationSeconds: seconds, rate });
+  const events = Math.max(1, result.requests * eventsPerRequest);
+  result.cpuMicrosPerRequest = Math.round((cpuMicros(target.pid) - cpuBefore) / events);
+  result.brokerCpuMicrosPerRequest = Math.round((brokerCpuMicros() - brokerBefore) / events);
   for (const sink of ['neo4j', 'qdrant']) await broker.purge(`${PREFIX}.${sink}`);
   return result;
 }
@@ -90,11 +96,12 @@ async function ingestPhase(
  * drift to whichever ran second.
  */
 async function ceilingVersusApi(broker: EventBrokerFixture, ceilingUrl: Target, apiUrl: Target, rate?: number) {
-  for (const target of [ceilingUrl, apiUrl]) await ingestPhase(broker, target, rate, 2); // warm-up (JIT, pools)
+  for (const target of [ceilingUrl, apiUrl]) await ingestPhase(broker, target, { rate, seconds: 2 }); // warm-up (JIT, pools)
   const rounds: Record<'bare' | 'api', LoadResult[]> = { bare: [], api: [] };
+  const seconds = Math.ceil(SECONDS / ROUNDS);
   for (let round = 0; round < ROUNDS; round++) {
-    rounds.bare.push(await ingestPhase(broker, ceilingUrl, rate, Math.ceil(SECONDS / ROUNDS)));
-    rounds.api.push(await ingestPhase(broker, apiUrl, rate, Math.ceil(SECONDS / ROUNDS)));
+    rounds.bare.push(await ingestPhase(broker, ceilingUrl, { rate, seconds }));
+    rounds.api.push(await ingestPhase(broker, apiUrl, { rate, seconds }));
   }
   return { bare: medianRound(rounds.bare), api: medianRound(rounds.api) };
 }
@@ -102,21 +109,14 @@ async function ceilingVersusApi(broker: EventBrokerFixture, ceilingUrl: Target, 
 /** POST /events/batch with BATCH_EVENTS events per body, ROUNDS rounds after a warm-up; events/s is the median round's. */
 async function batchPhase(broker: EventBrokerFixture, api: Target) {
   const batch = { url: `${api.url}/batch`, pid: api.pid };
-  const body = () => JSON.stringify({ events: Array.from({ length: BATCH_EVENTS }, () => JSON.parse(eventBody())) });
-  const phase = async (seconds: number) => {
-    const cpuBefore = cpuMicros(batch.pid);
-    const brokerBefore = brokerCpuMicros();
-    const result = await load({ url: batch.url, body, connections: CONNECTIONS, durationSeconds: seconds });
-    const events = Math.max(1, result.requests * BATCH_EVENTS);
-    // Per event, not per request.
-    result.cpuMicrosPerRequest = Math.round((cpuMicros(batch.pid) - cpuBefore) / events);
-    result.brokerCpuMicrosPerRequest = Math.round((brokerCpuMicros() - brokerBefore) / events);
-    for (const sink of ['neo4j', 'qdrant']) await broker.purge(`${PREFIX}.${sink}`);
-    return result;
+  const batches: PhaseLoad = {
+    body: () => JSON.stringify({ events: Array.from({ length: BATCH_EVENTS }, () => JSON.parse(eventBody())) }),
+    eventsPerRequest: BATCH_EVENTS,
   };
-  await phase(2); // warm-up
+  await ingestPhase(broker, batch, { ...batches, seconds: 2 }); // warm-up
   const rounds: LoadResult[] = [];
-  for (let round = 0; round < ROUNDS; round++) rounds.push(await phase(Math.ceil(SECONDS / ROUNDS)));
+  for (let round = 0; round < ROUNDS; round++)
+    rounds.push(await ingestPhase(broker, batch, { ...batches, seconds: Math.ceil(SECONDS / ROUNDS) }));
   const median = medianRound(rounds);
   return {
     ...median,

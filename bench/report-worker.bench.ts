@@ -19,12 +19,12 @@ import {
   waitFor,
 } from '@app/testing';
 import { ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mongoose';
 import { parseKnowledgeBaseFile } from '../apps/report-worker/src/knowledge-base/knowledge-base-file.parser';
-import { APP_NODE_FLAGS, ROOT, startProcess } from './event-bench.support';
+import { APP_NODE_FLAGS, cpuMicros, cpuMicrosOfProcesses, ROOT, startProcess } from './event-bench.support';
 import { loadAverage, scrapeMetrics, storeShare } from './report-bench.support';
 
 const llm = new FakeOpenAiServer();
@@ -46,9 +46,7 @@ function percentile(values: number[], p: number): number {
 
 /** CPU time (user + system) a process has used so far, in ms, from the kernel. */
 function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux).
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return cpuMicros(pid) / 1000;
 }
 
 /** Peak resident set size of a process, from the kernel (VmHWM), in MB. */
@@ -132,19 +130,11 @@ const round1 = (value: number) => Math.round(value * 10) / 10;
 /** The services' processes on this machine, by name: their CPU is part of what a report costs the box. */
 const SERVICES = { mongodb: ['ferretdb', 'postgres'], rabbitmq: ['beam.smp'], redis: ['redis-server'] };
 
-/** CPU ms used so far by each service's processes (utime + stime, from /proc; 0 for a process gone meanwhile). */
+/** CPU ms used so far by each service's processes (from /proc; a process gone meanwhile takes its CPU with it). */
 function serviceCpuMs(): Record<string, number> {
-  const totals: Record<string, number> = Object.fromEntries(Object.keys(SERVICES).map((name) => [name, 0]));
-  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
-    try {
-      const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-      const service = Object.entries(SERVICES).find(([, names]) => names.includes(comm))?.[0];
-      if (service) totals[service] += cpuMs(Number(pid));
-    } catch {
-      // the process ended between the listing and the read
-    }
-  }
-  return totals;
+  return Object.fromEntries(
+    Object.entries(SERVICES).map(([service, names]) => [service, cpuMicrosOfProcesses(names) / 1000]),
+  );
 }
 
 /** All requests published at once; reports/s from the first publish to the last response. */
