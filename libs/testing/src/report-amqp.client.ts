@@ -8,6 +8,8 @@ export class ReportAmqpClient {
   private connection?: ChannelModel;
   private url?: string;
   private closed = false;
+  /** The reopening in progress, shared by the polls that find the connection gone. */
+  private reopening?: Promise<void>;
   channel!: ConfirmChannel;
 
   async connect(url: string): Promise<this> {
@@ -30,7 +32,8 @@ export class ReportAmqpClient {
    * that races a quorum queue being declared again.
    */
   private async live(): Promise<ChannelModel> {
-    if (!this.connection && !this.closed) await this.open();
+    if (!this.connection && !this.closed)
+      await (this.reopening ??= this.open().finally(() => (this.reopening = undefined)));
     return this.connection!;
   }
 
