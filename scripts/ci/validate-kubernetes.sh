@@ -62,6 +62,8 @@ check_keda_schemas
 
 rendered=()
 for kustomization in $(find "$manifests" -name kustomization.yaml | sort); do
+  # A component cannot be built alone: it is rendered (and validated) in the overlays that use it.
+  if grep -qx 'kind: Component' "$kustomization"; then continue; fi
   dir="$(dirname "$kustomization")"
   name="$(echo "${dir#"$manifests"/}" | tr / -).yaml"
   "$kustomize" build "$dir" >"$work/$name"

@@ -5,6 +5,8 @@ import { parseEnv } from 'node:util';
 
 /** The kustomize base the operators deploy: deploy/kubernetes/base. */
 export const KUBERNETES_BASE_DIR = join(__dirname, '..', '..', '..', 'deploy', 'kubernetes', 'base');
+/** The components an overlay may add to it: deploy/kubernetes/components/<name>. */
+const KUBERNETES_COMPONENTS_DIR = join(KUBERNETES_BASE_DIR, '..', 'components');
 
 interface SecretKeyRef {
   name: string;
@@ -54,24 +56,34 @@ export interface NetworkPolicy extends Resource {
 }
 
 interface Kustomization {
-  resources: string[];
-  configMapGenerator?: { name: string; envs: string[] }[];
+  resources?: string[];
+  configMapGenerator?: { name: string; behavior?: 'create' | 'merge'; envs: string[] }[];
 }
 
 /**
- * The base as written (before kustomize): every resource it lists, and the settings of each
- * generated ConfigMap. What a Deployment gets from a Secret is named by reference only.
+ * The base as written (before kustomize), with the named components added as an overlay would:
+ * every resource they list, and the settings of each generated ConfigMap (a component's `merge`
+ * generator adding to the base's). What a Deployment gets from a Secret is named by reference only.
  */
 export class KubernetesBase {
-  readonly resources: Resource[];
+  readonly resources: Resource[] = [];
   private readonly configMaps = new Map<string, Record<string, string>>();
 
-  constructor(private readonly dir = KUBERNETES_BASE_DIR) {
-    const kustomization = this.yaml<Kustomization>('kustomization.yaml')[0];
-    this.resources = kustomization.resources.flatMap((file) => this.yaml<Resource>(file));
+  constructor(
+    private readonly dir = KUBERNETES_BASE_DIR,
+    components: string[] = [],
+  ) {
+    this.add(dir);
+    for (const component of components) this.add(join(KUBERNETES_COMPONENTS_DIR, component));
+  }
+
+  private add(dir: string): void {
+    const kustomization = yaml<Kustomization>(dir, 'kustomization.yaml')[0];
+    this.resources.push(...(kustomization.resources ?? []).flatMap((file) => yaml<Resource>(dir, file)));
     for (const generator of kustomization.configMapGenerator ?? []) {
-      const settings = generator.envs.map((file) => parseEnv(readFileSync(join(this.dir, file), 'utf8')));
-      this.configMaps.set(generator.name, Object.assign({}, ...settings) as Record<string, string>);
+      const settings = generator.envs.map((file) => parseEnv(readFileSync(join(dir, file), 'utf8')));
+      const merged = generator.behavior === 'merge' ? [this.configMap(generator.name), ...settings] : settings;
+      this.configMaps.set(generator.name, Object.assign({}, ...merged) as Record<string, string>);
     }
   }
 
@@ -130,12 +142,12 @@ export class KubernetesBase {
     if (typeof port === 'number') return port;
     return container.ports?.find((candidate) => candidate.name === port)?.containerPort;
   }
+}
 
-  private yaml<T>(file: string): T[] {
-    const path = join(this.dir, file);
-    return (loadAll(readFileSync(path, 'utf8')) as T[]).filter(Boolean).map((doc) => {
-      if (typeof doc !== 'object') throw new Error(`${path}: not a YAML mapping`);
-      return doc;
-    });
-  }
+function yaml<T>(dir: string, file: string): T[] {
+  const path = join(dir, file);
+  return (loadAll(readFileSync(path, 'utf8')) as T[]).filter(Boolean).map((doc) => {
+    if (typeof doc !== 'object') throw new Error(`${path}: not a YAML mapping`);
+    return doc;
+  });
 }
