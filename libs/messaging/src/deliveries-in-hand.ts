@@ -1,3 +1,4 @@
+import { sharedAbortController } from '@app/common';
 import { AckSettleGrace } from './ack-settle.grace';
 
 /**
@@ -10,7 +11,7 @@ export class DeliveriesInHand {
   private count = 0;
   private waiters: Array<() => void> = [];
   private readonly ackGrace = new AckSettleGrace();
-  private readonly stop = new AbortController();
+  private readonly stop = sharedAbortController();
 
   /** Aborted once a drain's deadline has passed. */
   get stopping(): AbortSignal {

@@ -1,4 +1,4 @@
-import { holdThroughOutage } from '@app/common';
+import { holdThroughOutage, sharedAbortController } from '@app/common';
 import { ReportWorkerEnv } from '@app/config';
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -48,7 +48,7 @@ const LOG_EVERY_RETRIES = 10;
 @Injectable()
 export class RequestHoldService implements OnModuleDestroy {
   private readonly logger = new Logger(RequestHoldService.name);
-  private readonly stopping = new AbortController();
+  private readonly stopping = sharedAbortController();
   /** The latest cause of each delivery being held. */
   private readonly held = new Map<symbol, string>();
   private readonly limitMs: number;
