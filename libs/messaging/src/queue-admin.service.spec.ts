@@ -76,7 +76,8 @@ describe('QueueAdminService.replayToQueue', () => {
           ? false
           : {
               content: Buffer.from(content),
-              fields: {},
+              // basic.get-ok: how many messages are left behind this one
+              fields: { messageCount: deadLetters.length },
               properties: { messageId: `id-${content}`, headers: { 'x-report-attempt': 2 } },
             };
       }),

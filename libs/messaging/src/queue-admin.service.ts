@@ -88,11 +88,13 @@ export class QueueAdminService {
   /** Reads up to `limit` messages without removing them: closing the channel requeues them in order. */
   async peek(queue: string, limit: number): Promise<DeadLetter[]> {
     return this.withChannel(async (channel) => {
+      const left = new LeftInQueue(channel, queue);
       const letters: DeadLetter[] = [];
-      for (let message = await channel.get(queue); message && letters.length < limit;) {
+      for await (const message of headOf(channel, queue, limit)) {
         letters.push(describe(message));
-        if (letters.length < limit) message = await channel.get(queue);
+        left.leave(message);
       }
+      await left.settle();
       return letters;
     });
   }
@@ -105,21 +107,25 @@ export class QueueAdminService {
    */
   async replay(deadLetterQueue: string, limit: number, allowedTargets: string[], only?: string): Promise<ReplayResult> {
     return this.withChannel(async (channel) => {
+      const left = new LeftInQueue(channel, deadLetterQueue);
       const moved: GetMessage[] = [];
       let skipped = 0;
-      for (let seen = 0; seen < limit && !(only !== undefined && moved.length > 0); seen++) {
-        const message = await channel.get(deadLetterQueue);
-        if (!message) break;
-        if (!matches(message, only)) continue; // left unacked: the channel's close puts it back
+      for await (const message of headOf(channel, deadLetterQueue, limit)) {
+        if (!matches(message, only)) {
+          left.leave(message);
+          continue;
+        }
         const target = originOf(message);
         if (!target || !allowedTargets.includes(target)) {
-          skipped++; // left unacked: the channel's close puts it back
+          skipped++;
+          left.leave(message);
           continue;
         }
         channel.sendToQueue(target, message.content, republishOptions(message));
         moved.push(message);
+        if (only !== undefined) break;
       }
-      await channel.waitForConfirms();
+      await left.settle();
       for (const message of moved) channel.ack(message);
       return { replayed: moved.length, skipped };
     });
@@ -142,19 +148,22 @@ export class QueueAdminService {
       await channel.checkQueue(options.target);
       let returned = 0;
       channel.on('return', () => returned++);
+      const left = new LeftInQueue(channel, deadLetterQueue);
       const moved: GetMessage[] = [];
       const wanted = options.only === undefined ? limit : 1;
-      for (let seen = 0; moved.length < wanted && seen < limit; seen++) {
-        const message = await channel.get(deadLetterQueue);
-        if (!message) break;
-        if (!matches(message, options.only)) continue; // left unacked: the channel's close puts it back
+      for await (const message of headOf(channel, deadLetterQueue, limit)) {
+        if (!matches(message, options.only)) {
+          left.leave(message);
+          continue;
+        }
         channel.sendToQueue(options.target, options.contentOf?.(message) ?? message.content, {
           ...replayedCopyOptions(message, options.resetHeaders),
           mandatory: true,
         });
         moved.push(message);
+        if (moved.length === wanted) break;
       }
-      await channel.waitForConfirms();
+      await left.settle();
       if (returned > 0)
         throw new UnroutableMessageError(
           '',
@@ -168,18 +177,23 @@ export class QueueAdminService {
 
   /**
    * Deletes the message whose message id is `messageId`, looking at most `scanLimit` messages deep;
-   * the others stay where they were. `discarded: 0` when it is not (or no longer) there.
+   * the others stay in the queue (LeftInQueue). `discarded: 0` when it is not (or no longer) there.
    */
   async discard(queue: string, messageId: string, scanLimit: number): Promise<{ queue: string; discarded: number }> {
     return this.withChannel(async (channel) => {
-      for (let seen = 0; seen < scanLimit; seen++) {
-        const message = await channel.get(queue);
-        if (!message) break;
-        if (!matches(message, messageId)) continue;
+      const left = new LeftInQueue(channel, queue);
+      let discarded = 0;
+      for await (const message of headOf(channel, queue, scanLimit)) {
+        if (!matches(message, messageId)) {
+          left.leave(message);
+          continue;
+        }
         channel.ack(message);
-        return { queue, discarded: 1 };
+        discarded = 1;
+        break;
       }
-      return { queue, discarded: 0 };
+      await left.settle();
+      return { queue, discarded };
     });
   }
 
@@ -222,6 +236,73 @@ export class QueueAdminService {
       await channel.close().catch(() => undefined);
     }
   }
+}
+
+/**
+ * A quorum queue counts every hand-out of a message, and one that an operator's peek, replay or
+ * discard looked at and left unacked comes back, at the channel's close, with one more. RabbitMQ
+ * 4.0 to 4.2 drop a message once that count passes the queue's delivery limit when the queue has
+ * no dead-letter target, and give every quorum queue a limit (20 by default), a DLQ included: some
+ * twenty peeks would have emptied a DLQ. From this many deliveries on, a message left in its queue
+ * is put back as a fresh copy instead (its count starts again; it moves to the queue's tail).
+ */
+export const RECOPY_AT_DELIVERIES = 10;
+
+/**
+ * The messages one operation looked at and leaves in their queue. Below RECOPY_AT_DELIVERIES the
+ * channel's close puts each back; from there on, a copy with the same properties and headers (the
+ * count aside) is published to the same queue, and the original is acked only once the broker has
+ * confirmed every copy into it. A copy the broker returns (the queue deleted meanwhile) acks nothing.
+ */
+class LeftInQueue {
+  private readonly recopied: GetMessage[] = [];
+  private returned = false;
+
+  constructor(
+    private readonly channel: ConfirmChannel,
+    private readonly queue: string,
+  ) {
+    channel.on('return', () => (this.returned = true));
+  }
+
+  leave(message: GetMessage): void {
+    if (deliveriesOf(message) < RECOPY_AT_DELIVERIES) return;
+    const headers = { ...(message.properties.headers ?? {}) };
+    delete headers[DELIVERY_COUNT_HEADER];
+    this.channel.sendToQueue(this.queue, message.content, {
+      ...copiedPublishOptions(message.properties, headers),
+      mandatory: true,
+    });
+    this.recopied.push(message);
+  }
+
+  /** Waits for the channel's confirms (the operation's other copies too), then acks the recopied originals. */
+  async settle(): Promise<void> {
+    await this.channel.waitForConfirms();
+    if (this.returned) return;
+    for (const message of this.recopied) this.channel.ack(message);
+  }
+}
+
+/**
+ * Up to `limit` messages from the head of `queue`, one at a time, each at most once: the scan ends
+ * at the depth the queue had when it began, so copies put back at its tail meanwhile (LeftInQueue)
+ * are not taken again.
+ */
+async function* headOf(channel: ConfirmChannel, queue: string, limit: number): AsyncGenerator<GetMessage> {
+  let end = limit;
+  for (let taken = 0; taken < end; taken++) {
+    const message = await channel.get(queue);
+    if (!message) return;
+    if (taken === 0) end = Math.min(limit, message.fields.messageCount + 1);
+    yield message;
+  }
+}
+
+/** How many times the queue has handed the message out before (quorum queues only; 0 otherwise). */
+function deliveriesOf(message: GetMessage): number {
+  const count = message.properties.headers?.[DELIVERY_COUNT_HEADER];
+  return typeof count === 'number' ? count : 0;
 }
 
 /** Whether a message is the one an operator named by its message id (any message when none is named). */
