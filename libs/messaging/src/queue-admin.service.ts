@@ -85,7 +85,7 @@ export class QueueAdminService {
     return this.withChannel(async (channel) => ({ queue, purged: (await channel.purgeQueue(queue)).messageCount }));
   }
 
-  /** Reads up to `limit` messages without removing them: closing the channel requeues them in order. */
+  /** Reads up to `limit` messages without removing them: closing the channel puts them back (LeftInQueue). */
   async peek(queue: string, limit: number): Promise<DeadLetter[]> {
     return this.withChannel(async (channel) => {
       const left = new LeftInQueue(channel, queue);
