@@ -102,11 +102,18 @@ export class QueueAdminService {
   /**
    * Moves up to `limit` messages from `deadLetterQueue` back to the sink queue they failed in (its
    * own queue, never the fanout), with a fresh retry budget. A message is acked only after the
-   * broker confirmed its copy; one whose origin is not in `allowedTargets` stays in the DLQ. With
-   * `only`, just the first message with that message id, looking at most `limit` deep.
+   * broker confirmed its copy. One whose origin is not in `allowedTargets`, or whose queue does not
+   * exist right now (deleted, not yet declared again), stays in the DLQ and counts as skipped: the
+   * default exchange would confirm, and drop, a copy for a missing queue. A copy returned anyway
+   * (the queue deleted during the replay) fails the replay with nothing acked. With `only`, just
+   * the first message with that message id, looking at most `limit` deep.
    */
   async replay(deadLetterQueue: string, limit: number, allowedTargets: string[], only?: string): Promise<ReplayResult> {
+    const stats = await this.statsOfEach(allowedTargets);
+    const existing = new Set(allowedTargets.filter((_, index) => stats[index] !== undefined));
     return this.withChannel(async (channel) => {
+      let returned = 0;
+      channel.on('return', () => returned++);
       const left = new LeftInQueue(channel, deadLetterQueue);
       const moved: GetMessage[] = [];
       let skipped = 0;
@@ -116,16 +123,22 @@ export class QueueAdminService {
           continue;
         }
         const target = originOf(message);
-        if (!target || !allowedTargets.includes(target)) {
+        if (!target || !existing.has(target)) {
           skipped++;
           left.leave(message);
           continue;
         }
-        channel.sendToQueue(target, message.content, republishOptions(message));
+        channel.sendToQueue(target, message.content, { ...republishOptions(message), mandatory: true });
         moved.push(message);
         if (only !== undefined) break;
       }
       await left.settle();
+      if (returned > 0)
+        throw new UnroutableMessageError(
+          '',
+          deadLetterQueue,
+          `${returned} copies returned as unroutable (a queue deleted meanwhile); the dead letters stay`,
+        );
       for (const message of moved) channel.ack(message);
       return { replayed: moved.length, skipped };
     });

@@ -1,3 +1,4 @@
+import { EVENT_HEADERS } from '@app/contracts';
 import { QueueAdminService, RECOPY_AT_DELIVERIES } from '@app/messaging/queue-admin.service';
 import { serviceUrls, uniqueName, waitFor } from '@app/testing';
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
@@ -81,5 +82,53 @@ describe('an operator looking at a dead-letter queue, again and again', () => {
     for (let look = 0; look < LOOKS; look++)
       expect(await admin.replay(queue, 10, ['some.sink'])).toEqual({ replayed: 0, skipped: bodies.length });
     await expectAllLetters();
+  });
+});
+
+describe('an operator replaying event dead letters while a sink queue is gone', () => {
+  jest.setTimeout(60_000);
+  let amqp: AmqpConnection;
+  let admin: QueueAdminService;
+  let client: ChannelModel;
+  let channel: Channel;
+  let dlq: string;
+  let present: string;
+  let gone: string;
+
+  beforeAll(async () => {
+    amqp = new AmqpConnection({ uri: serviceUrls.rabbitmq, connectionInitOptions: { wait: true } });
+    await amqp.init();
+    admin = new QueueAdminService(amqp);
+    client = await connect(serviceUrls.rabbitmq);
+    channel = await client.createConfirmChannel();
+    dlq = uniqueName('replay_dlq');
+    present = uniqueName('replay_sink_present');
+    gone = uniqueName('replay_sink_gone');
+    for (const queue of [dlq, present])
+      await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    for (const [id, origin] of [
+      ['e1', present],
+      ['e2', gone],
+      ['e3', present],
+    ])
+      channel.sendToQueue(dlq, Buffer.from(JSON.stringify({ event_id: id })), {
+        persistent: true,
+        messageId: id,
+        headers: { [EVENT_HEADERS.originalQueue]: origin },
+      });
+    await (channel as unknown as { waitForConfirms(): Promise<void> }).waitForConfirms();
+  });
+
+  afterAll(async () => {
+    for (const queue of [dlq, present]) await channel.deleteQueue(queue);
+    await client.close();
+    await amqp.close();
+  });
+
+  it('moves the letters whose sink queue exists and keeps the others in the DLQ', async () => {
+    expect(await admin.replay(dlq, 10, [present, gone])).toEqual({ replayed: 2, skipped: 1 });
+    await waitFor(async () => (await channel.checkQueue(dlq)).messageCount === 1, { description: 'one letter left' });
+    expect((await admin.peek(dlq, 10)).map((letter) => letter.message_id)).toEqual(['e2']);
+    expect((await channel.checkQueue(present)).messageCount).toBe(2);
   });
 });
