@@ -112,8 +112,6 @@ export class QueueAdminService {
     const stats = await this.statsOfEach(allowedTargets);
     const existing = new Set(allowedTargets.filter((_, index) => stats[index] !== undefined));
     return this.withChannel(async (channel) => {
-      let returned = 0;
-      channel.on('return', () => returned++);
       const left = new LeftInQueue(channel, deadLetterQueue);
       const moved: GetMessage[] = [];
       let skipped = 0;
@@ -133,11 +131,11 @@ export class QueueAdminService {
         if (only !== undefined) break;
       }
       await left.settle();
-      if (returned > 0)
+      if (left.returned > 0)
         throw new UnroutableMessageError(
           '',
           deadLetterQueue,
-          `${returned} copies returned as unroutable (a queue deleted meanwhile); the dead letters stay`,
+          `${left.returned} copies returned as unroutable (a queue deleted meanwhile); the dead letters stay`,
         );
       for (const message of moved) channel.ack(message);
       return { replayed: moved.length, skipped };
@@ -159,8 +157,6 @@ export class QueueAdminService {
     return this.withChannel(async (channel) => {
       // The default exchange would confirm, and drop, copies for a queue that does not exist.
       await channel.checkQueue(options.target);
-      let returned = 0;
-      channel.on('return', () => returned++);
       const left = new LeftInQueue(channel, deadLetterQueue);
       const moved: GetMessage[] = [];
       const wanted = options.only === undefined ? limit : 1;
@@ -177,11 +173,11 @@ export class QueueAdminService {
         if (moved.length === wanted) break;
       }
       await left.settle();
-      if (returned > 0)
+      if (left.returned > 0)
         throw new UnroutableMessageError(
           '',
           options.target,
-          `${returned} of ${moved.length} replayed copies returned; the dead letters stay`,
+          `${left.returned} of ${moved.length} replayed copies returned; the dead letters stay`,
         );
       for (const message of moved) channel.ack(message);
       return { replayed: moved.length };
@@ -265,17 +261,23 @@ export const RECOPY_AT_DELIVERIES = 10;
  * The messages one operation looked at and leaves in their queue. Below RECOPY_AT_DELIVERIES the
  * channel's close puts each back; from there on, a copy with the same properties and headers (the
  * count aside) is published to the same queue, and the original is acked only once the broker has
- * confirmed every copy into it. A copy the broker returns (the queue deleted meanwhile) acks nothing.
+ * confirmed every copy into it. It counts every copy the channel gets back as unroutable, the
+ * operation's own copies included; after any, settle() acks nothing.
  */
 class LeftInQueue {
   private readonly recopied: GetMessage[] = [];
-  private returned = false;
+  private returns = 0;
 
   constructor(
     private readonly channel: ConfirmChannel,
     private readonly queue: string,
   ) {
-    channel.on('return', () => (this.returned = true));
+    channel.on('return', () => this.returns++);
+  }
+
+  /** Copies published on the channel that the broker returned (their queue deleted meanwhile). */
+  get returned(): number {
+    return this.returns;
   }
 
   leave(message: GetMessage): void {
@@ -292,7 +294,7 @@ class LeftInQueue {
   /** Waits for the channel's confirms (the operation's other copies too), then acks the recopied originals. */
   async settle(): Promise<void> {
     await this.channel.waitForConfirms();
-    if (this.returned) return;
+    if (this.returned > 0) return;
     for (const message of this.recopied) this.channel.ack(message);
   }
 }
